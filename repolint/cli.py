@@ -1,0 +1,303 @@
+"""Command line: `repolint check` (click). Rendering lives in `repolint.report`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import click
+
+from repolint import __version__
+from repolint.config import CliOverrides, ConfigError, load_settings, split_commas
+from repolint.report import OUTPUT_FORMATS
+from repolint.report.json import render_json, render_json_statistics
+from repolint.report.text import (
+    make_console,
+    render_concise,
+    render_full,
+    render_statistics,
+    summary,
+)
+from repolint.runner import RunResult, run
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+BUG_REPORT_HINT = "this is a bug in repolint: please report it with the command and the file"
+
+MAIN_HELP = """\
+repolint: a linter for the SQLAlchemy data-access layer of FastAPI,
+Starlette, Flask and SQLModel back ends.
+
+It finds sync sessions blocking async code, repositories that commit the
+caller's transaction, N+1 lazy loads, and missing eager-loading variants,
+across files (models, dependencies and repositories are followed through
+the project). It never imports or runs the code it checks.
+
+\b
+Examples:
+  repolint check                      check the current directory
+  repolint check app tests            check two folders
+  repolint check --select RPL3 app    only the N+1 / eager-loading rules
+  repolint check --ignore RPL201 .    everything but commit-in-repository
+  repolint check --output-format json . > findings.json
+  cat app/api.py | repolint check --stdin-filename app/api.py
+
+Configuration is read from [tool.repolint] in the nearest pyproject.toml.
+Silence one finding with `# noqa: RPL301` on its line.
+"""
+
+CHECK_HELP = """\
+Check PATHS (files or folders; default: the current directory).
+
+Folders are searched for .py and .pyi files, skipping hidden folders, the
+`exclude`/`extend-exclude` globs and what .gitignore ignores. Files named
+explicitly are always checked (unless --force-exclude).
+
+\b
+Exit status:
+  0  no problems found (or --exit-zero)
+  1  problems found
+  2  bad usage or configuration, a path that could not be read, or an
+     internal error
+"""
+
+
+def _codes(values: Sequence[str]) -> tuple[str, ...]:
+    return split_commas(values)
+
+
+@click.group(help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, "--version", prog_name="repolint", message="%(prog)s %(version)s"
+)
+def main() -> None:
+    """The `repolint` command group."""
+
+
+@main.command(help=CHECK_HELP, short_help="Check files for data-access problems.")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="full",
+    show_default=True,
+    envvar="REPOLINT_OUTPUT_FORMAT",
+    help="full: each problem with its source line, a caret under the code and a fix hint; "
+    "concise: one `path:line:col: CODE message` line each; "
+    "json: an array of objects for tools.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Comma-separated rule codes or prefixes to enable, replacing the default set "
+    "and the config's (RPL301, RPL3, or RPL for all rules including opt-in ones).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODES",
+    help="Comma-separated codes or prefixes to disable (added to the config's).",
+)
+@click.option(
+    "--extend-select",
+    multiple=True,
+    metavar="CODES",
+    help="Comma-separated codes or prefixes to enable on top of the selection, "
+    "e.g. an opt-in rule such as RPL404.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOBS",
+    help="Comma-separated names or globs to skip, replacing the defaults "
+    "(.git, .venv, build, dist, node_modules, ...).",
+)
+@click.option(
+    "--extend-exclude",
+    multiple=True,
+    metavar="GLOBS",
+    help="Comma-separated names or globs to skip in addition to the defaults, "
+    "e.g. 'migrations,tests/fixtures'.",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply the excludes to paths named on the command line too (for pre-commit).",
+)
+@click.option(
+    "--src",
+    multiple=True,
+    metavar="DIRS",
+    help="Comma-separated import roots for resolving the project's own imports "
+    "(default: the given paths and a src/ folder under them).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    metavar="FILE",
+    help="Read settings from FILE (a pyproject.toml with [tool.repolint], or a TOML "
+    "file of the same keys) instead of the nearest pyproject.toml.",
+)
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="Read the source from standard input and report it as PATH (for editors); "
+    "a path argument of '-' also reads standard input.",
+)
+@click.option(
+    "--show-source/--no-show-source",
+    default=None,
+    help="Show or hide the source line and caret (shown by default in the full format).",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print how many problems each rule found instead of the problems.",
+)
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit with 0 even when problems are found (unreadable paths still give 2).",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print the problems only: no summary line, no warnings.",
+)
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    force_exclude: bool,
+    src: tuple[str, ...],
+    config_file: str | None,
+    stdin_filename: str | None,
+    show_source: bool | None,
+    statistics: bool,
+    exit_zero: bool,
+    quiet: bool,
+) -> None:
+    """Check files and print what was found."""
+    overrides = CliOverrides(
+        select=_codes(select) if select else None,
+        ignore=_codes(ignore),
+        extend_select=_codes(extend_select),
+        exclude=split_commas(exclude) if exclude else None,
+        extend_exclude=split_commas(extend_exclude),
+        src=split_commas(src) if src else None,
+    )
+    options = _Options(
+        output_format,
+        config_file,
+        stdin_filename,
+        show_source,
+        statistics,
+        exit_zero,
+        quiet,
+        force_exclude,
+    )
+    try:
+        code = _check(paths, overrides, options)
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        code = EXIT_ERROR
+    except BrokenPipeError:
+        _silence_stdout()
+        code = EXIT_ERROR
+    except Exception as exc:  # the promise: never a traceback
+        reason = str(exc).splitlines()[0] if str(exc) else ""
+        detail = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
+        click.echo(f"error: internal error: {detail} ({BUG_REPORT_HINT})", err=True)
+        code = EXIT_ERROR
+    sys.exit(code)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The options of `check` that are not settings."""
+
+    output_format: str
+    config_file: str | None
+    stdin_filename: str | None
+    show_source: bool | None
+    statistics: bool
+    exit_zero: bool
+    quiet: bool
+    force_exclude: bool
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (`repolint check | head`), drop further output."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> int:
+    """Run a check and print it; return the exit code."""
+    use_stdin = opts.stdin_filename is not None or paths == ("-",)
+    if opts.stdin_filename is not None and any(p != "-" for p in paths) and not opts.quiet:
+        click.echo("warning: ignoring the paths given, reading standard input", err=True)
+    if use_stdin:
+        config_paths: Sequence[str] = (opts.stdin_filename,) if opts.stdin_filename else ()
+    else:
+        paths = paths or (".",)
+        config_paths = paths
+    settings, _ = load_settings(config_paths, config_file=opts.config_file, overrides=overrides)
+    if use_stdin:
+        result = run(
+            (),
+            settings,
+            stdin_filename=opts.stdin_filename,
+            stdin_text=sys.stdin.read(),
+            force_exclude=opts.force_exclude,
+        )
+    else:
+        result = run(paths, settings, force_exclude=opts.force_exclude)
+
+    _print_result(result, opts.output_format, opts.show_source, opts.statistics, opts.quiet)
+    for error in result.errors:
+        click.echo(f"error: {error.path}: {error.message}", err=True)
+    if result.files_checked == 0 and not result.errors and not use_stdin and not opts.quiet:
+        click.echo("warning: No Python files found under the given path(s)", err=True)
+
+    if result.errors:
+        return EXIT_ERROR
+    if result.findings and not opts.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _print_result(
+    result: RunResult,
+    output_format: str,
+    show_source: bool | None,
+    statistics: bool,
+    quiet: bool,
+) -> None:
+    if output_format == "json":
+        rendered = render_json_statistics if statistics else render_json
+        click.echo(rendered(result.findings))
+        return
+    console = make_console(sys.stdout)
+    if statistics:
+        render_statistics(console, result.findings)
+    elif output_format == "concise":
+        render_concise(console, result.findings, result.sources, show_source=bool(show_source))
+    else:
+        render_full(
+            console,
+            result.findings,
+            result.sources,
+            show_source=show_source is not False,
+        )
+    if not quiet:
+        console.print(summary(result.findings, result.errors))

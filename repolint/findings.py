@@ -1,0 +1,55 @@
+"""Findings: what a rule reports, in one immutable record."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(str, enum.Enum):
+    """How bad a finding is: errors crash at run time, warnings cost."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One reported problem. Lines are 1-based, columns 1-based (as printed)."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    name: str = ""
+    severity: Severity = Severity.WARNING
+    end_line: int = 0
+    end_column: int = 0
+    hint: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """Order of output: by file, then position, then code."""
+        return (self.path, self.line, self.column, self.code)
+
+    def to_json(self) -> dict[str, object]:
+        """The object RULES.md promises for `--output-format json`."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "message": self.message,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line or self.line,
+            "end_column": self.end_column or self.column,
+        }
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A path that could not be read at all (missing, unreadable, a loop)."""
+
+    path: str
+    message: str

@@ -1,0 +1,169 @@
+"""Text reporters: `full` (source line, caret, help) and `concise` (one line each).
+
+Rendered with rich `Text` objects, never markup, so messages holding `[...]`
+print as written. Colour only on a terminal and when `NO_COLOR` is unset.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import IO
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from repolint.findings import FileError, Finding, Severity
+
+TAB_SIZE = 4
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
+
+
+def make_console(file: IO[str] | None = None) -> Console:
+    """A console that never wraps lines nor interprets markup or emoji codes;
+    plain text (no ANSI codes at all) when not a terminal or `NO_COLOR` is set."""
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(
+        file=file,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=True,
+        **({"color_system": None} if plain else {}),
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def header(finding: Finding) -> Text:
+    """`path:line:col: CODE message`."""
+    text = Text()
+    text.append(finding.path, style="bold")
+    text.append(f":{finding.line}:{finding.column}: ")
+    text.append(finding.code, style=_SEVERITY_STYLE.get(finding.severity, "bold"))
+    text.append(f" {finding.message}")
+    return text
+
+
+def _source_line(sources: Mapping[str, str], finding: Finding) -> str | None:
+    text = sources.get(finding.path)
+    if text is None:
+        return None
+    lines = text.splitlines()
+    if not 1 <= finding.line <= len(lines):
+        return None
+    return lines[finding.line - 1].rstrip()
+
+
+def caret_span(line: str, finding: Finding) -> tuple[int, int]:
+    """Display cells (start, width) to underline under `line` (tabs expanded)."""
+    start = max(finding.column - 1, 0)
+    if finding.end_line == finding.line and finding.end_column > finding.column:
+        end = finding.end_column - 1
+    elif finding.end_line > finding.line:
+        end = len(line)
+    else:
+        end = start + 1
+    start = min(start, len(line))
+    end = max(min(end, len(line)), start + 1)
+    before = cell_len(line[:start].expandtabs(TAB_SIZE))
+    width = cell_len(line[:end].expandtabs(TAB_SIZE)) - before
+    return before, max(width, 1)
+
+
+def snippet(finding: Finding, sources: Mapping[str, str]) -> Text | None:
+    """The source line with a caret under the node, ruff style."""
+    line = _source_line(sources, finding)
+    if line is None:
+        return None
+    gutter = " " * len(str(finding.line))
+    start, width = caret_span(line, finding)
+    style = _SEVERITY_STYLE.get(finding.severity, "bold")
+    text = Text()
+    text.append(f"{gutter} |\n", style="blue")
+    text.append(f"{finding.line} | ", style="blue")
+    text.append(line.expandtabs(TAB_SIZE) + "\n")
+    text.append(f"{gutter} | ", style="blue")
+    text.append(" " * start + "^" * width, style=style)
+    text.append(f"\n{gutter} |", style="blue")
+    return text
+
+
+def render_full(
+    console: Console,
+    findings: Sequence[Finding],
+    sources: Mapping[str, str],
+    *,
+    show_source: bool = True,
+) -> None:
+    """Each finding: header, source line with caret, `help:` hint, blank line."""
+    for finding in findings:
+        console.print(header(finding))
+        shown = snippet(finding, sources) if show_source else None
+        if shown is not None:
+            console.print(shown)
+        if finding.hint:
+            indent = " " * len(str(finding.line)) if shown is not None else ""
+            help_text = Text(f"{indent} = " if shown is not None else "  ")
+            help_text.append("help", style="bold cyan")
+            help_text.append(f": {finding.hint}")
+            console.print(help_text)
+        console.print()
+
+
+def render_concise(
+    console: Console,
+    findings: Sequence[Finding],
+    sources: Mapping[str, str],
+    *,
+    show_source: bool = False,
+) -> None:
+    """One line per finding (`--show-source` adds the line and caret)."""
+    for finding in findings:
+        console.print(header(finding))
+        if show_source:
+            shown = snippet(finding, sources)
+            if shown is not None:
+                console.print(shown)
+
+
+def count_by_code(findings: Sequence[Finding]) -> list[tuple[str, str, int]]:
+    """(code, name, count) rows, most frequent first, then by code."""
+    counts = Counter(finding.code for finding in findings)
+    names = {finding.code: finding.name for finding in findings}
+    return sorted(
+        ((code, names[code], count) for code, count in counts.items()),
+        key=lambda row: (-row[2], row[0]),
+    )
+
+
+def render_statistics(console: Console, findings: Sequence[Finding]) -> None:
+    """`--statistics`: count, code and rule name per line, aligned."""
+    rows = count_by_code(findings)
+    width = max((len(str(count)) for _, _, count in rows), default=1)
+    for code, name, count in rows:
+        text = Text(f"{count:>{width}}  ")
+        text.append(f"{code:<6}", style="bold")
+        text.append(f"  {name}".rstrip())
+        console.print(text)
+
+
+def summary(findings: Sequence[Finding], errors: Sequence[FileError]) -> str:
+    """`Found 3 problems (2 errors, 1 warning).` or `All checks passed!`."""
+    unreadable = f"{_plural(len(errors), 'path')} could not be checked." if errors else ""
+    if not findings:
+        if errors:
+            return f"No problems found in the files checked; {unreadable}"
+        return "All checks passed!"
+    severities = Counter(finding.severity for finding in findings)
+    parts = [
+        _plural(severities[severity], word)
+        for severity, word in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"))
+        if severities[severity]
+    ]
+    line = f"Found {_plural(len(findings), 'problem')} ({', '.join(parts)})."
+    return f"{line[:-1]}; {unreadable}" if errors else line

@@ -1,0 +1,38 @@
+"""The shape every rule has: metadata plus `visit_<Node>` methods."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, ClassVar
+
+from repolint.findings import Severity
+
+if TYPE_CHECKING:
+    from repolint.semantics.context import Context
+
+
+class Rule:
+    """Base class of a rule. Subclasses set the metadata and define
+    `visit_Call`, `visit_Attribute`, `visit_FunctionDef`, ... methods that
+    receive the node and the `Context` and call `ctx.report(...)`.
+
+    The module docstring of the rule's module is its documentation.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.WARNING
+    default_enabled: ClassVar[bool] = True
+
+    def report(
+        self,
+        ctx: Context,
+        node: ast.AST,
+        message: str,
+        *,
+        hint: str = "",
+        position: ast.AST | None = None,
+    ) -> None:
+        """Report `message` at `node` (or at `position` when given)."""
+        ctx.report(self, position or node, message, hint=hint)

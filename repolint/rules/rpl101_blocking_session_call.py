@@ -1,0 +1,77 @@
+"""## What it does
+Flags a blocking method of a synchronous SQLAlchemy `Session` (`execute`,
+`scalars`, `scalar`, `exec`, `get`, `query`, `commit`, `flush`, `refresh`,
+`merge`, `rollback`, `delete`, `connection`) called directly inside an
+`async def`.
+
+## Why is this bad?
+A sync session talks to the database on the calling thread. Inside a
+coroutine that thread runs the event loop, so every other request served by
+the process waits for this query. Under load, latency of the whole service
+becomes the latency of its slowest query.
+
+Calls passed uncalled to `run_in_threadpool`, `asyncio.to_thread`,
+`anyio.to_thread.run_sync`, `loop.run_in_executor`, `AsyncSession.run_sync`
+or `BackgroundTasks.add_task` run on a worker thread and are not flagged;
+neither are nested `def`s or sync `def` routes (FastAPI runs those in a
+thread pool).
+
+## Example
+```python
+from fastapi import Depends
+from sqlalchemy.orm import Session
+
+async def list_people(db: Session = Depends(get_db)):
+    return db.query(Person).all()
+```
+
+## Use instead
+```python
+from fastapi import Depends
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+async def list_people(db: AsyncSession = Depends(get_async_db)):
+    return (await db.scalars(select(Person))).all()
+```
+or make the route a plain `def`, or offload the call:
+`await run_in_threadpool(load_people, db)`.
+
+## Options
+`offload-functions`: more functions that run their callable on a thread.
+
+## References
+- [FastAPI: async and sync path operations](https://fastapi.tiangolo.com/async/)
+- [SQLAlchemy: asyncio extension](https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html)
+"""
+
+from __future__ import annotations
+
+import ast
+
+from repolint.rules.base import Rule
+from repolint.semantics.context import Context
+from repolint.semantics.names import SYNC_IO_METHODS
+from repolint.semantics.types import SessionT
+
+
+class BlockingSessionCall(Rule):
+    code = "RPL101"
+    name = "blocking-session-call"
+    summary = "Sync Session I/O called directly in an async def blocks the event loop"
+
+    def visit_Call(self, node: ast.Call, ctx: Context) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in SYNC_IO_METHODS:
+            return
+        if not ctx.in_async_def(node) or isinstance(ctx.parent(node), ast.Await):
+            return  # an awaited call is on an AsyncSession, whatever the annotation says
+        session = ctx.type_of(func.value)
+        if isinstance(session, SessionT) and session.kind == "sync":
+            self.report(
+                ctx,
+                node,
+                f"blocking call `{func.attr}()` on a sync Session inside `async def`: it blocks the event loop",
+                hint="use an AsyncSession and `await` it, make the route a plain `def`, "
+                "or offload the work with `await run_in_threadpool(...)`",
+            )

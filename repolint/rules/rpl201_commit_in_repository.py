@@ -1,0 +1,144 @@
+"""## What it does
+Flags `commit()` or `rollback()` on a session the data layer *received*
+(a constructor or method parameter, a `Depends(...)`, a shared
+`scoped_session` or Flask-SQLAlchemy's `db.session`) inside a repository
+class or a function of a repository module.
+
+Not flagged: a repository method itself named `commit`/`rollback` that
+delegates; a commit guarded by a caller-controlled flag whose default is
+false (`if auto_commit:`, also `... if auto_commit else ...`, or a required
+`auto_commit: bool` the caller must pass); the rollback of a savepoint from
+`begin_nested()`; a session the repository opened itself; unit-of-work
+classes, services, routes, dependencies and middleware.
+
+## Why is this bad?
+The caller owns the transaction. A repository that commits ends it in the
+middle of the caller's unit of work: when a later step fails, the caller's
+rollback can no longer undo what the repository already committed, and the
+database is left half-written.
+
+## Example
+```python
+class SwapRepository:
+    def __init__(self, db: Session):
+        self.db = db
+
+    def create(self, **fields) -> SwapRecord:
+        swap = SwapRecord(**fields)
+        self.db.add(swap)
+        self.db.commit()
+        return swap
+```
+
+## Use instead
+```python
+    def create(self, **fields) -> SwapRecord:
+        swap = SwapRecord(**fields)
+        self.db.add(swap)
+        self.db.flush()  # ids and constraints now; the caller commits
+        return swap
+```
+
+## Options
+`repository-suffixes`, `repository-bases`, `repository-modules` define the
+data layer.
+
+## References
+- [SQLAlchemy: when do I construct a Session, when do I commit it](https://docs.sqlalchemy.org/en/20/orm/session_basics.html#when-do-i-construct-a-session-when-do-i-commit-it-and-when-do-i-close-it)
+- [Martin Fowler: Unit of Work](https://martinfowler.com/eaaCatalog/unitOfWork.html)
+"""
+
+from __future__ import annotations
+
+import ast
+
+from repolint.rules.base import Rule
+from repolint.semantics.context import Context
+from repolint.semantics.module import function_params
+from repolint.semantics.types import SessionT
+
+TRANSACTION_METHODS = frozenset({"commit", "rollback"})
+
+
+class CommitInRepository(Rule):
+    code = "RPL201"
+    name = "commit-in-repository"
+    summary = "A repository commits or rolls back the caller's transaction"
+
+    def visit_Call(self, node: ast.Call, ctx: Context) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in TRANSACTION_METHODS:
+            return
+        session = ctx.type_of(func.value)
+        if not isinstance(session, SessionT) or not session.received:
+            return
+        function = ctx.enclosing_function(node)
+        if function is None or function.name in TRANSACTION_METHODS:
+            return
+        ref = ctx.function_ref(function)
+        if ref is None or not _in_data_layer(ctx, ref):
+            return
+        if _guarded_by_flag(node, function, ctx):
+            return
+        where = ref.owner.rsplit(".", 1)[-1] if ref.owner else ctx.module.name
+        self.report(
+            ctx,
+            node,
+            f"`{func.attr}()` inside the data layer ({where}.{function.name}) ends the caller's transaction",
+            hint="use `flush()` here and let the service or unit of work commit",
+        )
+
+
+def _in_data_layer(ctx: Context, ref: object) -> bool:
+    owner = getattr(ref, "owner", None)
+    if owner is not None:
+        return ctx.index.is_repository(owner)
+    return ctx.index.is_data_layer_function(ref)  # type: ignore[arg-type]
+
+
+def _false_default_params(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Flags the caller controls: default False/None, or a required `bool` parameter."""
+    flags: set[str] = set()
+    for arg, default in function_params(function):
+        if isinstance(default, ast.Constant) and default.value in (False, None):
+            flags.add(arg.arg)
+        elif default is None and _is_bool_annotation(arg.annotation):
+            flags.add(arg.arg)
+    return flags
+
+
+def _is_bool_annotation(annotation: ast.expr | None) -> bool:
+    if annotation is None:
+        return False
+    text = ast.unparse(annotation).replace(" ", "")
+    return text in ("bool", "Optional[bool]", "bool|None", "None|bool", "typing.Optional[bool]")
+
+
+def _guarded_by_flag(node: ast.AST, function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> bool:
+    """True when `node` sits under `if <flag>:` with `flag` a false-by-default parameter."""
+    flags = _false_default_params(function)
+    owner_init = None
+    ref = ctx.function_ref(function)
+    if ref is not None and ref.owner is not None:
+        init = ctx.index.method(ref.owner, "__init__")
+        owner_init = init.node if init is not None else None
+    init_flags = _false_default_params(owner_init) if isinstance(owner_init, (ast.FunctionDef, ast.AsyncFunctionDef)) else set()
+    child = node
+    for anc in ctx.ancestors(node):
+        if anc is function:
+            return False
+        guarded = isinstance(anc, ast.If) and any(child is s for s in anc.body)
+        guarded = guarded or isinstance(anc, ast.IfExp) and child is anc.body
+        if guarded:
+            test = anc.test  # type: ignore[union-attr]
+            if isinstance(test, ast.Name) and test.id in flags:
+                return True
+            if (
+                isinstance(test, ast.Attribute)
+                and isinstance(test.value, ast.Name)
+                and test.value.id == "self"
+                and test.attr.lstrip("_") in init_flags
+            ):
+                return True
+        child = anc
+    return False

@@ -1,0 +1,58 @@
+"""## What it does
+Flags a lazy relationship read once per row in sync code, on objects whose
+query did not eager-load it: the N+1 query pattern. Where the rows come from
+(a repository method, a helper, a `Depends(...)` dependency in another file)
+is followed through the project; rows of unknown origin are not flagged.
+
+## Why is this bad?
+Each access issues its own `SELECT`: one query for the list, then one per
+row. A page of 50 rows costs 51 round trips, and it grows with the data.
+
+## Example
+```python
+residents = repo.list_residents()  # Person rows, nothing eager-loaded
+for person in residents:
+    print(person.assignments)  # one query per person
+```
+
+## Use instead
+```python
+stmt = select(Person).options(selectinload(Person.assignments))
+for person in db.scalars(stmt):
+    print(person.assignments)  # loaded by one extra query for all rows
+```
+or give the repository a `list_residents_with_assignments()` variant.
+
+## References
+- [SQLAlchemy: relationship loading techniques](https://docs.sqlalchemy.org/en/20/orm/queryguide/relationships.html)
+- [SQLAlchemy: the N+1 problem](https://docs.sqlalchemy.org/en/20/glossary.html#term-N-plus-one-problem)
+"""
+
+from __future__ import annotations
+
+import ast
+
+from repolint.rules.base import Rule
+from repolint.semantics.context import Context
+from repolint.semantics.lazy import lazy_access, loader_hint, origin_text
+
+
+class LazyLoadPerRow(Rule):
+    code = "RPL301"
+    name = "lazy-load-per-row"
+    summary = "A lazy relationship is loaded once per row (N+1 queries)"
+
+    def visit_Attribute(self, node: ast.Attribute, ctx: Context) -> None:
+        found = lazy_access(node, ctx)
+        if found is None:
+            return
+        instance, rel = found
+        if instance.kind != "sync" or not instance.per_row or ctx.in_async_def(node):
+            return
+        model = instance.model.rsplit(".", 1)[-1]
+        self.report(
+            ctx,
+            node,
+            f"lazy relationship `{model}.{rel.name}` is loaded once per row{origin_text(instance)}: N+1 queries",
+            hint=loader_hint(instance, rel),
+        )

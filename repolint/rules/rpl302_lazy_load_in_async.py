@@ -1,0 +1,62 @@
+"""## What it does
+Flags a lazy relationship read anywhere in an `async def` on objects that
+came from an `AsyncSession` query that did not eager-load it. Reported
+instead of RPL301 in async code.
+
+## Why is this bad?
+Under asyncio a lazy load cannot run implicitly: SQLAlchemy raises
+`sqlalchemy.exc.MissingGreenlet` ("greenlet_spawn has not been called; can't
+call await_only() here") at the attribute access, at run time, often only on
+the code path a test did not take.
+
+## Example
+```python
+async def person_detail(person_id: int, db: AsyncSession = Depends(get_async_db)):
+    person = await db.get(Person, person_id)
+    return [a.id for a in person.assignments]  # MissingGreenlet
+```
+
+## Use instead
+```python
+async def person_detail(person_id: int, db: AsyncSession = Depends(get_async_db)):
+    person = await db.get(Person, person_id, options=[selectinload(Person.assignments)])
+    return [a.id for a in person.assignments]
+```
+or `await person.awaitable_attrs.assignments`, or `lazy="selectin"` on the
+relationship.
+
+## References
+- [SQLAlchemy: preventing implicit IO when using AsyncSession](https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html#preventing-implicit-io-when-using-asyncsession)
+"""
+
+from __future__ import annotations
+
+import ast
+
+from repolint.findings import Severity
+from repolint.rules.base import Rule
+from repolint.semantics.context import Context
+from repolint.semantics.lazy import lazy_access, loader_hint, origin_text
+
+
+class LazyLoadInAsync(Rule):
+    code = "RPL302"
+    name = "lazy-load-in-async"
+    summary = "A lazy relationship is read in async code (MissingGreenlet)"
+    severity = Severity.ERROR
+
+    def visit_Attribute(self, node: ast.Attribute, ctx: Context) -> None:
+        found = lazy_access(node, ctx)
+        if found is None:
+            return
+        instance, rel = found
+        if instance.kind != "async" or not ctx.in_async_def(node):
+            return
+        model = instance.model.rsplit(".", 1)[-1]
+        self.report(
+            ctx,
+            node,
+            f"lazy relationship `{model}.{rel.name}` read in async code{origin_text(instance)} "
+            "without eager loading: MissingGreenlet at run time",
+            hint=loader_hint(instance, rel),
+        )

@@ -1,0 +1,105 @@
+"""Runner: discover, analyse, suppress, sort. No printing."""
+
+from __future__ import annotations
+
+import os
+import tokenize
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from repolint.config import enabled_codes
+from repolint.discovery import Discovery, discover, is_excluded
+from repolint.findings import FileError, Finding
+from repolint.settings import Settings
+from repolint.suppression import filter_findings
+
+
+@dataclass
+class RunResult:
+    """What a run found: findings sorted by path/line/column/code, files that
+    could not be read, how many files were checked, and the text of the files
+    with findings (for reporters that show the source line)."""
+
+    findings: list[Finding]
+    errors: list[FileError]
+    files_checked: int
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def read_source(path: Path) -> str | None:
+    """The text of a Python file, decoded as Python does (PEP 263), or None."""
+    try:
+        with tokenize.open(path) as handle:
+            return handle.read()
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+
+
+def default_src(paths: Sequence[str], settings: Settings) -> tuple[str, ...]:
+    """Import roots when none are configured: each folder given (a file's
+    folder), the project root, and a `src/` folder under each, as ruff does."""
+    roots: list[str] = []
+    folders = [os.path.abspath(p) for p in paths]
+    folders = [p if os.path.isdir(p) else os.path.dirname(p) for p in folders]
+    for folder in [*folders, os.path.abspath(settings.project_root)]:
+        for root in (folder, os.path.join(folder, "src")):
+            if os.path.isdir(root) and root not in roots:
+                roots.append(root)
+    return tuple(roots)
+
+
+def run(
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    stdin_filename: str | None = None,
+    stdin_text: str | None = None,
+    force_exclude: bool = False,
+) -> RunResult:
+    """Check `paths` (or, when `stdin_text` is given, that text as `stdin_filename`)."""
+    from repolint import engine  # the engine is heavy: load it only when checking
+
+    enabled = enabled_codes(settings)
+    given = [stdin_filename or "-"] if stdin_text is not None else list(paths)
+    if not settings.src:
+        settings = replace(settings, src=default_src(given, settings))
+    overrides: dict[Path, str] = {}
+    if stdin_text is not None:
+        shown = stdin_filename or "-"
+        stdin_path = Path(os.path.abspath(shown))
+        if (
+            force_exclude
+            and stdin_filename
+            and is_excluded(str(stdin_path), settings, parents=True)
+        ):
+            return RunResult([], [], 0)
+        found = Discovery(files=[stdin_path], display={stdin_path: shown})
+        overrides[stdin_path] = stdin_text
+    else:
+        found = discover(paths, settings, force_exclude=force_exclude)
+    result = engine.analyse(
+        found.files, settings, enabled, display=found.display, overrides=overrides or None
+    )
+
+    by_display = {shown: path for path, shown in found.display.items()}
+    sources: dict[str, str] = {}
+
+    def source(shown: str) -> str | None:
+        if shown not in sources:
+            path = by_display.get(shown, Path(shown))
+            text = overrides[path] if path in overrides else read_source(path)
+            if text is None:
+                return None
+            sources[shown] = text
+        return sources[shown]
+
+    def real_path(shown: str) -> str:
+        return os.path.abspath(by_display.get(shown, Path(shown)))
+
+    findings = filter_findings(
+        result.findings, enabled=enabled, settings=settings, real_path=real_path, source=source
+    )
+    findings.sort(key=Finding.sort_key)
+    errors = sorted([*found.errors, *result.errors], key=lambda e: e.path)
+    return RunResult(findings, errors, len(found.files), sources)

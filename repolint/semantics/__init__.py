@@ -1,0 +1,1 @@
+"""What the analysed code means: imports, models, sessions, data flow."""

@@ -1,0 +1,1046 @@
+"""Data flow inside one function: which names hold sessions, statements, rows.
+
+A single forward walk over the statements keeps an environment of abstract
+types (`semantics.types`). Branches are analysed separately and joined;
+loop bodies once. Calls of project functions use their facts (computed on
+demand, memoized in the FactStore), so what a repository method returns in
+another file reaches the caller here.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from repolint.semantics.facts import FunctionFacts, ProjectCall, Scope, TypedModule
+from repolint.semantics.loading import read_options
+from repolint.semantics.module import ModuleInfo, function_params
+from repolint.semantics.names import (
+    ANNOTATED,
+    ASYNC_ENGINE_CLASSES,
+    ASYNC_ENGINE_FACTORIES,
+    ASYNC_SESSION_CLASSES,
+    ASYNC_SESSIONMAKERS,
+    BACKGROUND_TASKS,
+    DEPENDS,
+    FLASK_SQLALCHEMY,
+    OFFLOAD_FUNCTIONS,
+    OFFLOAD_METHODS,
+    SCOPED_SESSION_CLASSES,
+    SELECT_FUNCS,
+    SYNC_ENGINE_CLASSES,
+    SYNC_ENGINE_FACTORIES,
+    SYNC_IO_METHODS,
+    SYNC_SESSION_CLASSES,
+    SYNC_SESSIONMAKERS,
+)
+from repolint.semantics.types import (
+    NO_EAGER,
+    ROW_SOURCES,
+    BackgroundTasksT,
+    ClassT,
+    EngineT,
+    FlaskDBT,
+    FuncT,
+    InstanceT,
+    ModelClassT,
+    ObjT,
+    QueryT,
+    ResultT,
+    RowsT,
+    SavepointT,
+    SessionFactoryT,
+    SessionT,
+    StmtT,
+    TupleT,
+    eager_below,
+    eager_covers,
+    merge,
+)
+
+if TYPE_CHECKING:
+    from repolint.semantics.index import FunctionRef, ProjectIndex
+
+Env = dict[str, object]
+
+STMT_BUILDERS = frozenset(
+    {
+        "where", "filter", "filter_by", "join", "outerjoin", "join_from", "outerjoin_from", "order_by",
+        "limit", "offset", "group_by", "having", "distinct", "execution_options", "with_for_update",
+        "select_from", "params", "correlate", "prefix_with", "suffix_with", "with_only_columns",
+        "populate_existing", "enable_eagerloads", "autoflush", "yield_per", "slice", "add_columns",
+        "union", "with_entities", "reset_joinpoint", "fetch", "with_hint", "set_label_style",
+        "with_statement_hint", "execution_options", "apply_labels", "filter_by", "limit",
+    }
+)
+QUERY_ONE = frozenset({"first", "one", "one_or_none", "scalar", "get", "get_or_404", "first_or_404", "one_or_404"})
+QUERY_MANY = frozenset({"all"})
+RESULT_SAME = frozenset({"unique", "yield_per", "execution_options"})
+RESULT_MANY = frozenset({"all", "fetchall", "fetchmany"})
+RESULT_ONE_SCALARS = frozenset({"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "scalar"})
+RESULT_ONE_ROWS = frozenset({"scalar_one", "scalar_one_or_none", "scalar"})
+LIST_WRAPPERS = frozenset({"list", "sorted", "tuple", "reversed", "set", "frozenset"})
+CONTEXT_MANAGER_DECORATORS = ("contextmanager", "asynccontextmanager")
+PROPERTY_DECORATORS = ("property", "cached_property")
+NOT_MODEL_ATTRS = frozenset({"__class__", "__dict__"})
+
+
+def module_ref(module: ModuleInfo) -> FunctionRef:
+    """A pseudo-function for the module body (sync code)."""
+    from repolint.semantics.index import FunctionRef
+
+    func = ast.FunctionDef(name="<module>", args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]), body=module.tree.body, decorator_list=[], returns=None, type_params=[])
+    return FunctionRef(f"{module.name}.<module>", module, func, None)
+
+
+class FunctionFlow:
+    """One walk over one function body."""
+
+    def __init__(
+        self,
+        index: ProjectIndex,
+        ref: FunctionRef,
+        self_cls: str | None,
+        bound: dict[str, object],
+        typed: TypedModule | None,
+    ) -> None:
+        self.index = index
+        self.ref = ref
+        self.module = ref.module
+        self.qualify = ref.module.imports.qualify
+        self.self_cls = self_cls
+        self.bound = bound
+        self.typed = typed
+        self.is_async = isinstance(ref.node, ast.AsyncFunctionDef)
+        self.facts = FunctionFacts(ref.qual, self.is_async)
+        self.env: Env = dict(ref.closure) if isinstance(ref.closure, dict) else {}
+        self.row_loop = False
+        self.offloaded = 0
+        self.scope_async = self.is_async
+        self.is_module = ref.qual.endswith(".<module>")
+        self.local_types: dict[int, object] = {}
+
+    # -- entry ----------------------------------------------------------------
+
+    def run(self) -> FunctionFacts:
+        node = self.ref.node
+        if isinstance(node, ast.Lambda):
+            self.facts.returns = self.eval(node.body)
+            return self.facts
+        self._bind_params(node)
+        self.exec_block(node.body)
+        self.facts.is_generator = _is_generator(node)
+        return self.facts
+
+    def _bind_params(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if self.is_module:
+            return
+        params = function_params(node)
+        decorators = {(_last(self.qualify(d.func if isinstance(d, ast.Call) else d) or "")) for d in node.decorator_list}
+        has_self = self.ref.owner is not None and "staticmethod" not in decorators and params
+        for i, (arg, default) in enumerate(params):
+            if i == 0 and has_self:
+                cls = self.self_cls or self.ref.owner
+                self.env[arg.arg] = ClassT(cls) if "classmethod" in decorators else ObjT(cls)  # type: ignore[arg-type]
+                continue
+            if arg.arg in self.bound:
+                t = self.bound[arg.arg]
+            else:
+                t = param_type(self.index, self.module, arg.annotation, default)
+            self.env[arg.arg] = t
+            self.facts.params[arg.arg] = t
+            if self.typed is not None and t is not None:
+                self.typed.types[id(arg)] = t
+
+    # -- recording --------------------------------------------------------------
+
+    def _scope(self) -> Scope:
+        return Scope(self.ref.qual, self.scope_async, self.row_loop, self.ref.owner, self.ref.node)
+
+    def _note(self, node: ast.AST, t: object | None) -> None:
+        if t is not None:
+            self.local_types[id(node)] = t
+        if self.typed is not None:
+            if t is not None:
+                self.typed.types[id(node)] = t
+            if isinstance(node, (ast.Call, ast.Attribute, ast.Subscript, ast.Return)):
+                self.typed.scopes[id(node)] = self._scope()
+
+    # -- statements -------------------------------------------------------------
+
+    def exec_block(self, stmts: list[ast.stmt]) -> None:
+        for stmt in stmts:
+            self.exec_stmt(stmt)
+
+    def exec_stmt(self, stmt: ast.stmt) -> None:  # noqa: C901 - one dispatch
+        if isinstance(stmt, ast.Assign):
+            value = self.eval(stmt.value)
+            for target in stmt.targets:
+                self.assign(target, value, stmt.value)
+        elif isinstance(stmt, ast.AnnAssign):
+            value = self.eval(stmt.value) if stmt.value is not None else None
+            if value is None and not self.is_module:
+                value = annotation_type(self.index, self.module, stmt.annotation)
+            self.assign(stmt.target, value, stmt.value)
+        elif isinstance(stmt, ast.AugAssign):
+            self.eval(stmt.value)
+            self.eval(stmt.target)
+        elif isinstance(stmt, ast.Expr):
+            self.eval(stmt.value)
+        elif isinstance(stmt, ast.Return):
+            value = self.eval(stmt.value) if stmt.value is not None else None
+            self._note(stmt, value)
+            self.facts.returns = merge(self.facts.returns, value)
+        elif isinstance(stmt, (ast.If, ast.While)):
+            self.eval(stmt.test)
+            self._branches(stmt.body, stmt.orelse)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self._for(stmt)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                value = self.eval(item.context_expr)
+                if item.optional_vars is not None:
+                    self.assign(item.optional_vars, _entered(value), None)
+            self.exec_block(stmt.body)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            self.exec_block(stmt.body)  # type: ignore[attr-defined]
+            before = dict(self.env)
+            for handler in stmt.handlers:  # type: ignore[attr-defined]
+                self.exec_block(handler.body)
+            self.env = _merge_env(before, self.env)
+            self.exec_block(stmt.orelse)  # type: ignore[attr-defined]
+            self.exec_block(stmt.finalbody)  # type: ignore[attr-defined]
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._nested_def(stmt)
+        elif isinstance(stmt, ast.ClassDef):
+            return
+        elif isinstance(stmt, ast.Match):
+            self.eval(stmt.subject)
+            before = dict(self.env)
+            out: Env | None = None
+            for case in stmt.cases:
+                self.env = dict(before)
+                self.exec_block(case.body)
+                out = self.env if out is None else _merge_env(out, self.env)
+            self.env = _merge_env(before, out or {})
+        elif isinstance(stmt, (ast.Raise, ast.Assert, ast.Delete)):
+            for child in ast.iter_child_nodes(stmt):
+                if isinstance(child, ast.expr):
+                    self.eval(child)
+
+    def _branches(self, body: list[ast.stmt], orelse: list[ast.stmt]) -> None:
+        before = dict(self.env)
+        self.exec_block(body)
+        after_body = self.env
+        self.env = dict(before)
+        self.exec_block(orelse)
+        self.env = _merge_env(after_body, self.env)
+
+    def _for(self, stmt: ast.For | ast.AsyncFor) -> None:
+        iterable = self.eval(stmt.iter)
+        element = element_of(stmt.iter, iterable, self)
+        before = dict(self.env)
+        saved = self.row_loop
+        if _is_row_source(iterable) or _is_enumerate_of_rows(stmt.iter, self):
+            self.row_loop = True
+        self.assign(stmt.target, element, None)
+        self.exec_block(stmt.body)
+        self.row_loop = saved
+        self.env = _merge_env(before, self.env)
+        self.exec_block(stmt.orelse)
+
+    def _nested_def(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        from repolint.semantics.index import FunctionRef
+
+        qual = f"{self.ref.qual}.<locals>.{stmt.name}"
+        ref = self.index.functions.get(qual)
+        if ref is None:
+            ref = FunctionRef(qual, self.module, stmt, None, dict(self.env))
+            self.index.functions[qual] = ref
+        self.env[stmt.name] = FuncT(qual)
+        if self.typed is not None:
+            FunctionFlow(self.index, ref, None, {}, self.typed).run()
+
+    def assign(self, target: ast.AST, value: object | None, value_node: ast.AST | None) -> None:
+        if isinstance(target, ast.Name):
+            self.env[target.id] = value
+            self._note(target, value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = value.items if isinstance(value, TupleT) and len(value.items) == len(target.elts) else None
+            for i, elt in enumerate(target.elts):
+                self.assign(elt, items[i] if items else None, None)
+        elif isinstance(target, ast.Attribute):
+            self.eval(target.value)
+            if isinstance(target.value, ast.Name) and isinstance(self.env.get(target.value.id), ObjT) and target.value.id == "self":
+                if value is not None:
+                    self.facts.self_attrs[target.attr] = value
+        elif isinstance(target, ast.Starred):
+            self.assign(target.value, None, None)
+        else:
+            self.eval(target)
+
+    # -- expressions ------------------------------------------------------------
+
+    def eval(self, expr: ast.AST | None) -> object | None:
+        if expr is None:
+            return None
+        t = self._eval(expr)
+        self._note(expr, t)
+        return t
+
+    def _eval(self, expr: ast.AST) -> object | None:  # noqa: C901 - one dispatch
+        if isinstance(expr, ast.Name):
+            if expr.id in self.env:
+                return self.env[expr.id]
+            return self.index.facts.symbol_type(self.module.imports.qualify_name(expr.id))
+        if isinstance(expr, ast.Attribute):
+            return self._attribute(expr)
+        if isinstance(expr, ast.Call):
+            return self._call(expr)
+        if isinstance(expr, ast.Await):
+            return self.eval(expr.value)
+        if isinstance(expr, ast.Yield):
+            value = self.eval(expr.value) if expr.value is not None else None
+            self.facts.yields = merge(self.facts.yields, value)
+            return None
+        if isinstance(expr, ast.Subscript):
+            base = self.eval(expr.value)
+            self.eval(expr.slice)
+            if isinstance(base, RowsT):
+                if isinstance(expr.slice, ast.Slice):
+                    return base
+                return InstanceT(base.model, base.kind, base.eager, False, base.origin)
+            if isinstance(base, TupleT) and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, int):
+                idx = expr.slice.value
+                return base.items[idx] if -len(base.items) <= idx < len(base.items) else None
+            return None
+        if isinstance(expr, ast.IfExp):
+            self.eval(expr.test)
+            return merge(self.eval(expr.body), self.eval(expr.orelse))
+        if isinstance(expr, ast.BoolOp):
+            result: object | None = None
+            for value in expr.values:
+                result = merge(result, self.eval(value))
+            return result
+        if isinstance(expr, ast.NamedExpr):
+            value = self.eval(expr.value)
+            self.assign(expr.target, value, expr.value)
+            return value
+        if isinstance(expr, ast.Tuple):
+            return TupleT(tuple(self.eval(e) for e in expr.elts))
+        if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            return self._comprehension(expr)
+        if isinstance(expr, ast.Lambda):
+            self._lambda(expr, offloaded=False)
+            return None
+        for child in ast.iter_child_nodes(expr):
+            if isinstance(child, ast.expr):
+                self.eval(child)
+            elif isinstance(child, ast.keyword):
+                self.eval(child.value)
+            elif isinstance(child, ast.comprehension):
+                self.eval(child.iter)
+        return None
+
+    def _lambda(self, expr: ast.Lambda, offloaded: bool) -> None:
+        saved_env, saved_async, saved_loop = dict(self.env), self.scope_async, self.row_loop
+        for arg, _ in function_params(expr):
+            self.env[arg.arg] = None
+        if offloaded:
+            self.scope_async = False
+            self.offloaded += 1
+            self.row_loop = False
+        self.eval(expr.body)
+        if offloaded:
+            self.offloaded -= 1
+        self.env, self.scope_async, self.row_loop = saved_env, saved_async, saved_loop
+
+    def _comprehension(self, expr: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> object | None:
+        saved_env, saved_loop = dict(self.env), self.row_loop
+        for gen in expr.generators:
+            iterable = self.eval(gen.iter)
+            if _is_row_source(iterable) or _is_enumerate_of_rows(gen.iter, self):
+                self.row_loop = True
+            self.assign(gen.target, element_of(gen.iter, iterable, self), None)
+            for cond in gen.ifs:
+                self.eval(cond)
+        element: object | None
+        if isinstance(expr, ast.DictComp):
+            self.eval(expr.key)
+            element = self.eval(expr.value)
+        else:
+            element = self.eval(expr.elt)
+        self.env, self.row_loop = saved_env, saved_loop
+        if isinstance(element, InstanceT) and not isinstance(expr, ast.DictComp):
+            return RowsT(element.model, element.kind, element.eager, False, element.origin)
+        return None
+
+    def _attribute(self, expr: ast.Attribute) -> object | None:
+        base_node = expr.value
+        base = self.eval(base_node)
+        if base is None and isinstance(base_node, (ast.Name, ast.Attribute)) and _head_name(base_node) not in self.env:
+            qual = self.qualify(expr)
+            return self.index.facts.symbol_type(qual) if qual else None
+        name = expr.attr
+        if isinstance(base, InstanceT):
+            return self._relationship(expr, base, name)
+        if isinstance(base, ObjT):
+            if name in self._property_names(base.cls):
+                ref = self.index.method(base.cls, name)
+                if ref is not None:
+                    self._record_call(ref.qual, base.cls, expr)
+                    return _with_origin(self.index.facts.facts(ref, base.cls).returns, base.cls, name)
+            if self.index.method(base.cls, name) is not None:
+                ref = self.index.method(base.cls, name)
+                return FuncT(ref.qual, base.cls)  # type: ignore[union-attr]
+            return self.index.facts.self_attr_type(base.cls, name)
+        if isinstance(base, ClassT):
+            if name in ("model", "model_type", "__model__"):
+                model = self.index.repository_model(base.cls)
+                return ModelClassT(model) if model else None
+            value = self.index.class_attr_value(base.cls, name)
+            if value is not None:
+                return eval_in_module(self.index, self.index.classes[value[0]][0], value[1])
+            ref = self.index.method(base.cls, name)
+            return FuncT(ref.qual, base.cls) if ref else None
+        if isinstance(base, FlaskDBT):
+            if name == "session":
+                return SessionT("sync", received=True, scoped=True)
+            return None
+        if isinstance(base, ModelClassT):
+            if name == "query" and self._is_flask_model(base.model):
+                return QueryT(base.model, "sync")
+            return None
+        if isinstance(base, SessionT) and name == "session" and base.scoped:
+            return base
+        return None
+
+    def _property_names(self, cls: str) -> set[str]:
+        names: set[str] = set()
+        for ref in self.index.methods(cls).values():
+            node = ref.node
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for dec in node.decorator_list:
+                    if _last(self.index.dotted(dec) or "") in PROPERTY_DECORATORS:
+                        names.add(node.name)
+        return names
+
+    def _is_flask_model(self, model: str) -> bool:
+        for c in self.index.mro(model):
+            module, node = self.index.classes[c]
+            for base in node.bases:
+                if isinstance(base, ast.Attribute) and base.attr == "Model" and self.index.is_flask_db(base.value, module):
+                    return True
+        return False
+
+    def _relationship(self, expr: ast.Attribute, base: InstanceT, name: str) -> object | None:
+        rel = self.index.relationships(base.model).get(name)
+        if rel is None or rel.target_name is None and rel.strategy != "lazy":
+            return None
+        if self.typed is not None and isinstance(expr.ctx, ast.Load):
+            self.typed.rel_access[id(expr)] = (base, rel)
+        if (
+            isinstance(expr.ctx, ast.Load)
+            and base.origin is not None
+            and rel.strategy == "lazy"
+            and not eager_covers(base.eager, (name,))
+        ):
+            self.index.facts.traversals.setdefault(base.origin, []).append(
+                (self.module.display, expr.lineno, name)
+            )
+        if isinstance(expr.ctx, ast.Load) and isinstance(expr.value, ast.Name) and expr.value.id in self.env:
+            # loaded now: later reads of the same object's relationship issue no SQL
+            self.env[expr.value.id] = replace(base, eager=base.eager | {(name,)})
+        target = rel.target_name
+        if target is None:
+            return None
+        eager = eager_below(base.eager, name)
+        if rel.reverse and rel.collection:
+            # each element's many-to-one back to `base` is in the identity map: no SQL
+            eager = eager | {(rel.reverse,)}
+        if rel.collection:
+            return RowsT(target, base.kind, eager, base.per_row, None, from_query=False)
+        return InstanceT(target, base.kind, eager, base.per_row, None)
+
+    # -- calls ------------------------------------------------------------------
+
+    def _record_call(self, qual: str, self_cls: str | None, node: ast.AST) -> None:
+        if self.offloaded or not isinstance(node, ast.Call):
+            if isinstance(node, ast.Attribute) and not self.offloaded:
+                call = ProjectCall(qual, self_cls, node)  # type: ignore[arg-type]
+                self.facts.calls.append(call)
+            return
+        call = ProjectCall(qual, self_cls, node)
+        self.facts.calls.append(call)
+        if self.typed is not None:
+            self.typed.calls[id(node)] = call
+
+    def _call(self, call: ast.Call) -> object | None:  # noqa: C901 - one dispatch
+        func = call.func
+        qual = None
+        if isinstance(func, (ast.Name, ast.Attribute)) and _head_name(func) not in self.env:
+            qual = self.qualify(func)
+        receiver: object | None = None
+        callee: object | None = None
+        super_call = isinstance(func, ast.Attribute) and _is_super_call(func.value)
+        if isinstance(func, ast.Attribute) and not super_call:
+            receiver = self.eval(func.value)
+        elif not isinstance(func, ast.Attribute):
+            callee = self.eval(func)
+        offload = self._is_offload(call, qual)
+        if offload and self.typed is not None:
+            self.typed.offload_calls.add(id(call))
+        types = self._eval_args(call, offload)
+        if qual is not None:
+            known = self._known_call(call, qual, types)
+            if known is not _UNKNOWN:
+                return known
+        if isinstance(func, ast.Name) and func.id in LIST_WRAPPERS and func.id not in self.env and call.args:
+            return _rows_of(types.get(id(call.args[0])))
+        if isinstance(func, ast.Attribute):
+            if super_call:
+                if func.attr == "__init__":
+                    return self._super_init(call, types)
+                return self._super_method(call, func.attr)
+            if receiver is None and qual is not None:
+                return self._call_value(call, self.index.facts.symbol_type(qual))
+            return self._method(call, receiver, func.attr, types)
+        return self._call_value(call, callee)
+
+    def index_type(self, node: ast.AST) -> object | None:
+        return self.local_types.get(id(node))
+
+    def _eval_args(self, call: ast.Call, offload: bool) -> dict[int, object | None]:
+        types: dict[int, object | None] = {}
+        for arg in call.args:
+            inner = arg.value if isinstance(arg, ast.Starred) else arg
+            if isinstance(inner, ast.Lambda):
+                self._lambda(inner, offloaded=offload)
+                continue
+            types[id(arg)] = self.eval(inner)
+        for kw in call.keywords:
+            if isinstance(kw.value, ast.Lambda):
+                self._lambda(kw.value, offloaded=offload)
+                continue
+            types[id(kw.value)] = self.eval(kw.value)
+        return types
+
+    def _is_offload(self, call: ast.Call, qual: str | None) -> bool:
+        extra = set(self.index.settings.offload_functions)
+        if qual is not None and (qual in OFFLOAD_FUNCTIONS or qual in extra or _last(qual) in extra):
+            return True
+        func = call.func
+        return isinstance(func, ast.Attribute) and func.attr in OFFLOAD_METHODS
+
+    def _known_call(self, call: ast.Call, qual: str, types: dict[int, object | None]) -> object | None:  # noqa: C901
+        """Calls of third-party APIs repolint knows, by qualified name."""
+        if qual in SELECT_FUNCS:
+            if call.args:
+                first = types.get(id(call.args[0]))
+                if isinstance(first, ModelClassT):
+                    return StmtT(first.model)
+            return None
+        if qual in SYNC_SESSIONMAKERS:
+            cls = _kw(call, "class_")
+            cls_q = self.qualify(cls) if cls is not None else None
+            return SessionFactoryT("async" if cls_q in ASYNC_SESSION_CLASSES else "sync")
+        if qual in ASYNC_SESSIONMAKERS:
+            return SessionFactoryT("async")
+        if qual in SCOPED_SESSION_CLASSES:
+            factory = _arg(call, 0, types) or types.get(id(_kw(call, "session_factory")))
+            kind = factory.kind if isinstance(factory, SessionFactoryT) else ("async" if "async" in qual else "sync")
+            return SessionT(kind, received=True, scoped=True)
+        if qual in SYNC_SESSION_CLASSES:
+            return SessionT("sync", received=False)
+        if qual in ASYNC_SESSION_CLASSES:
+            return SessionT("async", received=False)
+        if qual in SYNC_ENGINE_FACTORIES:
+            return EngineT("sync")
+        if qual in ASYNC_ENGINE_FACTORIES:
+            return EngineT("async")
+        if qual in FLASK_SQLALCHEMY:
+            return FlaskDBT()
+        if qual in BACKGROUND_TASKS:
+            return BackgroundTasksT()
+        if qual in ("sqlalchemy.inspect",) and call.args:
+            engine = _arg(call, 0, types)
+            if isinstance(engine, EngineT) and engine.kind == "sync":
+                self._io(call, f"inspect({_src(call.args[0])})")
+            return None
+        providers = self.index.settings.session_providers
+        for provider in providers:
+            name, _, kind = provider.partition(":")
+            if qual == name or _last(qual) == name:
+                return SessionT("async" if kind == "async" else "sync", received=True)
+        return _UNKNOWN
+
+    def _method(self, call: ast.Call, receiver: object | None, name: str, types: dict[int, object | None]) -> object | None:  # noqa: C901
+        if isinstance(receiver, SessionT):
+            return self._session_method(call, receiver, name, types)
+        if isinstance(receiver, StmtT):
+            if name == "options":
+                loads = read_options(list(call.args), self.qualify)
+                return replace(receiver, eager=receiver.eager | loads.eager, joined=receiver.joined | loads.joined)
+            return receiver if name in STMT_BUILDERS else None
+        if isinstance(receiver, QueryT):
+            if name == "options":
+                loads = read_options(list(call.args), self.qualify)
+                return replace(receiver, eager=receiver.eager | loads.eager)
+            if name in STMT_BUILDERS:
+                return receiver
+            if receiver.kind == "sync" and name in QUERY_ONE | QUERY_MANY | {"count"}:
+                self._io(call, f"{_src(call.func)}(...)")
+            if name in QUERY_MANY:
+                return _rows_of(receiver)
+            if name in QUERY_ONE:
+                return InstanceT(receiver.model, receiver.kind, receiver.eager)
+            return None
+        if isinstance(receiver, ResultT):
+            if name == "scalars":
+                return replace(receiver, scalars=True)
+            if name in RESULT_SAME:
+                return receiver
+            if name in RESULT_MANY:
+                return _rows_of(receiver) if receiver.scalars else None
+            if receiver.scalars and name in RESULT_ONE_SCALARS or not receiver.scalars and name in RESULT_ONE_ROWS:
+                return InstanceT(receiver.model, receiver.kind, receiver.eager, False, receiver.origin)
+            return None
+        if isinstance(receiver, SessionFactoryT):
+            if name == "begin":
+                return SessionT(receiver.kind, received=False)
+            return None
+        if isinstance(receiver, EngineT):
+            if receiver.kind == "sync" and name in ("connect", "begin", "execute"):
+                self._io(call, f"{_src(call.func)}()")
+            return None
+        if isinstance(receiver, FuncT):
+            return None
+        if isinstance(receiver, (ObjT, ClassT)):
+            ref = self.index.method(receiver.cls, name)
+            if ref is None:
+                return None
+            self._record_call(ref.qual, receiver.cls, call)
+            facts = self.index.facts.facts(ref, receiver.cls)
+            value = facts.yields if _is_context_manager(ref) else facts.returns
+            return _with_origin(value, receiver.cls, name)
+        if isinstance(receiver, FlaskDBT) and name == "select" and call.args:
+            first = _arg(call, 0, types)
+            return StmtT(first.model) if isinstance(first, ModelClassT) else None
+        return None
+
+    def _session_method(self, call: ast.Call, session: SessionT, name: str, types: dict[int, object | None]) -> object | None:
+        if session.kind == "sync" and isinstance(self.module.parent(call), ast.Await):
+            # awaiting it proves an AsyncSession whatever the annotation says
+            session = SessionT("async", session.received, session.scoped)
+        if session.kind == "sync" and name in SYNC_IO_METHODS:
+            self._io(call, f"{_src(call.func)}(...)")
+        stmt = _arg(call, 0, types)
+        if name == "query":
+            if len(call.args) == 1 and isinstance(stmt, ModelClassT):
+                return QueryT(stmt.model, session.kind)
+            return None
+        if name in ("execute", "exec", "scalars", "stream", "stream_scalars"):
+            if isinstance(stmt, StmtT):
+                scalars = name in ("scalars", "stream_scalars") or (name == "exec" and len(_select_args(call)) <= 1)
+                return ResultT(stmt.model, session.kind, stmt.eager, scalars)
+            return None
+        if name == "scalar":
+            if isinstance(stmt, StmtT):
+                return InstanceT(stmt.model, session.kind, stmt.eager)
+            return None
+        if name == "get":
+            if isinstance(stmt, ModelClassT):
+                options = _kw(call, "options")
+                eager = NO_EAGER
+                if isinstance(options, (ast.List, ast.Tuple)):
+                    eager = read_options(list(options.elts), self.qualify).eager
+                elif options is not None:
+                    eager = read_options([ast.Starred(options)], self.qualify).eager
+                return InstanceT(stmt.model, session.kind, eager)
+            return None
+        if name == "begin_nested":
+            return SavepointT()
+        if name == "refresh" and call.args and isinstance(call.args[0], ast.Name):
+            self._refresh(call)
+        return None
+
+    def _refresh(self, call: ast.Call) -> None:
+        """`refresh(obj, ["rel"])` loads those attributes; refresh(obj) loads none."""
+        target = call.args[0]
+        assert isinstance(target, ast.Name)
+        current = self.env.get(target.id)
+        if not isinstance(current, InstanceT):
+            return
+        names = call.args[1] if len(call.args) > 1 else _kw(call, "attribute_names")
+        if isinstance(names, (ast.List, ast.Tuple)):
+            loaded = {(e.value,) for e in names.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+            self.env[target.id] = replace(current, eager=current.eager | frozenset(loaded))
+
+    def _io(self, call: ast.Call, label: str) -> None:
+        if not self.offloaded:
+            self.facts.io_sites.append((call, label))
+
+    def _call_value(self, call: ast.Call, callee: object | None) -> object | None:
+        if isinstance(callee, SessionFactoryT):
+            return SessionT(callee.kind, received=False)
+        if isinstance(callee, SessionT) and callee.scoped:
+            return callee
+        if isinstance(callee, FuncT):
+            ref = self.index.functions.get(callee.key)
+            if ref is None:
+                return None
+            self._record_call(ref.qual, callee.self_cls, call)
+            facts = self.index.facts.facts(ref, callee.self_cls)
+            value = facts.yields if _is_context_manager(ref) else facts.returns
+            return _with_origin(value, callee.self_cls, ref.node.name) if callee.self_cls else value  # type: ignore[union-attr]
+        if isinstance(callee, ClassT):
+            return ObjT(callee.cls)
+        return None
+
+    def _super_init(self, call: ast.Call, types: dict[int, object | None]) -> object | None:
+        owner = self.ref.owner
+        if owner is None:
+            return None
+        mro = self.index.mro(self.self_cls or owner)
+        try:
+            start = mro.index(owner) + 1
+        except ValueError:
+            return None
+        for c in mro[start:]:
+            init = self.index.functions.get(f"{c}.__init__")
+            if init is None:
+                continue
+            bound = _bind_args(init, call, types)
+            facts = self.index.facts.facts(init, self.self_cls or owner, bound)
+            for attr, value in facts.self_attrs.items():
+                self.facts.self_attrs.setdefault(attr, value)
+            return None
+        return None
+
+    def _super_method(self, call: ast.Call, name: str) -> object | None:
+        owner = self.ref.owner
+        if owner is None:
+            return None
+        mro = self.index.mro(self.self_cls or owner)
+        if owner not in mro:
+            return None
+        for c in mro[mro.index(owner) + 1 :]:
+            ref = self.index.functions.get(f"{c}.{name}")
+            if ref is not None:
+                self._record_call(ref.qual, self.self_cls or owner, call)
+                return self.index.facts.facts(ref, self.self_cls or owner).returns
+        return None
+
+
+class _Unknown:
+    pass
+
+
+_UNKNOWN = _Unknown()
+
+
+# -- helpers shared with the index --------------------------------------------------
+
+
+def _last(qual: str) -> str:
+    return qual.rsplit(".", 1)[-1]
+
+
+def _arg(call: ast.Call, i: int, types: dict[int, object | None]) -> object | None:
+    return types.get(id(call.args[i])) if i < len(call.args) else None
+
+
+def _head_name(expr: ast.AST) -> str | None:
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+def _is_super_call(expr: ast.AST) -> bool:
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "super"
+
+
+def _kw(call: ast.Call, name: str) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def _src(node: ast.AST) -> str:
+    try:
+        text = ast.unparse(node)
+    except Exception:  # noqa: BLE001 - unparse of odd trees
+        return "..."
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _select_args(call: ast.Call) -> list[ast.expr]:
+    if call.args and isinstance(call.args[0], ast.Call):
+        return list(call.args[0].args)
+    return []
+
+
+def _rows_of(source: object) -> RowsT | None:
+    if isinstance(source, QueryT):
+        return RowsT(source.model, source.kind, source.eager)
+    if isinstance(source, ResultT):
+        return RowsT(source.model, source.kind, source.eager, False, source.origin)
+    if isinstance(source, RowsT):
+        return source
+    return None
+
+
+def _is_row_source(value: object | None) -> bool:
+    if isinstance(value, ResultT):
+        return value.scalars
+    return isinstance(value, ROW_SOURCES) or isinstance(value, InstanceT) and value.per_row is False and False
+
+
+def _is_enumerate_of_rows(node: ast.AST, flow: FunctionFlow) -> bool:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "enumerate" and node.args:
+        return _is_row_source(flow.index_type(node.args[0]))
+    return False
+
+
+def element_of(node: ast.AST, iterable: object | None, flow: FunctionFlow) -> object | None:
+    """The type of one element when iterating `iterable`."""
+    if _is_enumerate_of_rows(node, flow):
+        assert isinstance(node, ast.Call)
+        inner = element_of(node.args[0], flow.index_type(node.args[0]), flow)
+        return TupleT((None, inner))
+    if isinstance(iterable, (RowsT, QueryT)) or isinstance(iterable, ResultT) and iterable.scalars:
+        origin = getattr(iterable, "origin", None)
+        return InstanceT(iterable.model, iterable.kind, iterable.eager, True, origin)
+    return None
+
+
+def _with_origin(value: object | None, cls: str | None, method: str) -> object | None:
+    if cls is None:
+        return value
+    if isinstance(value, (RowsT, InstanceT, ResultT)) and value.origin is None:
+        return replace(value, origin=(cls, method))
+    if isinstance(value, TupleT):
+        return TupleT(tuple(_with_origin(v, cls, method) for v in value.items))
+    return value
+
+
+def _entered(value: object | None) -> object | None:
+    """What `with value as x` binds x to."""
+    if isinstance(value, SessionT):
+        return value
+    return None
+
+
+def _merge_env(a: Env, b: Env) -> Env:
+    out: Env = {}
+    for key in a.keys() | b.keys():
+        out[key] = merge(a.get(key), b.get(key))
+    return out
+
+
+_GENERATORS: dict[int, tuple[ast.AST, bool]] = {}
+
+
+def _is_generator(func: ast.AST) -> bool:
+    """Whether the function's own body yields (memoized per node)."""
+    found = _GENERATORS.get(id(func))
+    if found is not None and found[0] is func:
+        return found[1]
+    result = any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _own_nodes(func))
+    _GENERATORS[id(func)] = (func, result)
+    return result
+
+
+def _own_nodes(func: ast.AST) -> list[ast.AST]:
+    """Nodes of a function body, not descending into nested functions or classes."""
+    out: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(func))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def _is_context_manager(ref: FunctionRef) -> bool:
+    node = ref.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    for dec in node.decorator_list:
+        qual = ref.module.imports.qualify(dec) or ""
+        if _last(qual) in CONTEXT_MANAGER_DECORATORS:
+            return True
+    return False
+
+
+def _bind_args(init: FunctionRef, call: ast.Call, types: dict[int, object | None]) -> tuple[tuple[str, object], ...]:
+    node = init.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return ()
+    names = [a.arg for a, _ in function_params(node)][1:]
+    bound: list[tuple[str, object]] = []
+    for name, arg in zip(names, call.args):
+        t = types.get(id(arg))
+        if t is not None and not isinstance(arg, ast.Starred):
+            bound.append((name, t))
+    for kw in call.keywords:
+        t = types.get(id(kw.value))
+        if kw.arg and t is not None:
+            bound.append((kw.arg, t))
+    return tuple(sorted(bound, key=lambda p: p[0]))
+
+
+# -- annotations and module-level symbols ----------------------------------------------
+
+
+def annotation_type(index: ProjectIndex, module: ModuleInfo, ann: ast.AST | None, depth: int = 0) -> object | None:
+    """The type a parameter annotation promises: sessions, project classes, aliases."""
+    if ann is None or depth > 8:
+        return None
+    if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+        try:
+            ann = ast.parse(ann.value, mode="eval").body
+        except SyntaxError:
+            return None
+    if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):
+        for side in (ann.left, ann.right):
+            t = annotation_type(index, module, side, depth + 1)
+            if t is not None:
+                return t
+        return None
+    if isinstance(ann, ast.Subscript):
+        head = module.imports.qualify(ann.value) or ""
+        inner = ann.slice
+        elts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+        if head in ANNOTATED or _last(head) in ("Optional", "Union", "Annotated"):
+            for elt in elts[:1] if head in ANNOTATED or _last(head) == "Annotated" else elts:
+                t = annotation_type(index, module, elt, depth + 1)
+                if t is not None:
+                    return t
+        return None
+    if not isinstance(ann, (ast.Name, ast.Attribute)):
+        return None
+    qual = module.imports.qualify(ann)
+    if qual is None:
+        return None
+    if qual in SYNC_SESSION_CLASSES:
+        return SessionT("sync", received=True, scoped=qual in SCOPED_SESSION_CLASSES)
+    if qual in ASYNC_SESSION_CLASSES:
+        return SessionT("async", received=True, scoped=qual in SCOPED_SESSION_CLASSES)
+    if qual in BACKGROUND_TASKS:
+        return BackgroundTasksT()
+    if qual in SYNC_ENGINE_CLASSES:
+        return EngineT("sync")
+    if qual in ASYNC_ENGINE_CLASSES:
+        return EngineT("async")
+    sym = index.lookup(qual)
+    if sym is None:
+        return None
+    if sym.kind == "class":
+        if index.is_model(sym.qual):
+            return None
+        return ObjT(sym.qual)
+    if sym.kind == "var" and sym.node is not None:
+        return annotation_type(index, sym.module, sym.node, depth + 1)
+    return None
+
+
+def depends_target(module: ModuleInfo, expr: ast.AST | None) -> ast.AST | None | bool:
+    """The callable inside `Depends(x)`; True for a bare `Depends()`; None when not Depends."""
+    if not isinstance(expr, ast.Call):
+        return None
+    qual = module.imports.qualify(expr.func) or ""
+    if qual not in DEPENDS and _last(qual) not in ("Depends", "Security"):
+        return None
+    if expr.args:
+        return expr.args[0]
+    dep = _kw(expr, "dependency")
+    return dep if dep is not None else True
+
+
+def _annotated_depends(index: ProjectIndex, module: ModuleInfo, ann: ast.AST | None, depth: int = 0) -> tuple[ModuleInfo, ast.AST | None | bool] | None:
+    if ann is None or depth > 8:
+        return None
+    if isinstance(ann, ast.Subscript):
+        head = module.imports.qualify(ann.value) or ""
+        if head in ANNOTATED or _last(head) == "Annotated":
+            elts = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else []
+            for meta in elts[1:]:
+                target = depends_target(module, meta)
+                if target is not None:
+                    return module, target
+        return None
+    if isinstance(ann, (ast.Name, ast.Attribute)):
+        qual = module.imports.qualify(ann)
+        sym = index.lookup(qual) if qual else None
+        if sym is not None and sym.kind == "var" and sym.node is not None:
+            return _annotated_depends(index, sym.module, sym.node, depth + 1)
+    return None
+
+
+def param_type(index: ProjectIndex, module: ModuleInfo, ann: ast.AST | None, default: ast.AST | None) -> object | None:
+    """A parameter's type from its annotation and its `Depends(...)`."""
+    declared = annotation_type(index, module, ann)
+    if isinstance(declared, SessionT):
+        return declared
+    dep_module, target = module, depends_target(module, default)
+    if target is None:
+        found = _annotated_depends(index, module, ann)
+        if found is not None:
+            dep_module, target = found
+    if target is None:
+        return declared
+    if target is True:
+        return declared
+    value = eval_in_module(index, dep_module, target)  # type: ignore[arg-type]
+    if isinstance(value, FuncT):
+        ref = index.functions.get(value.key)
+        if ref is None:
+            return declared
+        facts = index.facts.facts(ref)
+        produced = facts.yields if facts.is_generator else facts.returns
+        if isinstance(produced, SessionT):
+            return SessionT(produced.kind, received=True, scoped=produced.scoped)
+        return produced if produced is not None else declared
+    if isinstance(value, ClassT):
+        return ObjT(value.cls)
+    if isinstance(value, SessionFactoryT):
+        return SessionT(value.kind, received=True)
+    return declared
+
+
+def eval_in_module(index: ProjectIndex, module: ModuleInfo, expr: ast.AST) -> object | None:
+    """The type of an expression evaluated at module level (no local names)."""
+    flow = FunctionFlow(index, module_ref(module), None, {}, None)
+    return flow.eval(expr)
+
+
+def symbol_type(index: ProjectIndex, qual: str) -> object | None:
+    """The type of a project-level name: model class, class, function or variable."""
+    sym = index.lookup(qual)
+    if sym is None:
+        return None
+    if sym.kind == "class":
+        return ModelClassT(sym.qual) if index.is_model(sym.qual) else ClassT(sym.qual)
+    if sym.kind == "function":
+        return FuncT(sym.qual)
+    if sym.kind == "var":
+        module = sym.module
+        name = sym.qual.rsplit(".", 1)[-1]
+        value = module.assigns.get(name)
+        if value is not None:
+            return eval_in_module(index, module, value)
+        annotation = module.annotations.get(name)
+        return annotation_type(index, module, annotation)
+    return None
+
+
+def _kind_of(value: object | None) -> str | None:
+    return getattr(value, "kind", None)
+
+
+__all__ = ["FunctionFlow", "annotation_type", "eval_in_module", "param_type", "symbol_type", "module_ref"]

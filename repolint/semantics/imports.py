@@ -1,0 +1,71 @@
+"""Import tables: which qualified name each local name of a module stands for."""
+
+from __future__ import annotations
+
+import ast
+
+
+def dotted(expr: ast.AST) -> str | None:
+    """`a.b.c` for a Name/Attribute chain, else None."""
+    parts: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if isinstance(expr, ast.Name):
+        parts.append(expr.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
+    """The absolute module named by `from <level dots><target> import ...`."""
+    parts = module.split(".")
+    if not is_package:
+        parts = parts[:-1]
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+    if target:
+        parts.append(target)
+    return ".".join(p for p in parts if p)
+
+
+class ImportTable:
+    """Local name -> qualified name, for one module."""
+
+    def __init__(self, module: str, is_package: bool) -> None:
+        self.module = module
+        self.is_package = is_package
+        self.aliases: dict[str, str] = {}
+
+    def add(self, node: ast.Import | ast.ImportFrom) -> None:
+        """Record one import statement (at any depth of the module)."""
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.aliases[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    self.aliases[top] = top
+            return
+        base = node.module or ""
+        if node.level:
+            base = resolve_relative(self.module, self.is_package, node.level, node.module)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            self.aliases[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+
+    def qualify(self, expr: ast.AST) -> str | None:
+        """Qualified name of a Name/Attribute chain: imported, else module-local."""
+        name = dotted(expr)
+        if name is None:
+            return None
+        return self.qualify_name(name)
+
+    def qualify_name(self, name: str) -> str:
+        head, _, rest = name.partition(".")
+        if head in self.aliases:
+            base = self.aliases[head]
+        else:
+            base = f"{self.module}.{head}" if self.module else head
+        return f"{base}.{rest}" if rest else base

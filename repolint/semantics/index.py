@@ -1,0 +1,483 @@
+"""ProjectIndex: what the whole project declares, and the facts derived from it.
+
+Built from every module's syntax; it answers questions across files: what a
+name stands for, which classes are models and what their relationships are,
+which classes are repositories and of which model, and (through `flow`) what
+each function does and returns.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from repolint.semantics.imports import dotted
+from repolint.semantics.models import Relationship, RelationshipReader
+from repolint.semantics.module import FunctionNode, ModuleInfo, decorator_names
+from repolint.semantics.names import (
+    AS_DECLARATIVE,
+    DECLARATIVE_BASE_FACTORIES,
+    DECLARATIVE_BASES,
+    FLASK_SQLALCHEMY,
+    SQLMODEL_BASE,
+)
+from repolint.settings import Settings
+
+MODEL_ATTRS = ("model", "model_type", "model_class", "__model__", "_model", "model_cls", "entity")
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """What a qualified name of the project stands for."""
+
+    kind: str  # "class", "function", "var", "module"
+    qual: str
+    module: ModuleInfo
+    node: ast.AST | None = None
+
+
+@dataclass(frozen=True)
+class FunctionRef:
+    """A function or method of the project: its node, module and owning class."""
+
+    qual: str
+    module: ModuleInfo
+    node: FunctionNode | ast.Lambda
+    owner: str | None
+    closure: object | None = None
+
+
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """A gitignore-like glob (`**/crud/**`) as a regex on '/'-separated paths."""
+    out = ""
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out += "(?:.*/)?"
+            i += 3
+        elif pattern.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif pattern[i] == "*":
+            out += "[^/]*"
+            i += 1
+        elif pattern[i] == "?":
+            out += "[^/]"
+            i += 1
+        else:
+            out += re.escape(pattern[i])
+            i += 1
+    return re.compile(f"(?:^|.*/){out}$" if not pattern.startswith(("/", "**")) else f"{out}$")
+
+
+class ProjectIndex:
+    """Declarations of every analysed module, and lazily computed facts."""
+
+    def __init__(self, modules: list[ModuleInfo], settings: Settings) -> None:
+        self.settings = settings
+        self.modules: dict[str, ModuleInfo] = {}
+        for module in modules:
+            self.modules.setdefault(module.name, module)
+        self.classes: dict[str, tuple[ModuleInfo, ast.ClassDef]] = {}
+        self.functions: dict[str, FunctionRef] = {}
+        for module in self.modules.values():
+            for name, cls in module.classes.items():
+                qual = f"{module.name}.{name}" if module.name else name
+                self.classes[qual] = (module, cls)
+                for stmt in cls.body:
+                    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        self.functions[f"{qual}.{stmt.name}"] = FunctionRef(f"{qual}.{stmt.name}", module, stmt, qual)
+            for name, func in module.functions.items():
+                qual = f"{module.name}.{name}" if module.name else name
+                self.functions[qual] = FunctionRef(qual, module, func, None)
+        self._by_module: dict[str, list[FunctionRef]] = {}
+        for ref in self.functions.values():
+            self._by_module.setdefault(ref.module.name, []).append(ref)
+        self._by_last: dict[str, list[str]] = {}
+        for name in self.modules:
+            parts = name.split(".")
+            for i in range(1, len(parts)):
+                self._by_last.setdefault(".".join(parts[i:]), []).append(name)
+        self._repo_module_patterns = [glob_to_regex(p) for p in settings.repository_modules]
+        self._relationships: dict[str, dict[str, Relationship]] = {}
+        self._backrefs: dict[str, list[Relationship]] | None = None
+        self._models_by_name: dict[str, list[str]] | None = None
+        from repolint.semantics.facts import FactStore
+
+        self.facts = FactStore(self)
+
+    def functions_of(self, module: ModuleInfo) -> list[FunctionRef]:
+        """Top-level functions and methods of `module` (not nested ones)."""
+        return [r for r in self._by_module.get(module.name, []) if r.module is module]
+
+    # -- names ------------------------------------------------------------
+
+    def find_module(self, name: str) -> ModuleInfo | None:
+        """The project module `name`, or the one module whose name ends with it."""
+        found = self.modules.get(name)
+        if found is not None:
+            return found
+        if "." in name:
+            candidates = self._by_last.get(name, [])
+            if len(candidates) == 1:
+                return self.modules[candidates[0]]
+        return None
+
+    def lookup(self, qual: str, depth: int = 0) -> Symbol | None:
+        """The project symbol a qualified name stands for, following imports."""
+        return self._lookup(qual, depth)
+
+    @lru_cache(maxsize=None)  # noqa: B019 - the index lives for one run
+    def _lookup(self, qual: str, depth: int) -> Symbol | None:
+        if depth > 12 or not qual:
+            return None
+        parts = qual.split(".")
+        for i in range(len(parts), 0, -1):
+            module = self.find_module(".".join(parts[:i]))
+            if module is None:
+                continue
+            rest = parts[i:]
+            if not rest:
+                return Symbol("module", module.name, module)
+            return self._in_module(module, rest, depth)
+        return None
+
+    def _in_module(self, module: ModuleInfo, rest: list[str], depth: int) -> Symbol | None:
+        head = rest[0]
+        base = f"{module.name}.{head}" if module.name else head
+        if head in module.classes:
+            if len(rest) == 1:
+                return Symbol("class", base, module, module.classes[head])
+            ref = self.functions.get(f"{base}.{rest[1]}")
+            if ref is not None and len(rest) == 2:
+                return Symbol("function", ref.qual, module, ref.node)
+            return None
+        if head in module.functions:
+            return Symbol("function", base, module, module.functions[head]) if len(rest) == 1 else None
+        if head in module.imports.aliases:
+            target = module.imports.aliases[head]
+            if target != base:
+                return self._lookup(".".join([target, *rest[1:]]), depth + 1)
+        if head in module.assigns or head in module.annotations:
+            return Symbol("var", base, module, module.assigns.get(head)) if len(rest) == 1 else None
+        return None
+
+    def canonical(self, qual: str | None) -> str | None:
+        """The defining qualified name of a project class or function, else `qual`."""
+        if qual is None:
+            return None
+        sym = self.lookup(qual)
+        if sym is not None and sym.kind in ("class", "function"):
+            return sym.qual
+        return qual
+
+    # -- classes ----------------------------------------------------------
+
+    @lru_cache(maxsize=None)  # noqa: B019
+    def bases(self, cls: str) -> tuple[tuple[str | None, ast.expr, tuple[ast.expr, ...]], ...]:
+        """(qualified base name, base expression, generic arguments) of a project class."""
+        entry = self.classes.get(cls)
+        if entry is None:
+            return ()
+        module, node = entry
+        out = []
+        for base in node.bases:
+            args: tuple[ast.expr, ...] = ()
+            expr = base
+            if isinstance(base, ast.Subscript):
+                expr = base.value
+                sl = base.slice
+                args = tuple(sl.elts) if isinstance(sl, ast.Tuple) else (sl,)
+            out.append((self.canonical(module.imports.qualify(expr)), base, args))
+        return tuple(out)
+
+    @lru_cache(maxsize=None)  # noqa: B019
+    def mro(self, cls: str) -> tuple[str, ...]:
+        """The class and its project ancestors, nearest first (depth-first, deduplicated)."""
+        seen: list[str] = []
+        stack = [cls]
+        while stack:
+            current = stack.pop(0)
+            if current in seen or current not in self.classes:
+                continue
+            seen.append(current)
+            stack[0:0] = [b for b, _, _ in self.bases(current) if b]
+        return tuple(seen)
+
+    def all_base_names(self, cls: str) -> set[str]:
+        """Qualified names of every ancestor, the third-party ones included."""
+        names: set[str] = set()
+        for c in self.mro(cls):
+            for base, _, _ in self.bases(c):
+                if base:
+                    names.add(base)
+        return names
+
+    def class_keyword(self, cls: str, name: str) -> ast.expr | None:
+        entry = self.classes.get(cls)
+        if entry is None:
+            return None
+        for kw in entry[1].keywords:
+            if kw.arg == name:
+                return kw.value
+        return None
+
+    def class_attr_value(self, cls: str, name: str) -> tuple[str, ast.expr] | None:
+        """The class-level `name = value` nearest in the MRO: (defining class, value)."""
+        for c in self.mro(cls):
+            _, node = self.classes[c]
+            for stmt in node.body:
+                if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                    return c, stmt.value
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+                    if stmt.value is not None:
+                        return c, stmt.value
+        return None
+
+    def class_annotation(self, cls: str, name: str) -> tuple[str, ast.expr] | None:
+        for c in self.mro(cls):
+            _, node = self.classes[c]
+            for stmt in node.body:
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+                    return c, stmt.annotation
+        return None
+
+    def method(self, cls: str, name: str) -> FunctionRef | None:
+        """The method `name` as `cls` resolves it (own or inherited)."""
+        for c in self.mro(cls):
+            ref = self.functions.get(f"{c}.{name}")
+            if ref is not None:
+                return ref
+        return None
+
+    def methods(self, cls: str) -> dict[str, FunctionRef]:
+        """Every method `cls` has, own or inherited, by name."""
+        out: dict[str, FunctionRef] = {}
+        for c in reversed(self.mro(cls)):
+            _, node = self.classes[c]
+            for stmt in node.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    out[stmt.name] = self.functions[f"{c}.{stmt.name}"]
+        return out
+
+    # -- models -----------------------------------------------------------
+
+    def is_flask_db(self, expr: ast.AST, module: ModuleInfo) -> bool:
+        """True when `expr` names a Flask-SQLAlchemy `SQLAlchemy()` object."""
+        qual = module.imports.qualify(expr)
+        if qual is None:
+            return False
+        sym = self.lookup(qual)
+        if sym is None or sym.kind != "var" or not isinstance(sym.node, ast.Call):
+            return False
+        return sym.module.imports.qualify(sym.node.func) in FLASK_SQLALCHEMY
+
+    def _is_base_factory_var(self, qual: str | None) -> bool:
+        if qual is None:
+            return False
+        sym = self.lookup(qual)
+        if sym is None or sym.kind != "var" or not isinstance(sym.node, ast.Call):
+            return False
+        func = sym.node.func
+        fq = sym.module.imports.qualify(func)
+        if fq in DECLARATIVE_BASE_FACTORIES:
+            return True
+        return isinstance(func, ast.Attribute) and func.attr == "generate_base"
+
+    @lru_cache(maxsize=None)  # noqa: B019
+    def model_status(self, cls: str) -> str | None:
+        """'model', 'base' (declarative base or abstract), 'sqlmodel' (no table) or None."""
+        entry = self.classes.get(cls)
+        if entry is None:
+            return None
+        module, node = entry
+        abstract = any(
+            isinstance(s, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "__abstract__" for t in s.targets)
+            and isinstance(s.value, ast.Constant)
+            and s.value.value is True
+            for s in node.body
+        )
+        decorators = decorator_names(node, module.imports)
+        if any(d in AS_DECLARATIVE or d.endswith(".as_declarative_base") for d in decorators):
+            return "base"
+        if any(d.endswith((".mapped", ".mapped_as_dataclass")) for d in decorators):
+            return "model"
+        table = self.class_keyword(cls, "table")
+        is_table = isinstance(table, ast.Constant) and table.value is True
+        status: str | None = None
+        for base, expr, _ in self.bases(cls):
+            if base in DECLARATIVE_BASES:
+                return "base"
+            if base in SQLMODEL_BASE:
+                status = "model" if is_table else (status or "sqlmodel")
+                continue
+            if self._is_base_factory_var(base) or (
+                isinstance(expr, ast.Attribute) and expr.attr == "Model" and self.is_flask_db(expr.value, module)
+            ):
+                status = "model"
+                continue
+            if base in self.classes and base != cls:
+                inherited = self.model_status(base)
+                if inherited in ("model", "base"):
+                    status = "model"
+                elif inherited == "sqlmodel":
+                    status = "model" if is_table else (status or "sqlmodel")
+        if status == "model" and abstract:
+            return "base"
+        return status
+
+    def is_model(self, cls: str | None) -> bool:
+        return cls is not None and self.model_status(cls) == "model"
+
+    def models_named(self, name: str) -> list[str]:
+        if self._models_by_name is None:
+            table: dict[str, list[str]] = {}
+            for qual in self.classes:
+                if self.is_model(qual):
+                    table.setdefault(qual.rsplit(".", 1)[-1], []).append(qual)
+            self._models_by_name = table
+        return self._models_by_name.get(name, [])
+
+    def resolve_model(self, name: str | None, module: ModuleInfo) -> str | None:
+        """The model a relationship target (`"Person"`, `Person`, `"app.models.Person"`) names."""
+        if not name:
+            return None
+        qual = self.canonical(module.imports.qualify_name(name))
+        if qual and self.is_model(qual):
+            return qual
+        if "." in name:
+            qual = self.canonical(name)
+            if qual and self.is_model(qual):
+                return qual
+        candidates = self.models_named(name.rsplit(".", 1)[-1])
+        if len(candidates) == 1:
+            return candidates[0]
+        top = module.name.split(".")[0]
+        same = [c for c in candidates if c.split(".")[0] == top]
+        return (same or candidates or [None])[0]
+
+    def relationships(self, model: str) -> dict[str, Relationship]:
+        """Relationships of a model: declared in it or its bases and mixins, plus backrefs."""
+        cached = self._relationships.get(model)
+        if cached is not None:
+            return cached
+        rels: dict[str, Relationship] = {}
+        for c in reversed(self.mro(model)):
+            module, node = self.classes[c]
+            reader = RelationshipReader(module.imports.qualify, lambda e, m=module: self.is_flask_db(e, m))
+            for rel in reader.read(model, node)[0]:
+                target = self.resolve_model(rel.target_name, module)
+                rels[rel.name] = Relationship(
+                    model, rel.name, target, rel.strategy, rel.collection, rel.line, reverse=rel.reverse
+                )
+        for rel in self._all_backrefs().get(model, []):
+            rels.setdefault(rel.name, rel)
+        self._relationships[model] = rels
+        return rels
+
+    def _all_backrefs(self) -> dict[str, list[Relationship]]:
+        if self._backrefs is None:
+            self._backrefs = {}
+            for qual, (module, node) in self.classes.items():
+                if not self.is_model(qual):
+                    continue
+                reader = RelationshipReader(module.imports.qualify, lambda e, m=module: self.is_flask_db(e, m))
+                for target_name, spec, line, forward in reader.read(qual, node)[1]:
+                    target = self.resolve_model(target_name, module)
+                    if target:
+                        rel = Relationship(
+                            target, spec.name, qual, spec.strategy, spec.collection, line, backref_of=qual, reverse=forward
+                        )
+                        self._backrefs.setdefault(target, []).append(rel)
+        return self._backrefs
+
+    def lazy_relationships(self, model: str) -> list[Relationship]:
+        return [r for r in self.relationships(model).values() if r.strategy == "lazy"]
+
+    # -- repositories -----------------------------------------------------
+
+    def in_repository_module(self, module: ModuleInfo) -> bool:
+        path = str(module.path).replace("\\", "/")
+        display = module.display.replace("\\", "/")
+        return any(p.match(path) or p.match(display) for p in self._repo_module_patterns)
+
+    def _name_is_repository(self, name: str) -> bool:
+        last = name.rsplit(".", 1)[-1]
+        return last.endswith(tuple(self.settings.repository_suffixes)) or name in self.settings.repository_bases or last in self.settings.repository_bases
+
+    @lru_cache(maxsize=None)  # noqa: B019
+    def is_repository(self, cls: str) -> bool:
+        """A repository: named like one (or inheriting from one) and holding or receiving a session."""
+        if cls not in self.classes:
+            return False
+        if self.is_model(cls):
+            return False
+        named = self._name_is_repository(cls) or any(self._name_is_repository(b) for b in self.all_base_names(cls))
+        named = named or any(self._name_is_repository(c) for c in self.mro(cls))
+        return named and self.facts.class_session_kind(cls) is not None
+
+    @lru_cache(maxsize=None)  # noqa: B019
+    def repository_model(self, cls: str) -> str | None:
+        """The model a repository serves: generic argument, `model = X`, or `super().__init__(X, ...)`."""
+        for attr in MODEL_ATTRS:
+            found = self.class_attr_value(cls, attr)
+            if found is not None:
+                owner, value = found
+                model = self._model_of_expr(value, self.classes[owner][0])
+                if model:
+                    return model
+        for c in self.mro(cls):
+            module = self.classes[c][0]
+            for _, _, args in self.bases(c):
+                for arg in args:
+                    model = self._model_of_expr(arg, module)
+                    if model:
+                        return model
+            init = self.functions.get(f"{c}.__init__")
+            if init is not None:
+                model = self._model_from_super_init(init)
+                if model:
+                    return model
+        return self._model_by_class_name(cls)
+
+    def _model_by_class_name(self, cls: str) -> str | None:
+        """`PersonRepository` / `AsyncPersonRepo` serve `Person` when such a model exists."""
+        name = cls.rsplit(".", 1)[-1]
+        for suffix in sorted(self.settings.repository_suffixes, key=len, reverse=True):
+            if name.endswith(suffix) and len(name) > len(suffix):
+                name = name[: -len(suffix)]
+                break
+        else:
+            return None
+        for candidate in (name, name.removeprefix("Async"), name.removeprefix("Sync")):
+            found = self.models_named(candidate)
+            if len(found) == 1:
+                return found[0]
+        return None
+
+    def _model_of_expr(self, expr: ast.AST, module: ModuleInfo) -> str | None:
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            return self.resolve_model(expr.value, module)
+        qual = self.canonical(module.imports.qualify(expr))
+        return qual if self.is_model(qual) else None
+
+    def _model_from_super_init(self, init: FunctionRef) -> str | None:
+        for node in ast.walk(init.node):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__"):
+                continue
+            candidates = list(node.args) + [kw.value for kw in node.keywords if kw.arg in MODEL_ATTRS]
+            for arg in candidates:
+                model = self._model_of_expr(arg, init.module)
+                if model:
+                    return model
+        return None
+
+    def is_data_layer_function(self, ref: FunctionRef) -> bool:
+        """A module-level function taking a session, in a `repository-modules` module."""
+        return ref.owner is None and self.in_repository_module(ref.module) and self.facts.takes_session(ref)
+
+    def dotted(self, expr: ast.AST) -> str | None:
+        return dotted(expr)

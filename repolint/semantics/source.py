@@ -1,0 +1,68 @@
+"""Reading and parsing one file without ever failing the run."""
+
+from __future__ import annotations
+
+import ast
+import io
+import sys
+import tokenize
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Files larger than this are reported once and skipped (generated data, not code)."""
+
+
+@dataclass
+class Parsed:
+    tree: ast.Module
+    text: str
+
+
+@dataclass
+class Unparsable:
+    """A file that was read but cannot be analysed: reported as RPL000."""
+
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+def parse_source(data: bytes) -> Parsed | Unparsable:
+    """Decode (PEP 263 aware) and parse; every failure becomes a one-line reason."""
+    if b"\x00" in data:
+        return Unparsable("cannot parse: file contains NUL bytes (binary file?)")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        return Unparsable(f"cannot decode: {reason} (save the file as UTF-8 or declare its encoding)")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except SyntaxError as exc:
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        msg = exc.msg or "invalid syntax"
+        return Unparsable(
+            f"cannot parse: {msg} (this file may need a newer Python than {version})",
+            exc.lineno or 1,
+            exc.offset or 1,
+        )
+    except (RecursionError, MemoryError, ValueError) as exc:
+        kind = "too deeply nested" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
+        return Unparsable(f"cannot parse: {kind}")
+    return Parsed(tree, text)
+
+
+def read_source(path: Path) -> bytes | Unparsable:
+    """The file's bytes, or the reason it is too large to analyse. OSError propagates."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        mb = MAX_FILE_BYTES // (1024 * 1024)
+        return Unparsable(f"cannot parse: file too large ({size / (1024 * 1024):.1f} MB > {mb} MB), skipped")
+    return path.read_bytes()

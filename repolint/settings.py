@@ -1,0 +1,72 @@
+"""Settings: the resolved configuration a run works with (frozen, hashable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_REPOSITORY_SUFFIXES = ("Repository", "Repo", "DAO", "CRUD")
+DEFAULT_REPOSITORY_MODULES = (
+    "**/repositories/**",
+    "**/repository.py",
+    "**/crud/**",
+    "**/crud.py",
+    "**/dal/**",
+)
+DEFAULT_WITH_RELATIONS_SUFFIXES = ("_with_relations",)
+DEFAULT_EAGER_HOOKS = (
+    "get_eager_options",
+    "eager_options",
+    "loader_options",
+    "get_loader_options",
+    "default_options",
+    "get_default_options",
+)
+DEFAULT_ASYNC_BASES = ("AsyncBaseRepository",)
+DEFAULT_EXCLUDE = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".repolint_cache",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know besides the files themselves."""
+
+    select: tuple[str, ...] = ()
+    """Codes or prefixes to enable; empty means the default set."""
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    src: tuple[str, ...] = ()
+    repository_suffixes: tuple[str, ...] = DEFAULT_REPOSITORY_SUFFIXES
+    repository_bases: tuple[str, ...] = ()
+    repository_modules: tuple[str, ...] = DEFAULT_REPOSITORY_MODULES
+    session_providers: tuple[str, ...] = ()
+    offload_functions: tuple[str, ...] = ()
+    with_relations_suffixes: tuple[str, ...] = DEFAULT_WITH_RELATIONS_SUFFIXES
+    eager_hooks: tuple[str, ...] = DEFAULT_EAGER_HOOKS
+    async_bases: tuple[str, ...] = DEFAULT_ASYNC_BASES
+    project_root: str = "."
+    extra: tuple[tuple[str, str], ...] = field(default=())

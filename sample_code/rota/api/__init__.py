@@ -1,0 +1,1 @@
+"""HTTP routes, one APIRouter per area; mounted by rota.main."""

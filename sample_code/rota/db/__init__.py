@@ -1,0 +1,1 @@
+"""Database engines and session factories."""

@@ -1,0 +1,1 @@
+"""Clients for systems that are not our database (Redis, HTTP services, git)."""

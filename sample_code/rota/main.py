@@ -1,0 +1,9 @@
+"""The FastAPI application."""
+
+from fastapi import FastAPI
+
+from rota.api import absences, assignments, blocks, dashboard, integrations, people, swaps, templates
+
+app = FastAPI(title="Rota")
+for module in (people, dashboard, assignments, swaps, absences, blocks, templates, integrations):
+    app.include_router(module.router)

@@ -1,0 +1,1 @@
+"""The data layer: sync (legacy) and async repositories, and the unit of work."""
