@@ -106,7 +106,7 @@ def main() -> None:
     multiple=True,
     metavar="CODES",
     help="Comma-separated codes or prefixes to enable on top of the selection, "
-    "e.g. an opt-in rule such as RPL404.",
+    "such as the opt-in ones.",
 )
 @click.option(
     "--exclude",

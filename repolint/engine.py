@@ -69,8 +69,14 @@ def analyse(
     display: Mapping[Path, str] | None = None,
     overrides: Mapping[Path, str] | None = None,
     roots: Sequence[Path] | None = None,
+    context: Sequence[Path] = (),
 ) -> EngineResult:
-    """Analyse `files` as one project and return the findings of the `enabled` codes."""
+    """Analyse `files` as one project and return the findings of the `enabled` codes.
+
+    `context` files belong to the same project: they are indexed (their models,
+    repositories, providers reach the rules) but not reported on, so checking
+    one file gives the findings that checking the whole project gives for it.
+    """
     result = EngineResult()
     display = display or {}
     overrides = overrides or {}
@@ -83,6 +89,14 @@ def analyse(
             continue
         name, is_package = module_name(path, roots)
         modules.append(build_module(name, path, shown, parsed.tree, parsed.text, is_package))
+    targets = {id(m) for m in modules}
+    for path in context:
+        if path in display:
+            continue
+        parsed = _parse_file(path, str(path), {}, EngineResult())
+        if parsed is not None:
+            name, is_package = module_name(path, roots)
+            modules.append(build_module(name, path, str(path), parsed.tree, parsed.text, is_package))
     index = ProjectIndex(modules, settings)
     rules = [cls() for cls in ALL_RULES if cls.code in enabled and cls.code != PARSE_ERROR_CODE]
     typed = {}
@@ -92,7 +106,7 @@ def analyse(
         except RecursionError:
             result.errors.append(FileError(module.display, "too deeply nested to analyse, skipped"))
     for module in modules:
-        if module.name not in typed:
+        if module.name not in typed or id(module) not in targets:
             continue
         try:
             _run_rules(index, module, typed[module.name], settings, rules, result.findings.append)

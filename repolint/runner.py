@@ -49,6 +49,36 @@ def default_src(paths: Sequence[str], settings: Settings) -> tuple[str, ...]:
     return tuple(roots)
 
 
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+MAX_CONTEXT_FILES = 20_000
+
+
+def project_root_of(files: Sequence[Path]) -> Path | None:
+    """The nearest folder above the first file with a project marker, if it holds them all."""
+    if not files:
+        return None
+    folder = Path(os.path.abspath(files[0])).parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+            absolute = [Path(os.path.abspath(f)) for f in files]
+            if all(candidate in f.parents for f in absolute):
+                return candidate
+            return None
+    return None
+
+
+def project_context(files: Sequence[Path], settings: Settings) -> list[Path]:
+    """The other Python files of the checked files' project, for cross-file facts."""
+    root = project_root_of(files)
+    if root is None:
+        return []
+    found = discover([str(root)], settings, cwd=str(root))
+    if len(found.files) > MAX_CONTEXT_FILES:
+        return []
+    targets = {os.path.abspath(f) for f in files}
+    return [f for f in found.files if os.path.abspath(f) not in targets]
+
+
 def run(
     paths: Sequence[str],
     settings: Settings,
@@ -79,7 +109,12 @@ def run(
     else:
         found = discover(paths, settings, force_exclude=force_exclude)
     result = engine.analyse(
-        found.files, settings, enabled, display=found.display, overrides=overrides or None
+        found.files,
+        settings,
+        enabled,
+        display=found.display,
+        overrides=overrides or None,
+        context=project_context(found.files, settings),
     )
 
     by_display = {shown: path for path, shown in found.display.items()}

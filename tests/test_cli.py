@@ -50,6 +50,7 @@ def fake_analyse(
     *,
     display: Mapping[Path, str] | None = None,
     overrides: Mapping[Path, str] | None = None,
+    context: Sequence[Path] = (),
 ) -> FakeResult:
     findings: list[Finding] = []
     errors: list[FileError] = []
@@ -738,3 +739,31 @@ def test_subprocess_json_and_stdin(real_project: Path) -> None:
 def test_subprocess_version() -> None:
     done = run_module("--version", cwd=Path.cwd())
     assert (done.returncode, done.stdout) == (0, f"repolint {repolint.__version__}\n")
+
+
+ROOT = Path(__file__).parent.parent
+SETUP_AND_RUN = (
+    "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/repolint check sample_code"
+)
+TEST_COMMAND = (
+    "python3 -m venv .venv && .venv/bin/pip install -e '.[dev]' && .venv/bin/python -m pytest -q"
+)
+
+
+def test_readme_commands_and_ci_script() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert f"```bash\n{SETUP_AND_RUN}\n```" in readme
+    assert f"```bash\n{TEST_COMMAND}\n```" in readme
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert "set -euo pipefail" in ci
+    assert ci[-1] == TEST_COMMAND
+
+
+def test_readme_rules_table_matches_the_catalogue() -> None:
+    from repolint.rules import ALL_RULES
+
+    readme = (ROOT / "README.md").read_text()
+    rows = [line.split("|") for line in readme.splitlines() if line.startswith("| RPL")]
+    table = {cells[1].strip(): (cells[2].strip(), cells[4].strip()) for cells in rows}
+    catalogue = {rule.code: (rule.name, rule.severity.value) for rule in ALL_RULES}
+    assert {code: table.get(code) for code in catalogue} == catalogue

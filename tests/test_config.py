@@ -319,3 +319,15 @@ def test_relative_cwd_is_made_absolute(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.chdir(tmp_path)
     settings, _ = load_settings(["."])
     assert os.path.isabs(settings.project_root)
+
+
+def test_readme_configuration_example_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Configuration", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    write(tmp_path / "pyproject.toml", example)
+    settings, _ = load_settings(["."], cwd=tmp_path)
+    assert settings.ignore == ("RPL305",)
+    assert settings.repository_suffixes[-2:] == ("Store", "Table")
+    assert len(settings.per_file_ignores) == 2
+    assert "RPL305" not in enabled_codes(settings)  # and every code named is known

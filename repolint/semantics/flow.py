@@ -443,6 +443,7 @@ class FunctionFlow:
         if (
             isinstance(expr.ctx, ast.Load)
             and base.origin is not None
+            and not self.module.is_test
             and rel.strategy == "lazy"
             and not eager_covers(base.eager, (name,))
         ):

@@ -26,6 +26,8 @@ class ModuleInfo:
     assigns: dict[str, ast.expr] = field(default_factory=dict)
     annotations: dict[str, ast.expr] = field(default_factory=dict)
     parents: dict[int, ast.AST] = field(default_factory=dict)
+    is_test: bool = False
+    """Test code: its traversals are no evidence of what production callers need."""
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         return self.parents.get(id(node))
@@ -34,6 +36,7 @@ class ModuleInfo:
 def build_module(name: str, path: Path, display: str, tree: ast.Module, text: str, is_package: bool) -> ModuleInfo:
     """Collect imports (at any depth), top-level classes, functions and assignments."""
     info = ModuleInfo(name, path, display, tree, text.splitlines(), ImportTable(name, is_package))
+    info.is_test = is_test_path(path)
     for node in ast.walk(tree):
         for child in ast.iter_child_nodes(node):
             info.parents[id(child)] = node
@@ -57,6 +60,14 @@ def build_module(name: str, path: Path, display: str, tree: ast.Module, text: st
             if isinstance(alias_name, ast.Name):
                 info.assigns[alias_name.id] = stmt.value  # type: ignore[attr-defined]
     return info
+
+
+def is_test_path(path: Path) -> bool:
+    """`tests/`, `test_*.py`, `*_test.py` and `conftest.py`, as pytest finds them."""
+    name = path.name
+    if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
+        return True
+    return any(part in ("tests", "test") for part in path.parts[:-1])
 
 
 def _top_level(body: list[ast.stmt]) -> list[ast.stmt]:

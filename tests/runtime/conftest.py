@@ -1,4 +1,8 @@
-"""Fixtures for the runtime proofs (helpers live in helpers.py)."""
+"""Fixtures for the runtime proofs (helpers live in helpers.py).
+
+pytest loads this conftest before the test modules; importing .helpers here
+puts sample_code/ on sys.path, so the test modules can `import rota` directly.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,6 @@ import pytest
 from sqlalchemy import Engine, create_engine
 
 from .helpers import make_statements_slow, seed
-
-from rota.db.session import SessionLocal  # noqa: E402  (helpers put sample_code on sys.path)
 
 
 @pytest.fixture
@@ -49,6 +51,8 @@ def async_url(db_url: str) -> str:
 @pytest.fixture
 def bind_session_local() -> Iterator[Callable[[Engine], None]]:
     """Bind the sample's own SessionLocal to a test engine; restored afterwards."""
+    from rota.db.session import SessionLocal  # importable once helpers set sys.path
+
     original = SessionLocal.kw.get("bind")
 
     def bind(engine: Engine) -> None:

@@ -70,17 +70,31 @@ def seed(engine: Engine) -> None:
             for i in range(1, N_RESIDENTS + 1)
         ]
         faculty = Person(name="Faculty 1", email="f1@example.org", type="faculty")
-        blocks = [Block(date=FIRST_BLOCK_DATE + dt.timedelta(days=i), period="AM") for i in range(N_BLOCKS)]
+        blocks = [
+            Block(date=FIRST_BLOCK_DATE + dt.timedelta(days=i), period="AM")
+            for i in range(N_BLOCKS)
+        ]
         db.add_all([clinic, wards, *residents, faculty, *blocks])
         db.flush()
         for b_index, block in enumerate(blocks):
             for p_index, person in enumerate(residents):
                 template = clinic if (b_index + p_index) % 2 == 0 else wards
-                db.add(Assignment(person=person, block=block, rotation_template=template, hours=4.0 + p_index))
+                db.add(
+                    Assignment(
+                        person=person, block=block, rotation_template=template, hours=4.0 + p_index
+                    )
+                )
                 db.flush()
         for i, person in enumerate(residents):
             day = dt.date(2025, 2, 1) + dt.timedelta(days=3 * i)
-            db.add(Absence(person=person, start_date=day, end_date=day + dt.timedelta(days=1), reason=f"leave {i + 1}"))
+            db.add(
+                Absence(
+                    person=person,
+                    start_date=day,
+                    end_date=day + dt.timedelta(days=1),
+                    reason=f"leave {i + 1}",
+                )
+            )
             db.add(Certification(person=person, name="BLS", expires_on=dt.date(2026, 1, 1)))
         db.commit()
         assert faculty.id == FACULTY_ID
@@ -91,7 +105,7 @@ def count_statements(engine: Engine) -> Iterator[list[str]]:
     """Collect every SQL statement the engine sends while the block runs."""
     statements: list[str] = []
 
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", before_cursor_execute)
@@ -108,7 +122,7 @@ def make_statements_slow(engine: Engine, seconds: float = SLOW_STATEMENT_SECONDS
     sqlite3_step, which is where a slow query would wait."""
 
     @event.listens_for(engine, "connect")
-    def install(dbapi_connection, connection_record):  # noqa: ANN001
+    def install(dbapi_connection, connection_record):
         state = {"armed": False}
         connection_record.info["slow_statement"] = state
 
@@ -121,7 +135,7 @@ def make_statements_slow(engine: Engine, seconds: float = SLOW_STATEMENT_SECONDS
         dbapi_connection.set_progress_handler(progress, 1)
 
     @event.listens_for(engine, "before_cursor_execute")
-    def arm(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def arm(conn, cursor, statement, parameters, context, executemany):
         if statement.lstrip().split(None, 1)[0].upper() in {"SELECT", "INSERT", "UPDATE", "DELETE"}:
             conn.info["slow_statement"]["armed"] = True
 

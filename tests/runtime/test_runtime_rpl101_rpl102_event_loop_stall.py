@@ -16,6 +16,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from rota.api import dashboard as dashboard_api
+from rota.api import people as people_api
+from rota.deps import get_current_person
+from rota.repositories.person import PersonRepository
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -30,13 +34,10 @@ from .helpers import (
     measure_stall,
 )
 
-from rota.api import dashboard as dashboard_api
-from rota.api import people as people_api
-from rota.deps import get_current_person
-from rota.repositories.person import PersonRepository
 
-
-def stall_with_session(engine: Engine, route: Callable[[Session], Awaitable[Any]]) -> tuple[Any, float]:
+def stall_with_session(
+    engine: Engine, route: Callable[[Session], Awaitable[Any]]
+) -> tuple[Any, float]:
     """Call an async route that takes the request's sync Session, as FastAPI would."""
     with Session(engine) as db:
         return measure_stall(lambda: route(db))
@@ -61,7 +62,9 @@ def test_rpl101_legacy_query_chain_in_async_route(slow_engine: Engine) -> None:
     list_residents_offloaded() returns the same rows without a stall)."""
     bad, bad_gap = stall_with_session(slow_engine, people_api.list_residents_legacy)
     with Session(slow_engine) as db:
-        good, good_gap = measure_stall(lambda: people_api.list_residents_offloaded(PersonRepository(db)))
+        good, good_gap = measure_stall(
+            lambda: people_api.list_residents_offloaded(PersonRepository(db))
+        )
     assert bad == good
     assert len(bad) == N_RESIDENTS
     assert bad_gap >= STALL_AT_LEAST, bad_gap
@@ -74,7 +77,9 @@ def test_rpl102_depth_1_sync_repository_held_by_async_route(slow_engine: Engine)
     with Session(slow_engine) as db:
         bad, bad_gap = measure_stall(lambda: people_api.list_residents(PersonRepository(db)))
     with Session(slow_engine) as db:
-        good, good_gap = measure_stall(lambda: people_api.list_residents_offloaded(PersonRepository(db)))
+        good, good_gap = measure_stall(
+            lambda: people_api.list_residents_offloaded(PersonRepository(db))
+        )
     assert bad == good
     assert [row["name"] for row in bad] == [f"Resident {i}" for i in range(1, N_RESIDENTS + 1)]
     assert bad_gap >= STALL_AT_LEAST, bad_gap
@@ -82,8 +87,11 @@ def test_rpl102_depth_1_sync_repository_held_by_async_route(slow_engine: Engine)
 
 
 def test_rpl102_nested_def_called_directly(slow_engine: Engine) -> None:
-    """person_hours_blocking(): calls its nested sync def; person_hours(): hands it to the threadpool."""
-    bad, bad_gap = stall_with_session(slow_engine, lambda db: people_api.person_hours_blocking(1, db))
+    """person_hours_blocking() calls its nested sync def on the loop;
+    person_hours() hands the same def to the threadpool."""
+    bad, bad_gap = stall_with_session(
+        slow_engine, lambda db: people_api.person_hours_blocking(1, db)
+    )
     good, good_gap = stall_with_session(slow_engine, lambda db: people_api.person_hours(1, db))
     assert bad == good == {"hours": 4.0 * N_BLOCKS}
     assert bad_gap >= STALL_AT_LEAST, bad_gap
@@ -127,12 +135,18 @@ def test_rpl102_depth_3(slow_engine: Engine, bind_session_local: Callable[[Engin
     week = FIRST_BLOCK_DATE
     bad, bad_gap = measure_stall(lambda: dashboard_api.weekly_digest(week))
     good, good_gap = measure_stall(lambda: dashboard_api.weekly_digest_offloaded(week))
-    assert bad == good == {"week": "2025-W02", "text": f"2025-W02: {ACTIVE_PEOPLE} active, 33 vacancies"}
+    assert (
+        bad
+        == good
+        == {"week": "2025-W02", "text": f"2025-W02: {ACTIVE_PEOPLE} active, 33 vacancies"}
+    )
     assert bad_gap >= STALL_AT_LEAST, bad_gap
     assert good_gap < NO_STALL_BELOW, good_gap
 
 
-def test_the_stall_is_the_statement(slow_engine: Engine, bind_session_local: Callable[[Engine], None]) -> None:
+def test_the_stall_is_the_statement(
+    slow_engine: Engine, bind_session_local: Callable[[Engine], None]
+) -> None:
     """Control: the stall lasts as long as the slowed statement, and a pure
     helper called on the loop (week_label, an `# ok: RPL102` line) costs nothing."""
     bind_session_local(slow_engine)

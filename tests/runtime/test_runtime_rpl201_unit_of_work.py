@@ -12,15 +12,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
-
-from .helpers import FACULTY_ID
-
 from rota.models import Block, Person, SwapRecord
 from rota.repositories.block import BlockRepository
 from rota.repositories.exceptions import RecordNotFoundError
 from rota.services.swaps import request_swap, request_swap_legacy
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from .helpers import FACULTY_ID
 
 MISSING_ASSIGNMENT = 9999
 
@@ -66,5 +65,7 @@ def test_savepoint_rollback_keeps_the_callers_work(engine: Engine) -> None:
         assert existing.id == 1
         assert fresh.id == 7
     with Session(engine) as db:
-        assert db.scalar(select(func.count(Person.id)).where(Person.email == "new@example.org")) == 1
+        assert (
+            db.scalar(select(func.count(Person.id)).where(Person.email == "new@example.org")) == 1
+        )
         assert db.scalar(select(func.count(Block.id))) == 7

@@ -7,20 +7,8 @@ measurement uses a fresh Session, so nothing comes from the identity map.
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
-
-from .helpers import (  # first: puts sample_code/ on sys.path
-    ACTIVE_PEOPLE,
-    FACULTY_ID,
-    FIRST_BLOCK_DATE,
-    LAST_BLOCK_DATE,
-    N_BLOCKS,
-    N_RESIDENTS,
-    count_statements,
-)
+from collections.abc import Callable
+from typing import Any
 
 from rota.api.people import resident_absences, resident_absences_eager
 from rota.deps import get_active_residents, get_active_residents_with_absences
@@ -41,6 +29,18 @@ from rota.services.roster import (
     swap_activity,
 )
 from rota.services.swaps import pending_swap_rows
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from .helpers import (  # first: puts sample_code/ on sys.path
+    ACTIVE_PEOPLE,
+    FACULTY_ID,
+    FIRST_BLOCK_DATE,
+    LAST_BLOCK_DATE,
+    N_BLOCKS,
+    N_RESIDENTS,
+    count_statements,
+)
 
 
 def run_counted(engine: Engine, fn: Callable[[Session], Any]) -> tuple[Any, int]:
@@ -63,7 +63,9 @@ def test_rows_from_a_repository_method_in_another_file(engine: Engine) -> None:
 
 def test_rows_from_a_helper_function(engine: Engine) -> None:
     """coverage_report(): _blocks_between() then len(block.assignments) per block."""
-    bad, bad_count = run_counted(engine, lambda db: coverage_report(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE))
+    bad, bad_count = run_counted(
+        engine, lambda db: coverage_report(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE)
+    )
     good, good_count = run_counted(
         engine, lambda db: coverage_report_eager(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE)
     )
@@ -122,7 +124,9 @@ def test_backref_collection_per_row(engine: Engine) -> None:
 def test_near_misses_stay_flat(engine: Engine) -> None:
     """The `# ok: RPL301` code: no statement per row."""
     # contains_eager: the join that filters also fills Assignment.block.
-    rows, count = run_counted(engine, lambda db: assignments_in_range(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE))
+    rows, count = run_counted(
+        engine, lambda db: assignments_in_range(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE)
+    )
     assert len(rows) == N_RESIDENTS * N_BLOCKS == 36
     assert rows[0] == (FIRST_BLOCK_DATE, "AM", 1)
     assert count == 1
@@ -137,7 +141,11 @@ def test_lazy_selectin_relationship_is_not_per_row(engine: Engine) -> None:
     """pending_swap_rows(): SwapRecord.assignment is lazy="selectin": 2 statements for N swaps."""
     with Session(engine) as db:
         for assignment_id in range(1, N_RESIDENTS + 1):
-            db.add(SwapRecord(requester_id=assignment_id, target_id=FACULTY_ID, assignment_id=assignment_id))
+            db.add(
+                SwapRecord(
+                    requester_id=assignment_id, target_id=FACULTY_ID, assignment_id=assignment_id
+                )
+            )
         db.commit()
     rows, count = run_counted(engine, pending_swap_rows)
     assert [row["swap_id"] for row in rows] == list(range(1, N_RESIDENTS + 1))

@@ -15,22 +15,22 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from sqlalchemy.exc import MissingGreenlet, StatementError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
-
-from .helpers import FACULTY_ID, FIRST_BLOCK_DATE, N_RESIDENTS, sample_line_of
-
 from rota.api.absences import person_absences
 from rota.api.assignments import get_assignment, get_assignment_detail
 from rota.api.swaps import get_swap
 from rota.models import SwapRecord
 from rota.services.async_roster import block_sheet, block_sheet_eager
+from sqlalchemy.exc import MissingGreenlet, StatementError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+from .helpers import FACULTY_ID, FIRST_BLOCK_DATE, N_RESIDENTS, sample_line_of
 
 # The failed lazy load leaves aiosqlite's `Connection.cursor()` coroutine
 # unawaited; Python reports it when the coroutine is collected. That warning is
 # part of the failure being demonstrated, collected on purpose below.
 pytestmark = pytest.mark.filterwarnings(
-    r"ignore:Exception ignored in. <coroutine object Connection\.cursor:pytest.PytestUnraisableExceptionWarning"
+    r"ignore:Exception ignored in. <coroutine object Connection\.cursor"
+    ":pytest.PytestUnraisableExceptionWarning"
 )
 
 
@@ -59,26 +59,43 @@ def raises_missing_greenlet(url: str, call: Callable[[AsyncSession], Awaitable[A
     line = sample_line_of(error)
     del info, error, cause  # the traceback holds the unawaited coroutine
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "coroutine 'Connection.cursor' was never awaited", RuntimeWarning)
+        warnings.filterwarnings(
+            "ignore", "coroutine 'Connection.cursor' was never awaited", RuntimeWarning
+        )
         gc.collect()
     return line
 
 
 def test_get_by_id_then_lazy_relationship_raises(async_url: str) -> None:
     line = raises_missing_greenlet(async_url, lambda db: get_assignment(1, db))
-    assert line == 'return {"id": assignment.id, "person": assignment.person.name}  # expect: RPL302'
+    assert (
+        line == 'return {"id": assignment.id, "person": assignment.person.name}  # expect: RPL302'
+    )
 
     detail = run_async(async_url, lambda db: get_assignment_detail(1, db))
-    assert detail == {"id": 1, "person": "Resident 1", "date": FIRST_BLOCK_DATE, "rotation": "Clinic"}
+    assert detail == {
+        "id": 1,
+        "person": "Resident 1",
+        "date": FIRST_BLOCK_DATE,
+        "rotation": "Clinic",
+    }
 
 
 def test_rows_from_async_repository_in_a_service(async_url: str) -> None:
     line = raises_missing_greenlet(async_url, lambda db: block_sheet(db, 1))
-    assert line == 'return [{"assignment": a.id, "person": a.person.name} for a in assignments]  # expect: RPL302'
+    assert line == (
+        'return [{"assignment": a.id, "person": a.person.name} for a in assignments]'
+        "  # expect: RPL302"
+    )
 
     sheet = run_async(async_url, lambda db: block_sheet_eager(db, 1))
     assert len(sheet) == N_RESIDENTS
-    assert sheet[0] == {"assignment": 1, "person": "Resident 1", "date": FIRST_BLOCK_DATE, "rotation": "CLN"}
+    assert sheet[0] == {
+        "assignment": 1,
+        "person": "Resident 1",
+        "date": FIRST_BLOCK_DATE,
+        "rotation": "CLN",
+    }
     assert [row["person"] for row in sheet] == [f"Resident {i}" for i in range(1, N_RESIDENTS + 1)]
 
 
