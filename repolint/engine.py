@@ -96,7 +96,9 @@ def analyse(
         parsed = _parse_file(path, str(path), {}, EngineResult())
         if parsed is not None:
             name, is_package = module_name(path, roots)
-            modules.append(build_module(name, path, str(path), parsed.tree, parsed.text, is_package))
+            modules.append(
+                build_module(name, path, str(path), parsed.tree, parsed.text, is_package)
+            )
     index = ProjectIndex(modules, settings)
     rules = [cls() for cls in ALL_RULES if cls.code in enabled and cls.code != PARSE_ERROR_CODE]
     typed = {}
@@ -115,7 +117,9 @@ def analyse(
     return result
 
 
-def _parse_file(path: Path, shown: str, overrides: Mapping[Path, str], result: EngineResult) -> Parsed | None:
+def _parse_file(
+    path: Path, shown: str, overrides: Mapping[Path, str], result: EngineResult
+) -> Parsed | None:
     if path in overrides:
         data: bytes | Unparsable = overrides[path].encode("utf-8")
     else:

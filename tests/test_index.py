@@ -42,7 +42,9 @@ def build_index(root: Path, files: dict[str, str]) -> ProjectIndex:
 def codes(root: Path, files: dict[str, str]) -> list[tuple[str, int, str]]:
     paths = write(root, files)
     result = analyse(paths, Settings(project_root=str(root)), ALL_CODES)
-    return sorted((Path(f.path).relative_to(root).as_posix(), f.line, f.code) for f in result.findings)
+    return sorted(
+        (Path(f.path).relative_to(root).as_posix(), f.line, f.code) for f in result.findings
+    )
 
 
 MODELS = """
@@ -163,9 +165,10 @@ def test_generic_base_repository_in_another_package(tmp_path: Path) -> None:
     assert index.repository_model("repos.team.TeamRepository") == "models.team.Team"
     assert index.facts.class_session_kind("repos.team.TeamRepository") == "async"
     assert not index.is_repository("repos.team.GitRepository")
-    assert not index.is_repository("repos.base.AsyncBaseRepository") or index.repository_model(
-        "repos.base.AsyncBaseRepository"
-    ) is None
+    assert (
+        not index.is_repository("repos.base.AsyncBaseRepository")
+        or index.repository_model("repos.base.AsyncBaseRepository") is None
+    )
 
 
 def test_rows_from_repository_in_another_file_reach_the_loop(tmp_path: Path) -> None:
@@ -193,7 +196,8 @@ def test_rows_from_repository_in_another_file_reach_the_loop(tmp_path: Path) -> 
                         return self.db.scalars(select(Team)).all()
 
                     def list_all_with_relations(self):
-                        return self.db.scalars(select(Team).options(selectinload(Team.members))).all()
+                        stmt = select(Team).options(selectinload(Team.members))
+                        return self.db.scalars(stmt).all()
             """,
             "app/report.py": """
                 from sqlalchemy.orm import Session
@@ -212,7 +216,10 @@ def test_rows_from_repository_in_another_file_reach_the_loop(tmp_path: Path) -> 
 
 
 def test_module_names_follow_packages_then_roots(tmp_path: Path) -> None:
-    write(tmp_path, {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/mod.py": "", "loose/x.py": ""})
+    write(
+        tmp_path,
+        {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/mod.py": "", "loose/x.py": ""},
+    )
     assert module_name(tmp_path / "pkg/sub/mod.py", [tmp_path]) == ("pkg.sub.mod", False)
     assert module_name(tmp_path / "pkg/sub/__init__.py", [tmp_path]) == ("pkg.sub", True)
     assert module_name(tmp_path / "loose/x.py", [tmp_path]) == ("loose.x", False)

@@ -40,7 +40,9 @@ def test_sample_findings_are_exact(theme: Path) -> None:
     report = []
     for title, items in (("missing", missing), ("extra", extra)):
         for path, line, code in sorted(items.elements()):
-            report.append(f"{title}: {path.relative_to(SAMPLES)}:{line}: {code}  | {_line(path, line)}")
+            report.append(
+                f"{title}: {path.relative_to(SAMPLES)}:{line}: {code}  | {_line(path, line)}"
+            )
     assert not report, "\n" + "\n".join(report)
     fired_on_near_miss = near_misses & set(found)
     assert not fired_on_near_miss, fired_on_near_miss

@@ -71,7 +71,8 @@ class BlockingSessionCall(Rule):
             self.report(
                 ctx,
                 node,
-                f"blocking call `{func.attr}()` on a sync Session inside `async def`: it blocks the event loop",
+                f"blocking call `{func.attr}()` on a sync Session inside `async def`: "
+                "it blocks the event loop",
                 hint="use an AsyncSession and `await` it, make the route a plain `def`, "
                 "or offload the work with `await run_in_threadpool(...)`",
             )

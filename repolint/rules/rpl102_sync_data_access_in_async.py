@@ -67,6 +67,8 @@ class SyncDataAccessInAsync(Rule):
         self.report(
             ctx,
             node,
-            f"sync data access in `async def`: `{chain}` does `{path[-1]}`, blocking the event loop",
-            hint="offload it (`await run_in_threadpool(fn, ...)`) or move that code to an AsyncSession",
+            f"sync data access in `async def`: `{chain}` does `{path[-1]}`, "
+            "blocking the event loop",
+            hint="offload it (`await run_in_threadpool(fn, ...)`) "
+            "or move that code to an AsyncSession",
         )

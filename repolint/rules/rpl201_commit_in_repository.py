@@ -84,7 +84,8 @@ class CommitInRepository(Rule):
         self.report(
             ctx,
             node,
-            f"`{func.attr}()` inside the data layer ({where}.{function.name}) ends the caller's transaction",
+            f"`{func.attr}()` inside the data layer ({where}.{function.name}) "
+            "ends the caller's transaction",
             hint="use `flush()` here and let the service or unit of work commit",
         )
 
@@ -100,9 +101,8 @@ def _false_default_params(function: ast.FunctionDef | ast.AsyncFunctionDef) -> s
     """Flags the caller controls: default False/None, or a required `bool` parameter."""
     flags: set[str] = set()
     for arg, default in function_params(function):
-        if isinstance(default, ast.Constant) and default.value in (False, None):
-            flags.add(arg.arg)
-        elif default is None and _is_bool_annotation(arg.annotation):
+        false_default = isinstance(default, ast.Constant) and default.value in (False, None)
+        if false_default or (default is None and _is_bool_annotation(arg.annotation)):
             flags.add(arg.arg)
     return flags
 
@@ -114,7 +114,9 @@ def _is_bool_annotation(annotation: ast.expr | None) -> bool:
     return text in ("bool", "Optional[bool]", "bool|None", "None|bool", "typing.Optional[bool]")
 
 
-def _guarded_by_flag(node: ast.AST, function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> bool:
+def _guarded_by_flag(
+    node: ast.AST, function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context
+) -> bool:
     """True when `node` sits under `if <flag>:` with `flag` a false-by-default parameter."""
     flags = _false_default_params(function)
     owner_init = None
@@ -122,13 +124,17 @@ def _guarded_by_flag(node: ast.AST, function: ast.FunctionDef | ast.AsyncFunctio
     if ref is not None and ref.owner is not None:
         init = ctx.index.method(ref.owner, "__init__")
         owner_init = init.node if init is not None else None
-    init_flags = _false_default_params(owner_init) if isinstance(owner_init, (ast.FunctionDef, ast.AsyncFunctionDef)) else set()
+    init_flags = (
+        _false_default_params(owner_init)
+        if isinstance(owner_init, (ast.FunctionDef, ast.AsyncFunctionDef))
+        else set()
+    )
     child = node
     for anc in ctx.ancestors(node):
         if anc is function:
             return False
         guarded = isinstance(anc, ast.If) and any(child is s for s in anc.body)
-        guarded = guarded or isinstance(anc, ast.IfExp) and child is anc.body
+        guarded = guarded or (isinstance(anc, ast.IfExp) and child is anc.body)
         if guarded:
             test = anc.test  # type: ignore[union-attr]
             if isinstance(test, ast.Name) and test.id in flags:

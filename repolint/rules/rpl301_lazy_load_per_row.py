@@ -53,6 +53,7 @@ class LazyLoadPerRow(Rule):
         self.report(
             ctx,
             node,
-            f"lazy relationship `{model}.{rel.name}` is loaded once per row{origin_text(instance)}: N+1 queries",
+            f"lazy relationship `{model}.{rel.name}` is loaded once per row"
+            f"{origin_text(instance)}: N+1 queries",
             hint=loader_hint(instance, rel),
         )

@@ -88,7 +88,8 @@ class MissingWithRelationsVariant(Rule):
         self.report(
             ctx,
             node,
-            f"repository of `{model_name}` (lazy: {rels}) has no eager-loading path for {', '.join(missing)}",
+            f"repository of `{model_name}` (lazy: {rels}) has no eager-loading path "
+            f"for {', '.join(missing)}",
             hint=f"add `{first}{suffixes[0] if suffixes else '_with_relations'}()` using "
             f"`.options(selectinload({model_name}.<relationship>))`, or accept loader options",
         )

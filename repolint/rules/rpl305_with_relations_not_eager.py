@@ -61,7 +61,8 @@ class WithRelationsNotEager(Rule):
         self.report(
             ctx,
             node,
-            f"`{node.name}()` eager-loads nothing: its `{model}` query has no selectinload/joinedload options",
+            f"`{node.name}()` eager-loads nothing: its `{model}` query has no "
+            "selectinload/joinedload options",
             hint=f"add `.options(selectinload({model}.<relationship>))` to its query",
         )
 

@@ -40,7 +40,11 @@ def _byte_position(node: ast.AST, lines: list[str]) -> tuple[int, int, int, int]
     """
     if isinstance(node, ast.Call):
         node = node.func
-    if isinstance(node, ast.Attribute) and node.end_lineno is not None and node.end_col_offset is not None:
+    if (
+        isinstance(node, ast.Attribute)
+        and node.end_lineno is not None
+        and node.end_col_offset is not None
+    ):
         end = node.end_col_offset
         return node.end_lineno, end - len(node.attr.encode("utf-8")), node.end_lineno, end
     if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -124,7 +128,9 @@ class Context:
     def function_ref(self, node: ast.AST) -> FunctionRef | None:
         """The index's record of a function or method node of this module."""
         if self._refs is None:
-            self._refs = {id(r.node): r for r in self.index.functions.values() if r.module is self.module}
+            self._refs = {
+                id(r.node): r for r in self.index.functions.values() if r.module is self.module
+            }
         return self._refs.get(id(node))
 
     # -- reporting --------------------------------------------------------------

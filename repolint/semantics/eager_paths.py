@@ -9,7 +9,9 @@ from repolint.semantics.module import function_params
 from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT
 from repolint.settings import Settings
 
-LOADER_PARAM_NAMES = frozenset({"options", "load", "loader_options", "load_options", "eager", "eager_load", "loads"})
+LOADER_PARAM_NAMES = frozenset(
+    {"options", "load", "loader_options", "load_options", "eager", "eager_load", "loads"}
+)
 
 
 def has_eager_path(index: ProjectIndex, cls: str, name: str, settings: Settings) -> bool:
@@ -54,7 +56,11 @@ def _uses_hook(index: ProjectIndex, cls: str, ref: FunctionRef, settings: Settin
         return False
     for method in [ref, *index.methods(cls).values()]:
         for sub in ast.walk(method.node):
-            if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "options":
+            if (
+                isinstance(sub, ast.Call)
+                and isinstance(sub.func, ast.Attribute)
+                and sub.func.attr == "options"
+            ):
                 for arg in sub.args:
                     for n in ast.walk(arg):
                         if isinstance(n, ast.Attribute) and n.attr in hooks:

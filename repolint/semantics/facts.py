@@ -80,7 +80,10 @@ class FactStore:
     # -- functions ----------------------------------------------------------
 
     def facts(
-        self, ref: FunctionRef, self_cls: str | None = None, bound: tuple[tuple[str, object], ...] = ()
+        self,
+        ref: FunctionRef,
+        self_cls: str | None = None,
+        bound: tuple[tuple[str, object], ...] = (),
     ) -> FunctionFacts:
         """Facts of `ref` analysed with `self` an instance of `self_cls` (default: its owner)."""
         self_cls = self_cls or ref.owner
@@ -113,7 +116,7 @@ class FactStore:
         return typed
 
     def io_path(self, qual: str, self_cls: str | None) -> list[str] | None:
-        """['f()', 'g()', 'db.scalar(...)'] when sync function `qual` reaches sync DB I/O, else None."""
+        """['f()', 'g()', 'db.scalar(...)'] when sync `qual` reaches sync DB I/O, else None."""
         key = (qual, self_cls)
         if key in self._io_paths:
             return self._io_paths[key]
@@ -207,13 +210,18 @@ def _short(qual: str) -> str:
 def _self_attr_names(index: ProjectIndex, cls: str) -> list[str]:
     names: list[str] = []
     for c in index.mro(cls):
-        module, node = index.classes[c]
+        _, node = index.classes[c]
         for stmt in node.body:
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 names.append(stmt.target.id)
         init = index.functions.get(f"{c}.__init__")
         if init is not None:
             for sub in ast.walk(init.node):
-                if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store) and isinstance(sub.value, ast.Name) and sub.value.id == "self":
+                if (
+                    isinstance(sub, ast.Attribute)
+                    and isinstance(sub.ctx, ast.Store)
+                    and isinstance(sub.value, ast.Name)
+                    and sub.value.id == "self"
+                ):
                     names.append(sub.attr)
     return list(dict.fromkeys(names))

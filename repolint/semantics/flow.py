@@ -66,19 +66,52 @@ Env = dict[str, object]
 
 STMT_BUILDERS = frozenset(
     {
-        "where", "filter", "filter_by", "join", "outerjoin", "join_from", "outerjoin_from", "order_by",
-        "limit", "offset", "group_by", "having", "distinct", "execution_options", "with_for_update",
-        "select_from", "params", "correlate", "prefix_with", "suffix_with", "with_only_columns",
-        "populate_existing", "enable_eagerloads", "autoflush", "yield_per", "slice", "add_columns",
-        "union", "with_entities", "reset_joinpoint", "fetch", "with_hint", "set_label_style",
-        "with_statement_hint", "execution_options", "apply_labels", "filter_by", "limit",
+        "where",
+        "filter",
+        "filter_by",
+        "join",
+        "outerjoin",
+        "join_from",
+        "outerjoin_from",
+        "order_by",
+        "limit",
+        "offset",
+        "group_by",
+        "having",
+        "distinct",
+        "execution_options",
+        "with_for_update",
+        "select_from",
+        "params",
+        "correlate",
+        "prefix_with",
+        "suffix_with",
+        "with_only_columns",
+        "populate_existing",
+        "enable_eagerloads",
+        "autoflush",
+        "yield_per",
+        "slice",
+        "add_columns",
+        "union",
+        "with_entities",
+        "reset_joinpoint",
+        "fetch",
+        "with_hint",
+        "set_label_style",
+        "with_statement_hint",
+        "apply_labels",
     }
 )
-QUERY_ONE = frozenset({"first", "one", "one_or_none", "scalar", "get", "get_or_404", "first_or_404", "one_or_404"})
+QUERY_ONE = frozenset(
+    {"first", "one", "one_or_none", "scalar", "get", "get_or_404", "first_or_404", "one_or_404"}
+)
 QUERY_MANY = frozenset({"all"})
 RESULT_SAME = frozenset({"unique", "yield_per", "execution_options"})
 RESULT_MANY = frozenset({"all", "fetchall", "fetchmany"})
-RESULT_ONE_SCALARS = frozenset({"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "scalar"})
+RESULT_ONE_SCALARS = frozenset(
+    {"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "scalar"}
+)
 RESULT_ONE_ROWS = frozenset({"scalar_one", "scalar_one_or_none", "scalar"})
 LIST_WRAPPERS = frozenset({"list", "sorted", "tuple", "reversed", "set", "frozenset"})
 CONTEXT_MANAGER_DECORATORS = ("contextmanager", "asynccontextmanager")
@@ -90,7 +123,14 @@ def module_ref(module: ModuleInfo) -> FunctionRef:
     """A pseudo-function for the module body (sync code)."""
     from repolint.semantics.index import FunctionRef
 
-    func = ast.FunctionDef(name="<module>", args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]), body=module.tree.body, decorator_list=[], returns=None, type_params=[])
+    func = ast.FunctionDef(
+        name="<module>",
+        args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]),
+        body=module.tree.body,
+        decorator_list=[],
+        returns=None,
+        type_params=[],
+    )
     return FunctionRef(f"{module.name}.<module>", module, func, None)
 
 
@@ -137,7 +177,10 @@ class FunctionFlow:
         if self.is_module:
             return
         params = function_params(node)
-        decorators = {(_last(self.qualify(d.func if isinstance(d, ast.Call) else d) or "")) for d in node.decorator_list}
+        decorators = {
+            (_last(self.qualify(d.func if isinstance(d, ast.Call) else d) or ""))
+            for d in node.decorator_list
+        }
         has_self = self.ref.owner is not None and "staticmethod" not in decorators and params
         for i, (arg, default) in enumerate(params):
             if i == 0 and has_self:
@@ -173,7 +216,7 @@ class FunctionFlow:
         for stmt in stmts:
             self.exec_stmt(stmt)
 
-    def exec_stmt(self, stmt: ast.stmt) -> None:  # noqa: C901 - one dispatch
+    def exec_stmt(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.Assign):
             value = self.eval(stmt.value)
             for target in stmt.targets:
@@ -267,14 +310,22 @@ class FunctionFlow:
             self.env[target.id] = value
             self._note(target, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            items = value.items if isinstance(value, TupleT) and len(value.items) == len(target.elts) else None
+            items = (
+                value.items
+                if isinstance(value, TupleT) and len(value.items) == len(target.elts)
+                else None
+            )
             for i, elt in enumerate(target.elts):
                 self.assign(elt, items[i] if items else None, None)
         elif isinstance(target, ast.Attribute):
             self.eval(target.value)
-            if isinstance(target.value, ast.Name) and isinstance(self.env.get(target.value.id), ObjT) and target.value.id == "self":
-                if value is not None:
-                    self.facts.self_attrs[target.attr] = value
+            if (
+                isinstance(target.value, ast.Name)
+                and isinstance(self.env.get(target.value.id), ObjT)
+                and target.value.id == "self"
+                and value is not None
+            ):
+                self.facts.self_attrs[target.attr] = value
         elif isinstance(target, ast.Starred):
             self.assign(target.value, None, None)
         else:
@@ -289,7 +340,7 @@ class FunctionFlow:
         self._note(expr, t)
         return t
 
-    def _eval(self, expr: ast.AST) -> object | None:  # noqa: C901 - one dispatch
+    def _eval(self, expr: ast.AST) -> object | None:
         if isinstance(expr, ast.Name):
             if expr.id in self.env:
                 return self.env[expr.id]
@@ -311,7 +362,11 @@ class FunctionFlow:
                 if isinstance(expr.slice, ast.Slice):
                     return base
                 return InstanceT(base.model, base.kind, base.eager, False, base.origin)
-            if isinstance(base, TupleT) and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, int):
+            if (
+                isinstance(base, TupleT)
+                and isinstance(expr.slice, ast.Constant)
+                and isinstance(expr.slice.value, int)
+            ):
                 idx = expr.slice.value
                 return base.items[idx] if -len(base.items) <= idx < len(base.items) else None
             return None
@@ -356,7 +411,9 @@ class FunctionFlow:
             self.offloaded -= 1
         self.env, self.scope_async, self.row_loop = saved_env, saved_async, saved_loop
 
-    def _comprehension(self, expr: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> object | None:
+    def _comprehension(
+        self, expr: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+    ) -> object | None:
         saved_env, saved_loop = dict(self.env), self.row_loop
         for gen in expr.generators:
             iterable = self.eval(gen.iter)
@@ -379,7 +436,11 @@ class FunctionFlow:
     def _attribute(self, expr: ast.Attribute) -> object | None:
         base_node = expr.value
         base = self.eval(base_node)
-        if base is None and isinstance(base_node, (ast.Name, ast.Attribute)) and _head_name(base_node) not in self.env:
+        if (
+            base is None
+            and isinstance(base_node, (ast.Name, ast.Attribute))
+            and _head_name(base_node) not in self.env
+        ):
             qual = self.qualify(expr)
             return self.index.facts.symbol_type(qual) if qual else None
         name = expr.attr
@@ -390,7 +451,9 @@ class FunctionFlow:
                 ref = self.index.method(base.cls, name)
                 if ref is not None:
                     self._record_call(ref.qual, base.cls, expr)
-                    return _with_origin(self.index.facts.facts(ref, base.cls).returns, base.cls, name)
+                    return _with_origin(
+                        self.index.facts.facts(ref, base.cls).returns, base.cls, name
+                    )
             if self.index.method(base.cls, name) is not None:
                 ref = self.index.method(base.cls, name)
                 return FuncT(ref.qual, base.cls)  # type: ignore[union-attr]
@@ -430,13 +493,17 @@ class FunctionFlow:
         for c in self.index.mro(model):
             module, node = self.index.classes[c]
             for base in node.bases:
-                if isinstance(base, ast.Attribute) and base.attr == "Model" and self.index.is_flask_db(base.value, module):
+                if (
+                    isinstance(base, ast.Attribute)
+                    and base.attr == "Model"
+                    and self.index.is_flask_db(base.value, module)
+                ):
                     return True
         return False
 
     def _relationship(self, expr: ast.Attribute, base: InstanceT, name: str) -> object | None:
         rel = self.index.relationships(base.model).get(name)
-        if rel is None or rel.target_name is None and rel.strategy != "lazy":
+        if rel is None or (rel.target_name is None and rel.strategy != "lazy"):
             return None
         if self.typed is not None and isinstance(expr.ctx, ast.Load):
             self.typed.rel_access[id(expr)] = (base, rel)
@@ -450,7 +517,11 @@ class FunctionFlow:
             self.index.facts.traversals.setdefault(base.origin, []).append(
                 (self.module.display, expr.lineno, name)
             )
-        if isinstance(expr.ctx, ast.Load) and isinstance(expr.value, ast.Name) and expr.value.id in self.env:
+        if (
+            isinstance(expr.ctx, ast.Load)
+            and isinstance(expr.value, ast.Name)
+            and expr.value.id in self.env
+        ):
             # loaded now: later reads of the same object's relationship issue no SQL
             self.env[expr.value.id] = replace(base, eager=base.eager | {(name,)})
         target = rel.target_name
@@ -477,7 +548,7 @@ class FunctionFlow:
         if self.typed is not None:
             self.typed.calls[id(node)] = call
 
-    def _call(self, call: ast.Call) -> object | None:  # noqa: C901 - one dispatch
+    def _call(self, call: ast.Call) -> object | None:
         func = call.func
         qual = None
         if isinstance(func, (ast.Name, ast.Attribute)) and _head_name(func) not in self.env:
@@ -497,7 +568,12 @@ class FunctionFlow:
             known = self._known_call(call, qual, types)
             if known is not _UNKNOWN:
                 return known
-        if isinstance(func, ast.Name) and func.id in LIST_WRAPPERS and func.id not in self.env and call.args:
+        if (
+            isinstance(func, ast.Name)
+            and func.id in LIST_WRAPPERS
+            and func.id not in self.env
+            and call.args
+        ):
             return _rows_of(types.get(id(call.args[0])))
         if isinstance(func, ast.Attribute):
             if super_call:
@@ -529,12 +605,16 @@ class FunctionFlow:
 
     def _is_offload(self, call: ast.Call, qual: str | None) -> bool:
         extra = set(self.index.settings.offload_functions)
-        if qual is not None and (qual in OFFLOAD_FUNCTIONS or qual in extra or _last(qual) in extra):
+        if qual is not None and (
+            qual in OFFLOAD_FUNCTIONS or qual in extra or _last(qual) in extra
+        ):
             return True
         func = call.func
         return isinstance(func, ast.Attribute) and func.attr in OFFLOAD_METHODS
 
-    def _known_call(self, call: ast.Call, qual: str, types: dict[int, object | None]) -> object | None:  # noqa: C901
+    def _known_call(
+        self, call: ast.Call, qual: str, types: dict[int, object | None]
+    ) -> object | None:
         """Calls of third-party APIs repolint knows, by qualified name."""
         if qual in SELECT_FUNCS:
             if call.args:
@@ -550,7 +630,11 @@ class FunctionFlow:
             return SessionFactoryT("async")
         if qual in SCOPED_SESSION_CLASSES:
             factory = _arg(call, 0, types) or types.get(id(_kw(call, "session_factory")))
-            kind = factory.kind if isinstance(factory, SessionFactoryT) else ("async" if "async" in qual else "sync")
+            kind = (
+                factory.kind
+                if isinstance(factory, SessionFactoryT)
+                else ("async" if "async" in qual else "sync")
+            )
             return SessionT(kind, received=True, scoped=True)
         if qual in SYNC_SESSION_CLASSES:
             return SessionT("sync", received=False)
@@ -576,13 +660,19 @@ class FunctionFlow:
                 return SessionT("async" if kind == "async" else "sync", received=True)
         return _UNKNOWN
 
-    def _method(self, call: ast.Call, receiver: object | None, name: str, types: dict[int, object | None]) -> object | None:  # noqa: C901
+    def _method(
+        self, call: ast.Call, receiver: object | None, name: str, types: dict[int, object | None]
+    ) -> object | None:
         if isinstance(receiver, SessionT):
             return self._session_method(call, receiver, name, types)
         if isinstance(receiver, StmtT):
             if name == "options":
                 loads = read_options(list(call.args), self.qualify)
-                return replace(receiver, eager=receiver.eager | loads.eager, joined=receiver.joined | loads.joined)
+                return replace(
+                    receiver,
+                    eager=receiver.eager | loads.eager,
+                    joined=receiver.joined | loads.joined,
+                )
             return receiver if name in STMT_BUILDERS else None
         if isinstance(receiver, QueryT):
             if name == "options":
@@ -604,8 +694,12 @@ class FunctionFlow:
                 return receiver
             if name in RESULT_MANY:
                 return _rows_of(receiver) if receiver.scalars else None
-            if receiver.scalars and name in RESULT_ONE_SCALARS or not receiver.scalars and name in RESULT_ONE_ROWS:
-                return InstanceT(receiver.model, receiver.kind, receiver.eager, False, receiver.origin)
+            if (receiver.scalars and name in RESULT_ONE_SCALARS) or (
+                not receiver.scalars and name in RESULT_ONE_ROWS
+            ):
+                return InstanceT(
+                    receiver.model, receiver.kind, receiver.eager, False, receiver.origin
+                )
             return None
         if isinstance(receiver, SessionFactoryT):
             if name == "begin":
@@ -630,7 +724,9 @@ class FunctionFlow:
             return StmtT(first.model) if isinstance(first, ModelClassT) else None
         return None
 
-    def _session_method(self, call: ast.Call, session: SessionT, name: str, types: dict[int, object | None]) -> object | None:
+    def _session_method(
+        self, call: ast.Call, session: SessionT, name: str, types: dict[int, object | None]
+    ) -> object | None:
         if session.kind == "sync" and isinstance(self.module.parent(call), ast.Await):
             # awaiting it proves an AsyncSession whatever the annotation says
             session = SessionT("async", session.received, session.scoped)
@@ -643,7 +739,9 @@ class FunctionFlow:
             return None
         if name in ("execute", "exec", "scalars", "stream", "stream_scalars"):
             if isinstance(stmt, StmtT):
-                scalars = name in ("scalars", "stream_scalars") or (name == "exec" and len(_select_args(call)) <= 1)
+                scalars = name in ("scalars", "stream_scalars") or (
+                    name == "exec" and len(_select_args(call)) <= 1
+                )
                 return ResultT(stmt.model, session.kind, stmt.eager, scalars)
             return None
         if name == "scalar":
@@ -675,7 +773,11 @@ class FunctionFlow:
             return
         names = call.args[1] if len(call.args) > 1 else _kw(call, "attribute_names")
         if isinstance(names, (ast.List, ast.Tuple)):
-            loaded = {(e.value,) for e in names.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+            loaded = {
+                (e.value,)
+                for e in names.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            }
             self.env[target.id] = replace(current, eager=current.eager | frozenset(loaded))
 
     def _io(self, call: ast.Call, label: str) -> None:
@@ -759,7 +861,9 @@ def _head_name(expr: ast.AST) -> str | None:
 
 
 def _is_super_call(expr: ast.AST) -> bool:
-    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "super"
+    return (
+        isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "super"
+    )
 
 
 def _kw(call: ast.Call, name: str) -> ast.expr | None:
@@ -772,7 +876,7 @@ def _kw(call: ast.Call, name: str) -> ast.expr | None:
 def _src(node: ast.AST) -> str:
     try:
         text = ast.unparse(node)
-    except Exception:  # noqa: BLE001 - unparse of odd trees
+    except Exception:
         return "..."
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -796,11 +900,18 @@ def _rows_of(source: object) -> RowsT | None:
 def _is_row_source(value: object | None) -> bool:
     if isinstance(value, ResultT):
         return value.scalars
-    return isinstance(value, ROW_SOURCES) or isinstance(value, InstanceT) and value.per_row is False and False
+    return isinstance(value, ROW_SOURCES) or (
+        isinstance(value, InstanceT) and value.per_row is False and False
+    )
 
 
 def _is_enumerate_of_rows(node: ast.AST, flow: FunctionFlow) -> bool:
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "enumerate" and node.args:
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "enumerate"
+        and node.args
+    ):
         return _is_row_source(flow.index_type(node.args[0]))
     return False
 
@@ -811,7 +922,8 @@ def element_of(node: ast.AST, iterable: object | None, flow: FunctionFlow) -> ob
         assert isinstance(node, ast.Call)
         inner = element_of(node.args[0], flow.index_type(node.args[0]), flow)
         return TupleT((None, inner))
-    if isinstance(iterable, (RowsT, QueryT)) or isinstance(iterable, ResultT) and iterable.scalars:
+    scalars = isinstance(iterable, ResultT) and iterable.scalars
+    if isinstance(iterable, (RowsT, QueryT)) or scalars:
         origin = getattr(iterable, "origin", None)
         return InstanceT(iterable.model, iterable.kind, iterable.eager, True, origin)
     return None
@@ -878,13 +990,15 @@ def _is_context_manager(ref: FunctionRef) -> bool:
     return False
 
 
-def _bind_args(init: FunctionRef, call: ast.Call, types: dict[int, object | None]) -> tuple[tuple[str, object], ...]:
+def _bind_args(
+    init: FunctionRef, call: ast.Call, types: dict[int, object | None]
+) -> tuple[tuple[str, object], ...]:
     node = init.node
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return ()
     names = [a.arg for a, _ in function_params(node)][1:]
     bound: list[tuple[str, object]] = []
-    for name, arg in zip(names, call.args):
+    for name, arg in zip(names, call.args, strict=False):
         t = types.get(id(arg))
         if t is not None and not isinstance(arg, ast.Starred):
             bound.append((name, t))
@@ -898,7 +1012,9 @@ def _bind_args(init: FunctionRef, call: ast.Call, types: dict[int, object | None
 # -- annotations and module-level symbols ----------------------------------------------
 
 
-def annotation_type(index: ProjectIndex, module: ModuleInfo, ann: ast.AST | None, depth: int = 0) -> object | None:
+def annotation_type(
+    index: ProjectIndex, module: ModuleInfo, ann: ast.AST | None, depth: int = 0
+) -> object | None:
     """The type a parameter annotation promises: sessions, project classes, aliases."""
     if ann is None or depth > 8:
         return None
@@ -950,7 +1066,7 @@ def annotation_type(index: ProjectIndex, module: ModuleInfo, ann: ast.AST | None
     return None
 
 
-def depends_target(module: ModuleInfo, expr: ast.AST | None) -> ast.AST | None | bool:
+def depends_target(module: ModuleInfo, expr: ast.AST | None) -> ast.AST | bool | None:
     """The callable inside `Depends(x)`; True for a bare `Depends()`; None when not Depends."""
     if not isinstance(expr, ast.Call):
         return None
@@ -963,7 +1079,9 @@ def depends_target(module: ModuleInfo, expr: ast.AST | None) -> ast.AST | None |
     return dep if dep is not None else True
 
 
-def _annotated_depends(index: ProjectIndex, module: ModuleInfo, ann: ast.AST | None, depth: int = 0) -> tuple[ModuleInfo, ast.AST | None | bool] | None:
+def _annotated_depends(
+    index: ProjectIndex, module: ModuleInfo, ann: ast.AST | None, depth: int = 0
+) -> tuple[ModuleInfo, ast.AST | bool | None] | None:
     if ann is None or depth > 8:
         return None
     if isinstance(ann, ast.Subscript):
@@ -983,7 +1101,9 @@ def _annotated_depends(index: ProjectIndex, module: ModuleInfo, ann: ast.AST | N
     return None
 
 
-def param_type(index: ProjectIndex, module: ModuleInfo, ann: ast.AST | None, default: ast.AST | None) -> object | None:
+def param_type(
+    index: ProjectIndex, module: ModuleInfo, ann: ast.AST | None, default: ast.AST | None
+) -> object | None:
     """A parameter's type from its annotation and its `Depends(...)`."""
     declared = annotation_type(index, module, ann)
     if isinstance(declared, SessionT):
@@ -1044,4 +1164,11 @@ def _kind_of(value: object | None) -> str | None:
     return getattr(value, "kind", None)
 
 
-__all__ = ["FunctionFlow", "annotation_type", "eval_in_module", "param_type", "symbol_type", "module_ref"]
+__all__ = [
+    "FunctionFlow",
+    "annotation_type",
+    "eval_in_module",
+    "module_ref",
+    "param_type",
+    "symbol_type",
+]

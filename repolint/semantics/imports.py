@@ -53,7 +53,9 @@ class ImportTable:
         for alias in node.names:
             if alias.name == "*":
                 continue
-            self.aliases[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+            self.aliases[alias.asname or alias.name] = (
+                f"{base}.{alias.name}" if base else alias.name
+            )
 
     def qualify(self, expr: ast.AST) -> str | None:
         """Qualified name of a Name/Attribute chain: imported, else module-local."""

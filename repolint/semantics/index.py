@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from repolint.semantics.imports import dotted
 from repolint.semantics.models import Relationship, RelationshipReader
@@ -88,7 +88,9 @@ class ProjectIndex:
                 self.classes[qual] = (module, cls)
                 for stmt in cls.body:
                     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        self.functions[f"{qual}.{stmt.name}"] = FunctionRef(f"{qual}.{stmt.name}", module, stmt, qual)
+                        self.functions[f"{qual}.{stmt.name}"] = FunctionRef(
+                            f"{qual}.{stmt.name}", module, stmt, qual
+                        )
             for name, func in module.functions.items():
                 qual = f"{module.name}.{name}" if module.name else name
                 self.functions[qual] = FunctionRef(qual, module, func, None)
@@ -129,7 +131,7 @@ class ProjectIndex:
         """The project symbol a qualified name stands for, following imports."""
         return self._lookup(qual, depth)
 
-    @lru_cache(maxsize=None)  # noqa: B019 - the index lives for one run
+    @cache  # noqa: B019 - the index lives for one run
     def _lookup(self, qual: str, depth: int) -> Symbol | None:
         if depth > 12 or not qual:
             return None
@@ -155,7 +157,9 @@ class ProjectIndex:
                 return Symbol("function", ref.qual, module, ref.node)
             return None
         if head in module.functions:
-            return Symbol("function", base, module, module.functions[head]) if len(rest) == 1 else None
+            return (
+                Symbol("function", base, module, module.functions[head]) if len(rest) == 1 else None
+            )
         if head in module.imports.aliases:
             target = module.imports.aliases[head]
             if target != base:
@@ -175,7 +179,7 @@ class ProjectIndex:
 
     # -- classes ----------------------------------------------------------
 
-    @lru_cache(maxsize=None)  # noqa: B019
+    @cache  # noqa: B019
     def bases(self, cls: str) -> tuple[tuple[str | None, ast.expr, tuple[ast.expr, ...]], ...]:
         """(qualified base name, base expression, generic arguments) of a project class."""
         entry = self.classes.get(cls)
@@ -193,7 +197,7 @@ class ProjectIndex:
             out.append((self.canonical(module.imports.qualify(expr)), base, args))
         return tuple(out)
 
-    @lru_cache(maxsize=None)  # noqa: B019
+    @cache  # noqa: B019
     def mro(self, cls: str) -> tuple[str, ...]:
         """The class and its project ancestors, nearest first (depth-first, deduplicated)."""
         seen: list[str] = []
@@ -229,18 +233,28 @@ class ProjectIndex:
         for c in self.mro(cls):
             _, node = self.classes[c]
             for stmt in node.body:
-                if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                if isinstance(stmt, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == name for t in stmt.targets
+                ):
                     return c, stmt.value
-                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
-                    if stmt.value is not None:
-                        return c, stmt.value
+                if (
+                    isinstance(stmt, ast.AnnAssign)
+                    and isinstance(stmt.target, ast.Name)
+                    and stmt.target.id == name
+                    and stmt.value is not None
+                ):
+                    return c, stmt.value
         return None
 
     def class_annotation(self, cls: str, name: str) -> tuple[str, ast.expr] | None:
         for c in self.mro(cls):
             _, node = self.classes[c]
             for stmt in node.body:
-                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+                if (
+                    isinstance(stmt, ast.AnnAssign)
+                    and isinstance(stmt.target, ast.Name)
+                    and stmt.target.id == name
+                ):
                     return c, stmt.annotation
         return None
 
@@ -286,7 +300,7 @@ class ProjectIndex:
             return True
         return isinstance(func, ast.Attribute) and func.attr == "generate_base"
 
-    @lru_cache(maxsize=None)  # noqa: B019
+    @cache  # noqa: B019
     def model_status(self, cls: str) -> str | None:
         """'model', 'base' (declarative base or abstract), 'sqlmodel' (no table) or None."""
         entry = self.classes.get(cls)
@@ -315,7 +329,9 @@ class ProjectIndex:
                 status = "model" if is_table else (status or "sqlmodel")
                 continue
             if self._is_base_factory_var(base) or (
-                isinstance(expr, ast.Attribute) and expr.attr == "Model" and self.is_flask_db(expr.value, module)
+                isinstance(expr, ast.Attribute)
+                and expr.attr == "Model"
+                and self.is_flask_db(expr.value, module)
             ):
                 status = "model"
                 continue
@@ -367,11 +383,19 @@ class ProjectIndex:
         rels: dict[str, Relationship] = {}
         for c in reversed(self.mro(model)):
             module, node = self.classes[c]
-            reader = RelationshipReader(module.imports.qualify, lambda e, m=module: self.is_flask_db(e, m))
+            reader = RelationshipReader(
+                module.imports.qualify, lambda e, m=module: self.is_flask_db(e, m)
+            )
             for rel in reader.read(model, node)[0]:
                 target = self.resolve_model(rel.target_name, module)
                 rels[rel.name] = Relationship(
-                    model, rel.name, target, rel.strategy, rel.collection, rel.line, reverse=rel.reverse
+                    model,
+                    rel.name,
+                    target,
+                    rel.strategy,
+                    rel.collection,
+                    rel.line,
+                    reverse=rel.reverse,
                 )
         for rel in self._all_backrefs().get(model, []):
             rels.setdefault(rel.name, rel)
@@ -384,12 +408,21 @@ class ProjectIndex:
             for qual, (module, node) in self.classes.items():
                 if not self.is_model(qual):
                     continue
-                reader = RelationshipReader(module.imports.qualify, lambda e, m=module: self.is_flask_db(e, m))
+                reader = RelationshipReader(
+                    module.imports.qualify, lambda e, m=module: self.is_flask_db(e, m)
+                )
                 for target_name, spec, line, forward in reader.read(qual, node)[1]:
                     target = self.resolve_model(target_name, module)
                     if target:
                         rel = Relationship(
-                            target, spec.name, qual, spec.strategy, spec.collection, line, backref_of=qual, reverse=forward
+                            target,
+                            spec.name,
+                            qual,
+                            spec.strategy,
+                            spec.collection,
+                            line,
+                            backref_of=qual,
+                            reverse=forward,
                         )
                         self._backrefs.setdefault(target, []).append(rel)
         return self._backrefs
@@ -406,22 +439,28 @@ class ProjectIndex:
 
     def _name_is_repository(self, name: str) -> bool:
         last = name.rsplit(".", 1)[-1]
-        return last.endswith(tuple(self.settings.repository_suffixes)) or name in self.settings.repository_bases or last in self.settings.repository_bases
+        return (
+            last.endswith(tuple(self.settings.repository_suffixes))
+            or name in self.settings.repository_bases
+            or last in self.settings.repository_bases
+        )
 
-    @lru_cache(maxsize=None)  # noqa: B019
+    @cache  # noqa: B019
     def is_repository(self, cls: str) -> bool:
-        """A repository: named like one (or inheriting from one) and holding or receiving a session."""
+        """Named like a repository (or inheriting from one) and holding or receiving a session."""
         if cls not in self.classes:
             return False
         if self.is_model(cls):
             return False
-        named = self._name_is_repository(cls) or any(self._name_is_repository(b) for b in self.all_base_names(cls))
+        named = self._name_is_repository(cls) or any(
+            self._name_is_repository(b) for b in self.all_base_names(cls)
+        )
         named = named or any(self._name_is_repository(c) for c in self.mro(cls))
         return named and self.facts.class_session_kind(cls) is not None
 
-    @lru_cache(maxsize=None)  # noqa: B019
+    @cache  # noqa: B019
     def repository_model(self, cls: str) -> str | None:
-        """The model a repository serves: generic argument, `model = X`, or `super().__init__(X, ...)`."""
+        """The model a repository serves: generic argument, `model = X`, `super().__init__(X)`."""
         for attr in MODEL_ATTRS:
             found = self.class_attr_value(cls, attr)
             if found is not None:
@@ -466,9 +505,15 @@ class ProjectIndex:
 
     def _model_from_super_init(self, init: FunctionRef) -> str | None:
         for node in ast.walk(init.node):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__"):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "__init__"
+            ):
                 continue
-            candidates = list(node.args) + [kw.value for kw in node.keywords if kw.arg in MODEL_ATTRS]
+            candidates = list(node.args) + [
+                kw.value for kw in node.keywords if kw.arg in MODEL_ATTRS
+            ]
             for arg in candidates:
                 model = self._model_of_expr(arg, init.module)
                 if model:
@@ -477,7 +522,11 @@ class ProjectIndex:
 
     def is_data_layer_function(self, ref: FunctionRef) -> bool:
         """A module-level function taking a session, in a `repository-modules` module."""
-        return ref.owner is None and self.in_repository_module(ref.module) and self.facts.takes_session(ref)
+        return (
+            ref.owner is None
+            and self.in_repository_module(ref.module)
+            and self.facts.takes_session(ref)
+        )
 
     def dotted(self, expr: ast.AST) -> str | None:
         return dotted(expr)

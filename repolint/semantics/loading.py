@@ -64,7 +64,11 @@ def loader_name(func: ast.AST, qualify: Qualify) -> str | None:
 
 def _attr_name(arg: ast.AST) -> str | None:
     """`b` for `A.b`, `A.b.of_type(X)`, `A.b.and_(...)` or the string `"b"`."""
-    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr in ("of_type", "and_"):
+    if (
+        isinstance(arg, ast.Call)
+        and isinstance(arg.func, ast.Attribute)
+        and arg.func.attr in ("of_type", "and_")
+    ):
         arg = arg.func.value
     if isinstance(arg, ast.Attribute):
         return arg.attr
@@ -110,10 +114,19 @@ def read_options(args: list[ast.expr], qualify: Qualify) -> LoadSet:
 
 
 def _read_one(
-    arg: ast.expr, qualify: Qualify, prefix: Path, eager: set[Path], joined: set[Path], loaders: set[Path]
+    arg: ast.expr,
+    qualify: Qualify,
+    prefix: Path,
+    eager: set[Path],
+    joined: set[Path],
+    loaders: set[Path],
 ) -> bool:
     sub_options: list[ast.expr] = []
-    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "options":
+    if (
+        isinstance(arg, ast.Call)
+        and isinstance(arg.func, ast.Attribute)
+        and arg.func.attr == "options"
+    ):
         sub_options = list(arg.args)
         arg = arg.func.value
     steps = _chain(arg, qualify)
@@ -121,12 +134,22 @@ def _read_one(
         return False
     path = prefix
     for loader, loader_args in steps:
-        if loader in ("Load", "load_only", "defer", "undefer", "with_expression", "undefer_group", "selectin_polymorphic"):
+        if loader in (
+            "Load",
+            "load_only",
+            "defer",
+            "undefer",
+            "with_expression",
+            "undefer_group",
+            "selectin_polymorphic",
+        ):
             continue
         names = [_attr_name(a) for a in loader_args if not isinstance(a, ast.Starred)]
         names = [n for n in names if n]
         if not names:
-            if loader_args and all(isinstance(a, ast.Constant) and a.value == "*" for a in loader_args):
+            if loader_args and all(
+                isinstance(a, ast.Constant) and a.value == "*" for a in loader_args
+            ):
                 if loader in EAGER_LOADERS or loader in SILENT_LOADERS:
                     eager.add(path + WILDCARD)
                 continue
@@ -134,7 +157,7 @@ def _read_one(
                 return False
             continue
         for name in names:
-            path = path + (name,)
+            path = (*path, name)
             if loader in EAGER_LOADERS:
                 eager.add(path)
                 loaders.add(path)

@@ -9,7 +9,22 @@ from repolint.semantics.imports import dotted
 from repolint.semantics.loading import strategy_of
 from repolint.semantics.names import BACKREF_FUNCS, RELATIONSHIP_FUNCS
 
-COLLECTION_HINTS = frozenset({"list", "List", "set", "Set", "typing.List", "typing.Set", "frozenset", "Sequence", "typing.Sequence", "collections.abc.Sequence", "WriteOnlyMapped", "DynamicMapped"})
+COLLECTION_HINTS = frozenset(
+    {
+        "list",
+        "List",
+        "set",
+        "Set",
+        "typing.List",
+        "typing.Set",
+        "frozenset",
+        "Sequence",
+        "typing.Sequence",
+        "collections.abc.Sequence",
+        "WriteOnlyMapped",
+        "DynamicMapped",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -102,7 +117,11 @@ class RelationshipReader:
         qual = self.qualify(func)
         if qual in RELATIONSHIP_FUNCS:
             return True
-        return isinstance(func, ast.Attribute) and func.attr == "relationship" and self.is_flask_db(func.value)
+        return (
+            isinstance(func, ast.Attribute)
+            and func.attr == "relationship"
+            and self.is_flask_db(func.value)
+        )
 
     def read(
         self, owner: str, cls: ast.ClassDef
@@ -114,14 +133,22 @@ class RelationshipReader:
             name: str | None = None
             value: ast.AST | None = None
             annotation: ast.AST | None = None
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            if (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+            ):
                 name, value = stmt.targets[0].id, stmt.value
             elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 name, value, annotation = stmt.target.id, stmt.value, stmt.annotation
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
                 (dotted(d) or "").endswith("declared_attr") for d in stmt.decorator_list
             ):
-                returns = [n.value for n in ast.walk(stmt) if isinstance(n, ast.Return) and n.value is not None]
+                returns = [
+                    n.value
+                    for n in ast.walk(stmt)
+                    if isinstance(n, ast.Return) and n.value is not None
+                ]
                 if returns:
                     name, value, annotation = stmt.name, returns[0], stmt.returns
             if name is None or not self.is_relationship_call(value):
@@ -136,7 +163,9 @@ class RelationshipReader:
     def _one(
         self, owner: str, name: str, call: ast.Call, annotation: ast.AST | None, line: int
     ) -> tuple[Relationship, BackrefSpec | None]:
-        target = _string_or_name(call.args[0]) if call.args else _string_or_name(_kw(call, "argument"))
+        target = (
+            _string_or_name(call.args[0]) if call.args else _string_or_name(_kw(call, "argument"))
+        )
         ann_target, collection = _unwrap_annotation(annotation)
         if annotation is not None and isinstance(annotation, ast.Subscript):
             head = (dotted(annotation.value) or "").rsplit(".", 1)[-1]
@@ -146,7 +175,7 @@ class RelationshipReader:
         lazy = _kw(call, "lazy")
         kwargs = _kw(call, "sa_relationship_kwargs")
         if lazy is None and isinstance(kwargs, ast.Dict):
-            for k, v in zip(kwargs.keys, kwargs.values):
+            for k, v in zip(kwargs.keys, kwargs.values, strict=True):
                 if isinstance(k, ast.Constant) and k.value == "lazy":
                     lazy = v
         sa_rel = _kw(call, "sa_relationship")
@@ -158,11 +187,17 @@ class RelationshipReader:
             collection = uselist.value
         backref = self._backref(_kw(call, "backref"), collection)
         back = _kw(call, "back_populates")
-        reverse = back.value if isinstance(back, ast.Constant) and isinstance(back.value, str) else None
+        reverse = (
+            back.value if isinstance(back, ast.Constant) and isinstance(back.value, str) else None
+        )
         reverse = reverse or (backref.name if backref else None)
-        return Relationship(owner, name, target, strategy, collection, line, reverse=reverse), backref
+        return Relationship(
+            owner, name, target, strategy, collection, line, reverse=reverse
+        ), backref
 
-    def _backref(self, value: ast.AST | None, forward_collection: bool | None) -> BackrefSpec | None:
+    def _backref(
+        self, value: ast.AST | None, forward_collection: bool | None
+    ) -> BackrefSpec | None:
         if value is None:
             return None
         other_collection = None if forward_collection is None else not forward_collection
@@ -174,6 +209,10 @@ class RelationshipReader:
                 first = value.args[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     uselist = _kw(value, "uselist")
-                    coll = uselist.value if isinstance(uselist, ast.Constant) and isinstance(uselist.value, bool) else other_collection
+                    coll = (
+                        uselist.value
+                        if isinstance(uselist, ast.Constant) and isinstance(uselist.value, bool)
+                        else other_collection
+                    )
                     return BackrefSpec(first.value, strategy_of(_kw(value, "lazy")), coll)
         return None

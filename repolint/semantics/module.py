@@ -33,7 +33,9 @@ class ModuleInfo:
         return self.parents.get(id(node))
 
 
-def build_module(name: str, path: Path, display: str, tree: ast.Module, text: str, is_package: bool) -> ModuleInfo:
+def build_module(
+    name: str, path: Path, display: str, tree: ast.Module, text: str, is_package: bool
+) -> ModuleInfo:
     """Collect imports (at any depth), top-level classes, functions and assignments."""
     info = ModuleInfo(name, path, display, tree, text.splitlines(), ImportTable(name, is_package))
     info.is_test = is_test_path(path)
@@ -91,11 +93,13 @@ def function_params(func: FunctionNode | ast.Lambda) -> list[tuple[ast.arg, ast.
     """Each parameter with its default (None when it has none)."""
     args = func.args
     positional = [*args.posonlyargs, *args.args]
-    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-    out = list(zip(positional, defaults))
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(
+        args.defaults
+    )
+    out = list(zip(positional, defaults, strict=True))
     if args.vararg:
         out.append((args.vararg, None))
-    out.extend(zip(args.kwonlyargs, args.kw_defaults))
+    out.extend(zip(args.kwonlyargs, args.kw_defaults, strict=True))
     if args.kwarg:
         out.append((args.kwarg, None))
     return out

@@ -29,20 +29,34 @@ SCOPED_SESSION_CLASSES = frozenset(
         "sqlalchemy.ext.asyncio.scoping.async_scoped_session",
     }
 )
-SYNC_SESSIONMAKERS = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
+SYNC_SESSIONMAKERS = frozenset(
+    {"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"}
+)
 ASYNC_SESSIONMAKERS = frozenset(
-    {"sqlalchemy.ext.asyncio.async_sessionmaker", "sqlalchemy.ext.asyncio.session.async_sessionmaker"}
+    {
+        "sqlalchemy.ext.asyncio.async_sessionmaker",
+        "sqlalchemy.ext.asyncio.session.async_sessionmaker",
+    }
 )
 SYNC_ENGINE_FACTORIES = frozenset(
     {"sqlalchemy.create_engine", "sqlalchemy.engine.create_engine", "sqlmodel.create_engine"}
 )
 ASYNC_ENGINE_FACTORIES = frozenset(
-    {"sqlalchemy.ext.asyncio.create_async_engine", "sqlalchemy.ext.asyncio.engine.create_async_engine"}
+    {
+        "sqlalchemy.ext.asyncio.create_async_engine",
+        "sqlalchemy.ext.asyncio.engine.create_async_engine",
+    }
 )
-SYNC_ENGINE_CLASSES = frozenset({"sqlalchemy.Engine", "sqlalchemy.engine.Engine", "sqlalchemy.engine.base.Engine"})
-ASYNC_ENGINE_CLASSES = frozenset({"sqlalchemy.ext.asyncio.AsyncEngine", "sqlalchemy.ext.asyncio.engine.AsyncEngine"})
+SYNC_ENGINE_CLASSES = frozenset(
+    {"sqlalchemy.Engine", "sqlalchemy.engine.Engine", "sqlalchemy.engine.base.Engine"}
+)
+ASYNC_ENGINE_CLASSES = frozenset(
+    {"sqlalchemy.ext.asyncio.AsyncEngine", "sqlalchemy.ext.asyncio.engine.AsyncEngine"}
+)
 
-FLASK_SQLALCHEMY = frozenset({"flask_sqlalchemy.SQLAlchemy", "flask_sqlalchemy.extension.SQLAlchemy"})
+FLASK_SQLALCHEMY = frozenset(
+    {"flask_sqlalchemy.SQLAlchemy", "flask_sqlalchemy.extension.SQLAlchemy"}
+)
 
 DECLARATIVE_BASES = frozenset(
     {
@@ -60,7 +74,9 @@ DECLARATIVE_BASE_FACTORIES = frozenset(
         "sqlalchemy.orm.decl_api.declarative_base",
     }
 )
-AS_DECLARATIVE = frozenset({"sqlalchemy.orm.as_declarative", "sqlalchemy.ext.declarative.as_declarative"})
+AS_DECLARATIVE = frozenset(
+    {"sqlalchemy.orm.as_declarative", "sqlalchemy.ext.declarative.as_declarative"}
+)
 REGISTRY = frozenset({"sqlalchemy.orm.registry", "sqlalchemy.orm.decl_api.registry"})
 SQLMODEL_BASE = frozenset({"sqlmodel.SQLModel", "sqlmodel.main.SQLModel"})
 
@@ -76,10 +92,33 @@ RELATIONSHIP_FUNCS = frozenset(
 BACKREF_FUNCS = frozenset({"sqlalchemy.orm.backref"})
 
 SELECT_FUNCS = frozenset(
-    {"sqlalchemy.select", "sqlalchemy.sql.select", "sqlalchemy.future.select", "sqlalchemy.sql.expression.select", "sqlmodel.select", "sqlmodel.sql.expression.select"}
+    {
+        "sqlalchemy.select",
+        "sqlalchemy.sql.select",
+        "sqlalchemy.future.select",
+        "sqlalchemy.sql.expression.select",
+        "sqlmodel.select",
+        "sqlmodel.sql.expression.select",
+    }
 )
-EAGER_LOADERS = frozenset({"selectinload", "joinedload", "subqueryload", "immediateload", "contains_eager"})
-OTHER_LOADERS = frozenset({"lazyload", "noload", "raiseload", "defaultload", "load_only", "defer", "undefer", "selectin_polymorphic", "with_expression", "undefer_group", "Load"})
+EAGER_LOADERS = frozenset(
+    {"selectinload", "joinedload", "subqueryload", "immediateload", "contains_eager"}
+)
+OTHER_LOADERS = frozenset(
+    {
+        "lazyload",
+        "noload",
+        "raiseload",
+        "defaultload",
+        "load_only",
+        "defer",
+        "undefer",
+        "selectin_polymorphic",
+        "with_expression",
+        "undefer_group",
+        "Load",
+    }
+)
 LOADER_MODULES = ("sqlalchemy.orm", "sqlalchemy.orm.strategy_options")
 
 MAPPED = frozenset({"sqlalchemy.orm.Mapped", "sqlalchemy.orm.base.Mapped"})
@@ -102,12 +141,42 @@ OFFLOAD_FUNCTIONS = frozenset(
         "asgiref.sync.sync_to_async",
     }
 )
-OFFLOAD_METHODS = frozenset({"run_in_executor", "run_sync", "add_task", "to_thread", "run_in_threadpool", "submit"})
+OFFLOAD_METHODS = frozenset(
+    {"run_in_executor", "run_sync", "add_task", "to_thread", "run_in_threadpool", "submit"}
+)
 
 SYNC_IO_METHODS = frozenset(
-    {"execute", "scalars", "scalar", "exec", "get", "query", "commit", "flush", "refresh", "merge", "rollback", "delete", "connection"}
+    {
+        "execute",
+        "scalars",
+        "scalar",
+        "exec",
+        "get",
+        "query",
+        "commit",
+        "flush",
+        "refresh",
+        "merge",
+        "rollback",
+        "delete",
+        "connection",
+    }
 )
 ASYNC_COROUTINE_METHODS = frozenset(
-    {"execute", "scalars", "scalar", "get", "commit", "flush", "refresh", "delete", "rollback", "close", "merge", "stream", "exec"}
+    {
+        "execute",
+        "scalars",
+        "scalar",
+        "get",
+        "commit",
+        "flush",
+        "refresh",
+        "delete",
+        "rollback",
+        "close",
+        "merge",
+        "stream",
+        "exec",
+    }
 )
 QUERY_EXECUTING_METHODS = frozenset({"execute", "scalars", "scalar", "get", "query", "exec"})

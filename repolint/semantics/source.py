@@ -38,7 +38,9 @@ def parse_source(data: bytes) -> Parsed | Unparsable:
         text = data.decode(encoding)
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
         reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
-        return Unparsable(f"cannot decode: {reason} (save the file as UTF-8 or declare its encoding)")
+        return Unparsable(
+            f"cannot decode: {reason} (save the file as UTF-8 or declare its encoding)"
+        )
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
@@ -54,7 +56,11 @@ def parse_source(data: bytes) -> Parsed | Unparsable:
             exc.offset or 1,
         )
     except (RecursionError, MemoryError, ValueError) as exc:
-        kind = "too deeply nested" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
+        kind = (
+            "too deeply nested"
+            if isinstance(exc, RecursionError)
+            else str(exc) or type(exc).__name__
+        )
         return Unparsable(f"cannot parse: {kind}")
     return Parsed(tree, text)
 
@@ -64,5 +70,7 @@ def read_source(path: Path) -> bytes | Unparsable:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         mb = MAX_FILE_BYTES // (1024 * 1024)
-        return Unparsable(f"cannot parse: file too large ({size / (1024 * 1024):.1f} MB > {mb} MB), skipped")
+        return Unparsable(
+            f"cannot parse: file too large ({size / (1024 * 1024):.1f} MB > {mb} MB), skipped"
+        )
     return path.read_bytes()

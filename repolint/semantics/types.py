@@ -158,7 +158,7 @@ class ModuleT:
     name: str
 
 
-T = Union[
+T = Union[  # noqa: UP007 - a runtime alias, kept readable on 3.10
     SessionT,
     SessionFactoryT,
     EngineT,
@@ -189,7 +189,11 @@ def merge(a: object | None, b: object | None) -> object | None:
         return a
     if a == b:
         return a
-    if type(a) is type(b) and hasattr(a, "eager") and getattr(a, "model", None) == getattr(b, "model", None):
+    if (
+        type(a) is type(b)
+        and hasattr(a, "eager")
+        and getattr(a, "model", None) == getattr(b, "model", None)
+    ):
         return replace(a, eager=a.eager | b.eager)  # type: ignore[arg-type]
     if isinstance(a, SessionT) and isinstance(b, SessionT) and a.kind == b.kind:
         return SessionT(a.kind, a.received or b.received, a.scoped or b.scoped)
