@@ -6,16 +6,18 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import click
 
 from repolint import __version__
+from repolint.baseline import apply_baseline, load_baseline, write_baseline
 from repolint.config import CliOverrides, ConfigError, load_settings, split_commas
-from repolint.report import OUTPUT_FORMATS
+from repolint.report import MACHINE_FORMATS, OUTPUT_FORMATS, render_machine
 from repolint.report.json import render_json, render_json_statistics
 from repolint.report.text import (
     make_console,
+    printable,
     render_concise,
     render_full,
     render_statistics,
@@ -86,7 +88,9 @@ def main() -> None:
     envvar="REPOLINT_OUTPUT_FORMAT",
     help="full: each problem with its source line, a caret under the code and a fix hint; "
     "concise: one `path:line:col: CODE message` line each; "
-    "json: an array of objects for tools.",
+    "json: an array of objects for tools; json-lines: one object per line; "
+    "sarif: SARIF 2.1.0 (code scanning); github: GitHub Actions annotations; "
+    "junit: JUnit XML for CI test reports.",
 )
 @click.option(
     "--select",
@@ -158,6 +162,19 @@ def main() -> None:
     help="Print how many problems each rule found instead of the problems.",
 )
 @click.option(
+    "--baseline",
+    "baseline_file",
+    metavar="FILE",
+    help="Hide the problems recorded in FILE (written by --write-baseline): "
+    "only new ones are reported.",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline_file",
+    metavar="FILE",
+    help="Record the problems found in FILE as the baseline and exit 0.",
+)
+@click.option(
     "--exit-zero",
     is_flag=True,
     help="Exit with 0 even when problems are found (unreadable paths still give 2).",
@@ -182,6 +199,8 @@ def check(
     stdin_filename: str | None,
     show_source: bool | None,
     statistics: bool,
+    baseline_file: str | None,
+    write_baseline_file: str | None,
     exit_zero: bool,
     quiet: bool,
 ) -> None:
@@ -203,6 +222,8 @@ def check(
         exit_zero,
         quiet,
         force_exclude,
+        baseline_file,
+        write_baseline_file,
     )
     try:
         code = _check(paths, overrides, options)
@@ -232,6 +253,8 @@ class _Options:
     exit_zero: bool
     quiet: bool
     force_exclude: bool
+    baseline: str | None = None
+    write_baseline: str | None = None
 
 
 def _silence_stdout() -> None:
@@ -263,17 +286,49 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
     else:
         result = run(paths, settings, force_exclude=opts.force_exclude)
 
-    _print_result(result, opts.output_format, opts.show_source, opts.statistics, opts.quiet)
+    if opts.write_baseline is not None:
+        count = write_baseline(opts.write_baseline, result.findings, result.sources)
+        if not opts.quiet:
+            click.echo(
+                f"Wrote {_count(count, 'baseline entry')} to {opts.write_baseline}", err=True
+            )
+    else:
+        if opts.baseline is not None:
+            result = _apply_baseline(result, opts.baseline, config_paths, opts.quiet)
+        _print_result(result, opts.output_format, opts.show_source, opts.statistics, opts.quiet)
     for error in result.errors:
-        click.echo(f"error: {error.path}: {error.message}", err=True)
+        click.echo(f"error: {printable(error.path)}: {printable(error.message)}", err=True)
     if result.files_checked == 0 and not result.errors and not use_stdin and not opts.quiet:
         click.echo("warning: No Python files found under the given path(s)", err=True)
 
     if result.errors:
         return EXIT_ERROR
-    if result.findings and not opts.exit_zero:
+    if result.findings and not opts.exit_zero and opts.write_baseline is None:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _apply_baseline(
+    result: RunResult, baseline_file: str, checked: Sequence[str], quiet: bool
+) -> RunResult:
+    """Drop the findings the baseline records; say on stderr what it hid."""
+    applied = apply_baseline(
+        result.findings, result.sources, load_baseline(baseline_file), checked=checked
+    )
+    if not quiet:
+        stale = (
+            f"; {_count(applied.stale, 'baseline entry')} no longer match "
+            f"(drop them with --write-baseline {baseline_file})"
+            if applied.stale
+            else ""
+        )
+        click.echo(f"{_count(applied.hidden, 'problem')} hidden by the baseline{stale}", err=True)
+    return replace(result, findings=applied.findings)
+
+
+def _count(count: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{count} {noun if count == 1 else plural}"
 
 
 def _print_result(
@@ -286,6 +341,11 @@ def _print_result(
     if output_format == "json":
         rendered = render_json_statistics if statistics else render_json
         click.echo(rendered(result.findings))
+        return
+    if output_format in MACHINE_FORMATS and not (statistics and output_format != "json-lines"):
+        text = render_machine(output_format, result, statistics=statistics)
+        if text:
+            click.echo(text)
         return
     console = make_console(sys.stdout)
     if statistics:
@@ -301,3 +361,11 @@ def _print_result(
         )
     if not quiet:
         console.print(summary(result.findings, result.errors))
+
+
+from repolint.commands import audit, catalogue  # noqa: E402  (subcommands register after `main`)
+
+main.add_command(catalogue.rules)
+main.add_command(catalogue.explain)
+main.add_command(catalogue.docs)
+main.add_command(audit.audit)

@@ -41,6 +41,8 @@ _LIST_KEYS: dict[str, str] = {
     "with-relations-suffixes": "with_relations_suffixes",
     "eager-hooks": "eager_hooks",
     "async-bases": "async_bases",
+    "tests": "tests",
+    "not-found-errors": "not_found_errors",
 }
 _TABLE_KEYS = {"per-file-ignores": "per_file_ignores"}
 KNOWN_KEYS: tuple[str, ...] = tuple(sorted([*_LIST_KEYS, *_TABLE_KEYS]))

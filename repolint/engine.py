@@ -25,9 +25,19 @@ PARSE_ERROR_CODE = "RPL000"
 
 
 @dataclass
+class Project:
+    """The parsed, indexed project: `modules` are every file read, `targets` the reported ones."""
+
+    index: ProjectIndex
+    modules: list[ModuleInfo]
+    targets: list[ModuleInfo]
+
+
+@dataclass
 class EngineResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    project: Project | None = None
 
 
 def module_name(path: Path, roots: Sequence[Path]) -> tuple[str, bool]:
@@ -78,28 +88,18 @@ def analyse(
     one file gives the findings that checking the whole project gives for it.
     """
     result = EngineResult()
-    display = display or {}
-    overrides = overrides or {}
-    roots = list(roots) if roots is not None else default_roots(settings, files)
-    modules: list[ModuleInfo] = []
-    for path in files:
-        shown = display.get(path, str(path))
-        parsed = _parse_file(path, shown, overrides, result)
-        if parsed is None:
-            continue
-        name, is_package = module_name(path, roots)
-        modules.append(build_module(name, path, shown, parsed.tree, parsed.text, is_package))
-    targets = {id(m) for m in modules}
-    for path in context:
-        if path in display:
-            continue
-        parsed = _parse_file(path, str(path), {}, EngineResult())
-        if parsed is not None:
-            name, is_package = module_name(path, roots)
-            modules.append(
-                build_module(name, path, str(path), parsed.tree, parsed.text, is_package)
-            )
-    index = ProjectIndex(modules, settings)
+    project = build_project(
+        files,
+        settings,
+        display=display,
+        overrides=overrides,
+        roots=roots,
+        context=context,
+        result=result,
+    )
+    result.project = project
+    index, modules = project.index, project.modules
+    targets = {id(m) for m in project.targets}
     rules = [cls() for cls in ALL_RULES if cls.code in enabled and cls.code != PARSE_ERROR_CODE]
     typed = {}
     for module in modules:
@@ -115,6 +115,45 @@ def analyse(
         except RecursionError:
             result.errors.append(FileError(module.display, "too deeply nested to analyse, skipped"))
     return result
+
+
+def build_project(
+    files: Sequence[Path],
+    settings: Settings,
+    *,
+    display: Mapping[Path, str] | None = None,
+    overrides: Mapping[Path, str] | None = None,
+    roots: Sequence[Path] | None = None,
+    context: Sequence[Path] = (),
+    result: EngineResult | None = None,
+) -> Project:
+    """Passes 1 and 2 of `analyse`: parse every file once and index them as one project.
+
+    Files that cannot be read or parsed go to `result` (an error, an RPL000 finding).
+    """
+    result = result if result is not None else EngineResult()
+    display = display or {}
+    overrides = overrides or {}
+    roots = list(roots) if roots is not None else default_roots(settings, files)
+    modules: list[ModuleInfo] = []
+    for path in files:
+        shown = display.get(path, str(path))
+        parsed = _parse_file(path, shown, overrides, result)
+        if parsed is None:
+            continue
+        name, is_package = module_name(path, roots)
+        modules.append(build_module(name, path, shown, parsed.tree, parsed.text, is_package))
+    targets = list(modules)
+    for path in context:
+        if path in display:
+            continue
+        parsed = _parse_file(path, str(path), {}, EngineResult())
+        if parsed is not None:
+            name, is_package = module_name(path, roots)
+            modules.append(
+                build_module(name, path, str(path), parsed.tree, parsed.text, is_package)
+            )
+    return Project(ProjectIndex(modules, settings), modules, targets)
 
 
 def _parse_file(

@@ -7,12 +7,16 @@ import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from repolint.config import enabled_codes
 from repolint.discovery import Discovery, discover, is_excluded
 from repolint.findings import FileError, Finding
 from repolint.settings import Settings
 from repolint.suppression import filter_findings
+
+if TYPE_CHECKING:
+    from repolint.engine import Project
 
 
 @dataclass
@@ -25,6 +29,8 @@ class RunResult:
     errors: list[FileError]
     files_checked: int
     sources: dict[str, str] = field(default_factory=dict)
+    project: Project | None = None
+    """The parsed, indexed project, for commands that read more than findings (audit)."""
 
 
 def read_source(path: Path) -> str | None:
@@ -137,4 +143,4 @@ def run(
     )
     findings.sort(key=Finding.sort_key)
     errors = sorted([*found.errors, *result.errors], key=lambda e: e.path)
-    return RunResult(findings, errors, len(found.files), sources)
+    return RunResult(findings, errors, len(found.files), sources, result.project)

@@ -22,6 +22,8 @@ DEFAULT_EAGER_HOOKS = (
     "get_default_options",
 )
 DEFAULT_ASYNC_BASES = ("AsyncBaseRepository",)
+DEFAULT_TESTS = ("tests/", "test_*.py", "*_test.py")
+DEFAULT_NOT_FOUND_ERRORS = ("RecordNotFoundError",)
 DEFAULT_EXCLUDE = (
     ".bzr",
     ".direnv",
@@ -68,5 +70,7 @@ class Settings:
     with_relations_suffixes: tuple[str, ...] = DEFAULT_WITH_RELATIONS_SUFFIXES
     eager_hooks: tuple[str, ...] = DEFAULT_EAGER_HOOKS
     async_bases: tuple[str, ...] = DEFAULT_ASYNC_BASES
+    tests: tuple[str, ...] = DEFAULT_TESTS
+    not_found_errors: tuple[str, ...] = DEFAULT_NOT_FOUND_ERRORS
     project_root: str = "."
     extra: tuple[tuple[str, str], ...] = field(default=())

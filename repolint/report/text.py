@@ -7,6 +7,7 @@ print as written. Colour only on a terminal and when `NO_COLOR` is unset.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import IO
@@ -19,6 +20,13 @@ from repolint.findings import FileError, Finding, Severity
 
 TAB_SIZE = 4
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters written as escapes (`\\n`, `\\x1b`), so a
+    hostile file name can neither break an output line nor drive the terminal."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def make_console(file: IO[str] | None = None) -> Console:
@@ -42,10 +50,10 @@ def _plural(count: int, word: str) -> str:
 def header(finding: Finding) -> Text:
     """`path:line:col: CODE message`."""
     text = Text()
-    text.append(finding.path, style="bold")
+    text.append(printable(finding.path), style="bold")
     text.append(f":{finding.line}:{finding.column}: ")
     text.append(finding.code, style=_SEVERITY_STYLE.get(finding.severity, "bold"))
-    text.append(f" {finding.message}")
+    text.append(f" {printable(finding.message)}")
     return text
 
 

@@ -19,10 +19,13 @@ thread pool).
 ## Example
 ```python
 from fastapi import Depends
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from app.db import get_db
+from app.models import Person
 
 async def list_people(db: Session = Depends(get_db)):
-    return db.query(Person).all()
+    return db.scalars(select(Person)).all()  # the event loop waits for the query
 ```
 
 ## Use instead
@@ -30,6 +33,8 @@ async def list_people(db: Session = Depends(get_db)):
 from fastapi import Depends
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from app.db import get_async_db
+from app.models import Person
 
 async def list_people(db: AsyncSession = Depends(get_async_db)):
     return (await db.scalars(select(Person))).all()

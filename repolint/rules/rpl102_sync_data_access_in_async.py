@@ -15,16 +15,29 @@ other offload functions are not flagged.
 
 ## Example
 ```python
+from sqlalchemy import func, select
+from app.db import SessionLocal
+from app.models import Person
+
 def active_member_count() -> int:
     with SessionLocal() as db:
         return db.scalar(select(func.count(Person.id)))
 
 async def dashboard():
-    return {"members": active_member_count()}
+    return {"members": active_member_count()}  # blocks the event loop
 ```
 
 ## Use instead
 ```python
+from sqlalchemy import func, select
+from starlette.concurrency import run_in_threadpool
+from app.db import SessionLocal
+from app.models import Person
+
+def active_member_count() -> int:
+    with SessionLocal() as db:
+        return db.scalar(select(func.count(Person.id)))
+
 async def dashboard():
     return {"members": await run_in_threadpool(active_member_count)}
 ```

@@ -19,24 +19,36 @@ database is left half-written.
 
 ## Example
 ```python
-class SwapRepository:
+from sqlalchemy.orm import Session
+from app.models import Absence
+
+class AbsenceRepository:
     def __init__(self, db: Session):
         self.db = db
 
-    def create(self, **fields) -> SwapRecord:
-        swap = SwapRecord(**fields)
-        self.db.add(swap)
-        self.db.commit()
-        return swap
+    def add(self, absence: Absence) -> Absence:
+        self.db.add(absence)
+        self.db.commit()  # ends the caller's transaction
+        return absence
 ```
 
 ## Use instead
 ```python
-    def create(self, **fields) -> SwapRecord:
-        swap = SwapRecord(**fields)
-        self.db.add(swap)
+from sqlalchemy.orm import Session
+from app.models import Absence
+
+class AbsenceRepository:
+    def __init__(self, db: Session):
+        self.db = db
+
+    def add(self, absence: Absence) -> Absence:
+        self.db.add(absence)
         self.db.flush()  # ids and constraints now; the caller commits
-        return swap
+        return absence
+
+def record_absence(db: Session, absence: Absence) -> None:
+    AbsenceRepository(db).add(absence)
+    db.commit()  # the service owns the unit of work
 ```
 
 ## Options

@@ -10,18 +10,25 @@ row. A page of 50 rows costs 51 round trips, and it grows with the data.
 
 ## Example
 ```python
-residents = repo.list_residents()  # Person rows, nothing eager-loaded
-for person in residents:
-    print(person.assignments)  # one query per person
+from sqlalchemy.orm import Session
+from app.repositories.people import PersonRepository
+
+def hours_report(db: Session) -> dict[str, float]:
+    people = PersonRepository(db).list_active()  # nothing eager-loaded
+    return {p.name: sum(a.hours for a in p.assignments) for p in people}  # a query per person
 ```
 
 ## Use instead
 ```python
-stmt = select(Person).options(selectinload(Person.assignments))
-for person in db.scalars(stmt):
-    print(person.assignments)  # loaded by one extra query for all rows
+from sqlalchemy.orm import Session
+from app.repositories.people import PersonRepository
+
+def hours_report(db: Session) -> dict[str, float]:
+    people = PersonRepository(db).list_active_with_relations()  # assignments selectin-loaded
+    return {p.name: sum(a.hours for a in p.assignments) for p in people}  # no query per person
 ```
-or give the repository a `list_residents_with_assignments()` variant.
+or eager-load it in the query:
+`select(Person).options(selectinload(Person.assignments))`.
 
 ## References
 - [SQLAlchemy: relationship loading techniques](https://docs.sqlalchemy.org/en/20/orm/queryguide/relationships.html)

@@ -11,16 +11,27 @@ the code path a test did not take.
 
 ## Example
 ```python
-async def person_detail(person_id: int, db: AsyncSession = Depends(get_async_db)):
+from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+from app.db import get_async_db
+from app.models import Person
+
+async def person_hours(person_id: int, db: AsyncSession = Depends(get_async_db)) -> float:
     person = await db.get(Person, person_id)
-    return [a.id for a in person.assignments]  # MissingGreenlet
+    return sum(a.hours for a in person.assignments)  # MissingGreenlet
 ```
 
 ## Use instead
 ```python
-async def person_detail(person_id: int, db: AsyncSession = Depends(get_async_db)):
+from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from app.db import get_async_db
+from app.models import Person
+
+async def person_hours(person_id: int, db: AsyncSession = Depends(get_async_db)) -> float:
     person = await db.get(Person, person_id, options=[selectinload(Person.assignments)])
-    return [a.id for a in person.assignments]
+    return sum(a.hours for a in person.assignments)
 ```
 or `await person.awaitable_attrs.assignments`, or `lazy="selectin"` on the
 relationship.

@@ -18,19 +18,27 @@ lazy-loads them (N+1 queries in sync code, `MissingGreenlet` under
 
 ## Example
 ```python
-class PersonRepository(BaseRepository[Person]):  # Person.assignments is lazy
-    def get_by_id(self, id: int) -> Person | None:
-        return self.db.get(Person, id)
+from app.models import Team
+from app.repositories.base import BaseRepository
+
+class TeamRepository(BaseRepository[Team]):  # Team.members is lazy
+    def get_by_id(self, team_id: int) -> Team | None:
+        return self.db.get(Team, team_id)
 ```
 
 ## Use instead
 ```python
-class PersonRepository(BaseRepository[Person]):
-    def get_by_id(self, id: int) -> Person | None:
-        return self.db.get(Person, id)
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from app.models import Team
+from app.repositories.base import BaseRepository
 
-    def get_by_id_with_relations(self, id: int) -> Person | None:
-        stmt = select(Person).options(selectinload(Person.assignments)).where(Person.id == id)
+class TeamRepository(BaseRepository[Team]):
+    def get_by_id(self, team_id: int) -> Team | None:
+        return self.db.get(Team, team_id)
+
+    def get_by_id_with_relations(self, team_id: int) -> Team | None:
+        stmt = select(Team).options(selectinload(Team.members)).where(Team.id == team_id)
         return self.db.scalars(stmt).one_or_none()
 ```
 

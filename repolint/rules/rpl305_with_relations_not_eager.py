@@ -9,20 +9,31 @@ a lazy load: N+1 queries in sync code, `MissingGreenlet` under
 
 ## Example
 ```python
-async def get_by_id_with_relations(self, id: int) -> Assignment | None:
-    stmt = select(Assignment).where(Assignment.id == id)
-    return (await self.db.execute(stmt)).scalar_one_or_none()
+from sqlalchemy import select
+from app.models import Assignment
+from app.repositories.base import AsyncBaseRepository
+
+class AssignmentRepository(AsyncBaseRepository[Assignment]):
+    async def get_by_id_with_relations(self, assignment_id: int) -> Assignment | None:
+        stmt = select(Assignment).where(Assignment.id == assignment_id)
+        return (await self.db.scalars(stmt)).one_or_none()
 ```
 
 ## Use instead
 ```python
-async def get_by_id_with_relations(self, id: int) -> Assignment | None:
-    stmt = (
-        select(Assignment)
-        .options(selectinload(Assignment.person), selectinload(Assignment.block))
-        .where(Assignment.id == id)
-    )
-    return (await self.db.execute(stmt)).scalar_one_or_none()
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from app.models import Assignment
+from app.repositories.base import AsyncBaseRepository
+
+class AssignmentRepository(AsyncBaseRepository[Assignment]):
+    async def get_by_id_with_relations(self, assignment_id: int) -> Assignment | None:
+        stmt = (
+            select(Assignment)
+            .options(selectinload(Assignment.person), selectinload(Assignment.block))
+            .where(Assignment.id == assignment_id)
+        )
+        return (await self.db.scalars(stmt)).one_or_none()
 ```
 
 ## Options

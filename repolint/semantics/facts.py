@@ -59,6 +59,8 @@ class TypedModule:
     calls: dict[int, ProjectCall] = field(default_factory=dict)
     rel_access: dict[int, tuple[object, Relationship]] = field(default_factory=dict)
     offload_calls: set[int] = field(default_factory=set)
+    final_statements: dict[int, list[object]] = field(default_factory=dict)
+    """Statements as executed, returned or passed on, by the id of their select()/query()."""
 
 
 Key = tuple[str, "str | None", tuple[tuple[str, object], ...]]

@@ -13,6 +13,7 @@ import ast
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from repolint.semantics import statements
 from repolint.semantics.facts import FunctionFacts, ProjectCall, Scope, TypedModule
 from repolint.semantics.loading import read_options
 from repolint.semantics.module import ModuleInfo, function_params
@@ -40,6 +41,7 @@ from repolint.semantics.types import (
     ROW_SOURCES,
     BackgroundTasksT,
     ClassT,
+    ColumnT,
     EngineT,
     FlaskDBT,
     FuncT,
@@ -52,6 +54,7 @@ from repolint.semantics.types import (
     SavepointT,
     SessionFactoryT,
     SessionT,
+    Shape,
     StmtT,
     TupleT,
     eager_below,
@@ -107,6 +110,7 @@ QUERY_ONE = frozenset(
     {"first", "one", "one_or_none", "scalar", "get", "get_or_404", "first_or_404", "one_or_404"}
 )
 QUERY_MANY = frozenset({"all"})
+QUERY_OTHER_CONSUMERS = frozenset({"count", "exists", "paginate", "delete", "update", "__iter__"})
 RESULT_SAME = frozenset({"unique", "yield_per", "execution_options"})
 RESULT_MANY = frozenset({"all", "fetchall", "fetchmany"})
 RESULT_ONE_SCALARS = frozenset(
@@ -160,6 +164,8 @@ class FunctionFlow:
         self.scope_async = self.is_async
         self.is_module = ref.qual.endswith(".<module>")
         self.local_types: dict[int, object] = {}
+        self.conditions: list[frozenset[str]] = []
+        """Names tested by the enclosing `if`/`while` statements."""
 
     # -- entry ----------------------------------------------------------------
 
@@ -233,11 +239,14 @@ class FunctionFlow:
             self.eval(stmt.value)
         elif isinstance(stmt, ast.Return):
             value = self.eval(stmt.value) if stmt.value is not None else None
+            self._final(value)
             self._note(stmt, value)
             self.facts.returns = merge(self.facts.returns, value)
         elif isinstance(stmt, (ast.If, ast.While)):
             self.eval(stmt.test)
+            self.conditions.append(_names(stmt.test))
             self._branches(stmt.body, stmt.orelse)
+            self.conditions.pop()
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             self._for(stmt)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
@@ -473,8 +482,11 @@ class FunctionFlow:
             return None
         if isinstance(base, ModelClassT):
             if name == "query" and self._is_flask_model(base.model):
-                return QueryT(base.model, "sync")
-            return None
+                return QueryT(
+                    base.model, "sync", shape=Shape(origin=id(expr), froms=frozenset({base.model}))
+                )
+            rels = self.index.relationships(base.model)
+            return ColumnT(base.model, name, name in rels)
         if isinstance(base, SessionT) and name == "session" and base.scoped:
             return base
         return None
@@ -564,6 +576,10 @@ class FunctionFlow:
         if offload and self.typed is not None:
             self.typed.offload_calls.add(id(call))
         types = self._eval_args(call, offload)
+        if not isinstance(receiver, SessionT):
+            for value in types.values():
+                if isinstance(value, (StmtT, QueryT)):
+                    self._final(value)
         if qual is not None:
             known = self._known_call(call, qual, types)
             if known is not _UNKNOWN:
@@ -617,11 +633,7 @@ class FunctionFlow:
     ) -> object | None:
         """Calls of third-party APIs repolint knows, by qualified name."""
         if qual in SELECT_FUNCS:
-            if call.args:
-                first = types.get(id(call.args[0]))
-                if isinstance(first, ModelClassT):
-                    return StmtT(first.model)
-            return None
+            return statements.new_select(call, self)
         if qual in SYNC_SESSIONMAKERS:
             cls = _kw(call, "class_")
             cls_q = self.qualify(cls) if cls is not None else None
@@ -666,22 +678,18 @@ class FunctionFlow:
         if isinstance(receiver, SessionT):
             return self._session_method(call, receiver, name, types)
         if isinstance(receiver, StmtT):
-            if name == "options":
-                loads = read_options(list(call.args), self.qualify)
-                return replace(
-                    receiver,
-                    eager=receiver.eager | loads.eager,
-                    joined=receiver.joined | loads.joined,
-                )
-            return receiver if name in STMT_BUILDERS else None
+            if name == "options" or name in STMT_BUILDERS:
+                return statements.apply_builder(receiver, name, call, self)
+            return None
         if isinstance(receiver, QueryT):
-            if name == "options":
-                loads = read_options(list(call.args), self.qualify)
-                return replace(receiver, eager=receiver.eager | loads.eager)
-            if name in STMT_BUILDERS:
-                return receiver
+            if name == "options" or name in STMT_BUILDERS:
+                return statements.apply_builder(receiver, name, call, self)
+            if name in QUERY_ONE | QUERY_MANY | QUERY_OTHER_CONSUMERS:
+                self._final(receiver)
             if receiver.kind == "sync" and name in QUERY_ONE | QUERY_MANY | {"count"}:
                 self._io(call, f"{_src(call.func)}(...)")
+            if receiver.model is None:
+                return None
             if name in QUERY_MANY:
                 return _rows_of(receiver)
             if name in QUERY_ONE:
@@ -690,8 +698,12 @@ class FunctionFlow:
         if isinstance(receiver, ResultT):
             if name == "scalars":
                 return replace(receiver, scalars=True)
+            if name == "unique":
+                return replace(receiver, unique=True)
             if name in RESULT_SAME:
                 return receiver
+            if receiver.model is None:
+                return None
             if name in RESULT_MANY:
                 return _rows_of(receiver) if receiver.scalars else None
             if (receiver.scalars and name in RESULT_ONE_SCALARS) or (
@@ -720,8 +732,7 @@ class FunctionFlow:
             value = facts.yields if _is_context_manager(ref) else facts.returns
             return _with_origin(value, receiver.cls, name)
         if isinstance(receiver, FlaskDBT) and name == "select" and call.args:
-            first = _arg(call, 0, types)
-            return StmtT(first.model) if isinstance(first, ModelClassT) else None
+            return statements.new_select(call, self)
         return None
 
     def _session_method(
@@ -734,18 +745,21 @@ class FunctionFlow:
             self._io(call, f"{_src(call.func)}(...)")
         stmt = _arg(call, 0, types)
         if name == "query":
-            if len(call.args) == 1 and isinstance(stmt, ModelClassT):
-                return QueryT(stmt.model, session.kind)
-            return None
+            return statements.new_query(call, self, session.kind)
+        if isinstance(stmt, StmtT):
+            self._final(stmt)
         if name in ("execute", "exec", "scalars", "stream", "stream_scalars"):
             if isinstance(stmt, StmtT):
                 scalars = name in ("scalars", "stream_scalars") or (
                     name == "exec" and len(_select_args(call)) <= 1
                 )
-                return ResultT(stmt.model, session.kind, stmt.eager, scalars)
+                joined = statements.joins_collection(stmt.model, stmt.joined, self)
+                return ResultT(
+                    stmt.model, session.kind, stmt.eager, scalars, joined_collection=joined
+                )
             return None
         if name == "scalar":
-            if isinstance(stmt, StmtT):
+            if isinstance(stmt, StmtT) and stmt.model is not None:
                 return InstanceT(stmt.model, session.kind, stmt.eager)
             return None
         if name == "get":
@@ -779,6 +793,12 @@ class FunctionFlow:
                 if isinstance(e, ast.Constant) and isinstance(e.value, str)
             }
             self.env[target.id] = replace(current, eager=current.eager | frozenset(loaded))
+
+    def _final(self, stmt: object) -> None:
+        """Record a statement in the form it is executed, returned or passed on."""
+        shape = getattr(stmt, "shape", None)
+        if self.typed is not None and shape is not None and shape.origin:
+            self.typed.final_statements.setdefault(shape.origin, []).append(stmt)
 
     def _io(self, call: ast.Call, label: str) -> None:
         if not self.offloaded:
@@ -850,6 +870,10 @@ def _last(qual: str) -> str:
     return qual.rsplit(".", 1)[-1]
 
 
+def _names(expr: ast.AST) -> frozenset[str]:
+    return frozenset(n.id for n in ast.walk(expr) if isinstance(n, ast.Name))
+
+
 def _arg(call: ast.Call, i: int, types: dict[int, object | None]) -> object | None:
     return types.get(id(call.args[i])) if i < len(call.args) else None
 
@@ -888,6 +912,8 @@ def _select_args(call: ast.Call) -> list[ast.expr]:
 
 
 def _rows_of(source: object) -> RowsT | None:
+    if getattr(source, "model", None) is None:
+        return None
     if isinstance(source, QueryT):
         return RowsT(source.model, source.kind, source.eager)
     if isinstance(source, ResultT):
@@ -923,6 +949,8 @@ def element_of(node: ast.AST, iterable: object | None, flow: FunctionFlow) -> ob
         inner = element_of(node.args[0], flow.index_type(node.args[0]), flow)
         return TupleT((None, inner))
     scalars = isinstance(iterable, ResultT) and iterable.scalars
+    if getattr(iterable, "model", None) is None:
+        return None
     if isinstance(iterable, (RowsT, QueryT)) or scalars:
         origin = getattr(iterable, "origin", None)
         return InstanceT(iterable.model, iterable.kind, iterable.eager, True, origin)

@@ -491,8 +491,11 @@ class ProjectIndex:
                 break
         else:
             return None
+        top = cls.split(".")[0]
         for candidate in (name, name.removeprefix("Async"), name.removeprefix("Sync")):
             found = self.models_named(candidate)
+            if len(found) > 1:  # the same name in another package: prefer the repository's own
+                found = [f for f in found if f.split(".")[0] == top]
             if len(found) == 1:
                 return found[0]
         return None

@@ -6,7 +6,7 @@ never reports on a value it does not know.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
 from typing import Literal, Union
 
 Kind = Literal["sync", "async"]
@@ -75,32 +75,67 @@ class ModelClassT:
 
 
 @dataclass(frozen=True)
+class ColumnT:
+    """`Model.attr` on the class: a column, or a relationship when `relationship`."""
+
+    model: str
+    name: str
+    relationship: bool = False
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How a statement is built: for pagination order and FROM linting (RPL401, RPL402)."""
+
+    origin: int = 0
+    """id() of the `select(...)`/`query(...)` call that started it."""
+    ordered: str = "no"
+    """'yes', 'no' or 'maybe' (ordered on some paths only)."""
+    froms: frozenset[str] = frozenset()
+    """Models selected, joined or named in `select_from`."""
+    filtered: frozenset[str] = frozenset()
+    """Models whose columns the criteria use."""
+    links: frozenset[tuple[str, str]] = frozenset()
+    """Pairs of models a criterion compares with each other."""
+    order_guards: frozenset[str] = frozenset()
+    """Names tested by the `if`s an `order_by` sits under."""
+    opaque: bool = False
+    """Selects or joins something of unknown type: its FROM list is not fully known."""
+
+
+@dataclass(frozen=True)
 class StmtT:
     """A `select(Model)` statement under construction."""
 
-    model: str
+    model: str | None
     eager: Eager = NO_EAGER
     joined: Eager = NO_EAGER
+    loaders: Eager = NO_EAGER
+    shape: Shape = Shape()
 
 
 @dataclass(frozen=True)
 class QueryT:
     """A legacy `session.query(Model)` (or Flask `Model.query`)."""
 
-    model: str
+    model: str | None
     kind: Kind
     eager: Eager = NO_EAGER
+    loaders: Eager = NO_EAGER
+    shape: Shape = Shape()
 
 
 @dataclass(frozen=True)
 class ResultT:
     """What `execute`/`scalars` give: a Result, or a ScalarResult when `scalars`."""
 
-    model: str
+    model: str | None
     kind: Kind
     eager: Eager = NO_EAGER
     scalars: bool = False
     origin: tuple[str, str] | None = None
+    joined_collection: bool = False
+    unique: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,6 +201,7 @@ T = Union[  # noqa: UP007 - a runtime alias, kept readable on 3.10
     FlaskDBT,
     BackgroundTasksT,
     ModelClassT,
+    ColumnT,
     StmtT,
     QueryT,
     ResultT,
@@ -181,20 +217,36 @@ T = Union[  # noqa: UP007 - a runtime alias, kept readable on 3.10
 ROW_SOURCES = (RowsT, ResultT, QueryT)
 
 
+IDENTITY_FIELDS = frozenset({"model", "kind", "cls", "key", "self_cls", "name", "items"})
+
+
 def merge(a: object | None, b: object | None) -> object | None:
-    """Join of two branches: eager sets add up (precision first), else unknown."""
+    """Join of two branches, field by field, so that no rule reports on a maybe:
+    eager sets add up, `ordered` becomes 'maybe', `unique` holds if either
+    branch has it, `joined_collection` only if both do."""
     if a is None:
         return b
-    if b is None:
+    if b is None or a == b:
         return a
-    if a == b:
-        return a
-    if (
-        type(a) is type(b)
-        and hasattr(a, "eager")
-        and getattr(a, "model", None) == getattr(b, "model", None)
-    ):
-        return replace(a, eager=a.eager | b.eager)  # type: ignore[arg-type]
-    if isinstance(a, SessionT) and isinstance(b, SessionT) and a.kind == b.kind:
-        return SessionT(a.kind, a.received or b.received, a.scoped or b.scoped)
-    return None
+    if type(a) is not type(b) or not is_dataclass(a):
+        return None
+    changes: dict[str, object] = {}
+    for f in fields(a):
+        va, vb = getattr(a, f.name), getattr(b, f.name)
+        if va == vb:
+            continue
+        if f.name in IDENTITY_FIELDS:
+            return None
+        if isinstance(va, frozenset):
+            changes[f.name] = va | vb
+        elif f.name == "ordered":
+            changes[f.name] = "maybe"
+        elif f.name == "joined_collection":
+            changes[f.name] = va and vb
+        elif isinstance(va, bool):
+            changes[f.name] = va or vb
+        elif is_dataclass(va):
+            changes[f.name] = merge(va, vb) or type(va)()
+        else:
+            changes[f.name] = f.default if f.default is not MISSING else None
+    return replace(a, **changes)  # type: ignore[type-var]

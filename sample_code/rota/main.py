@@ -2,8 +2,18 @@
 
 from fastapi import FastAPI
 
-from rota.api import absences, assignments, blocks, dashboard, integrations, people, swaps, templates
+from rota.api import (
+    absences,
+    assignments,
+    blocks,
+    dashboard,
+    holidays,
+    integrations,
+    people,
+    swaps,
+    templates,
+)
 
 app = FastAPI(title="Rota")
-for module in (people, dashboard, assignments, swaps, absences, blocks, templates, integrations):
+for module in (people, dashboard, assignments, swaps, absences, holidays, blocks, templates, integrations):
     app.include_router(module.router)

@@ -70,7 +70,7 @@ def list_residents_plain(repo: PersonRepoDep) -> list[dict[str, Any]]:
 async def list_residents_legacy(db: Session = Depends(get_db)) -> list[dict[str, Any]]:
     """Wrong: the 1.x Query chain runs on the event loop thread."""
     residents = (
-        db.query(Person)  # expect: RPL101
+        db.query(Person)  # expect: RPL101  # expect: RPL404
         .filter(Person.type == "resident")
         .order_by(Person.name)
         .all()

@@ -15,11 +15,11 @@ ASYNC_DATABASE_URL = os.environ.get("ROTA_ASYNC_DATABASE_URL", "sqlite+aiosqlite
 
 # Synchronous engine, kept while the legacy repositories are migrated.
 engine = create_engine(DATABASE_URL)
-SessionLocal = sessionmaker(bind=engine, autoflush=False)
+SessionLocal = sessionmaker(bind=engine, autoflush=False)  # ok: RPL104
 
 # Async engine for the new code paths.
 async_engine = create_async_engine(ASYNC_DATABASE_URL)
-AsyncSessionLocal = async_sessionmaker(
+AsyncSessionLocal = async_sessionmaker(  # ok: RPL104
     async_engine,
     class_=AsyncSession,
     expire_on_commit=False,
@@ -28,7 +28,7 @@ AsyncSessionLocal = async_sessionmaker(
 
 def get_db() -> Iterator[Session]:
     """Sync dependency: one session per request, always closed."""
-    db = SessionLocal()
+    db = SessionLocal()  # ok: RPL202
     try:
         yield db
     finally:

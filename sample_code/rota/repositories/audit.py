@@ -1,5 +1,7 @@
 """Audit log writer: its own session, its own transaction."""
 
+from sqlalchemy import select
+
 from rota.db.session import SessionLocal
 from rota.models import AuditEvent
 
@@ -13,3 +15,11 @@ class AuditLogRepository:
         with SessionLocal() as s:
             s.add(AuditEvent(actor=actor, action=action))
             s.commit()  # ok: RPL201
+
+    def recent(self, page: int, size: int = 50) -> list[AuditEvent]:
+        """Wrong: no ORDER BY, so which events land on which page is up to the
+        query plan of the moment; pages can repeat or skip events."""
+        with SessionLocal() as s:
+            stmt = select(AuditEvent).where(AuditEvent.actor != "system")
+            stmt = stmt.offset((page - 1) * size).limit(size)  # expect: RPL401
+            return list(s.scalars(stmt))

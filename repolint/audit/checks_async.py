@@ -1,0 +1,84 @@
+"""Checklist items `async-base` and `async-session-init`.
+
+- `async-base`: pass when the class or a project ancestor lists one of the
+  `async-bases` (default `AsyncBaseRepository`) among its bases; n/a for that
+  base itself, for a module of functions, and for a repository without a model
+  (`AsyncBaseRepository[Model]` needs one).
+- `async-session-init`: pass when `__init__` (own or inherited) takes an
+  `AsyncSession`; fail when it takes a sync one or none; n/a for a module of
+  functions (they take the session per call, which the summary counts).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from repolint.audit.context import AuditContext, origin, verdict
+from repolint.audit.model import FAIL, NA, PASS, Check
+from repolint.audit.units import Unit
+from repolint.semantics.module import function_params
+from repolint.semantics.types import SessionT
+
+
+def _named(qual: str, names: tuple[str, ...]) -> bool:
+    return qual in names or qual.rsplit(".", 1)[-1] in names
+
+
+def async_base(ctx: AuditContext, unit: Unit) -> Check:
+    item = "async-base"
+    bases = ctx.settings.async_bases
+    wanted = bases[0] if bases else "AsyncBaseRepository"
+    if unit.kind == "module":
+        return verdict(item, NA, unit, "module functions have no base class")
+    if _named(unit.qual, bases):
+        return verdict(item, NA, unit, f"{unit.name} is the async base itself")
+    if unit.modelless:
+        return verdict(item, NA, unit, f"no model: {wanted}[Model] does not fit a query-only class")
+    index = ctx.index
+    for cls in index.mro(unit.qual):
+        for base, expr, _ in index.bases(cls):
+            if base and _named(base, bases):
+                via = "" if cls == unit.qual else f" through {cls.rsplit('.', 1)[-1]}"
+                line = index.classes[cls][1].lineno
+                path = index.classes[cls][0].display
+                return verdict(
+                    item, PASS, unit, f"inherits {ast.unparse(expr)}{via}", path=path, line=line
+                )
+    own = [ast.unparse(b) for b in index.classes[unit.qual][1].bases]
+    found = f"inherits {', '.join(own)}" if own else "no base class"
+    model = unit.model_name or "Model"
+    return verdict(
+        item,
+        FAIL,
+        unit,
+        f"{found}, not {wanted}",
+        fix=f"inherit from `{wanted}[{model}]`",
+    )
+
+
+def async_session_init(ctx: AuditContext, unit: Unit) -> Check:
+    item = "async-session-init"
+    if unit.kind == "module":
+        kind = {"sync": "a sync Session", "async": "an AsyncSession"}.get(unit.session or "", "?")
+        return verdict(item, NA, unit, f"module functions take the session per call ({kind})")
+    fix = "take the session in `__init__(self, db: AsyncSession)`"
+    init = ctx.index.method(unit.qual, "__init__")
+    if init is None:
+        return verdict(item, FAIL, unit, "no __init__ taking a session", fix=fix)
+    params = ctx.index.facts.facts(init, unit.qual).params
+    sessions = {name: t.kind for name, t in params.items() if isinstance(t, SessionT)}
+    shown = _param_text(init.node, sessions)  # type: ignore[arg-type]
+    where = origin(unit, init).replace("__init__()", f"__init__({shown})")
+    if "async" in sessions.values():
+        return verdict(item, PASS, unit, where, at=init)
+    if "sync" in sessions.values():
+        return verdict(item, FAIL, unit, f"{where}: a sync session", at=init, fix=fix)
+    return verdict(item, FAIL, unit, "__init__ takes no session", at=init, fix=fix)
+
+
+def _param_text(node: ast.FunctionDef | ast.AsyncFunctionDef, sessions: dict[str, str]) -> str:
+    for arg, _ in function_params(node):
+        if arg.arg in sessions:
+            note = f": {ast.unparse(arg.annotation)}" if arg.annotation else ""
+            return f"{arg.arg}{note}"
+    return "..."

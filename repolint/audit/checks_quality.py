@@ -1,0 +1,121 @@
+"""Checklist items `docstrings` and `not-found-error`.
+
+- `docstrings`: every public method defined in the class itself (no leading
+  underscore, `@overload` stubs aside), or every public data function of the
+  module, has a docstring; n/a when there is none.
+- `not-found-error`: a method (own or inherited) raises or catches one of the
+  `not-found-errors` (default `RecordNotFoundError`) or a project subclass of
+  one; n/a when nothing looks up a single row (no `get_by_id()`, no method
+  returning one loaded instance).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from repolint.audit.checks_reads import find, get_by_id_names
+from repolint.audit.context import AuditContext, origin, verdict
+from repolint.audit.model import FAIL, NA, PASS, Check
+from repolint.audit.units import Unit
+from repolint.semantics.index import FunctionRef
+from repolint.semantics.module import ModuleInfo
+from repolint.semantics.types import InstanceT
+
+
+def docstrings(ctx: AuditContext, unit: Unit) -> Check:
+    item = "docstrings"
+    what = "methods" if unit.kind == "class" else "functions"
+    if not unit.public:
+        return verdict(item, NA, unit, f"no public {what} of its own")
+    missing = [r for r in unit.public if ast.get_docstring(r.node) is None]  # type: ignore[arg-type]
+    if not missing:
+        count = len(unit.public)
+        what = what if count > 1 else what[:-1]
+        return verdict(item, PASS, unit, f"{count} public {what} documented")
+    names = ", ".join(f"{r.node.name}()" for r in missing)  # type: ignore[union-attr]
+    return verdict(
+        item,
+        FAIL,
+        unit,
+        f"no docstring: {names}",
+        at=missing[0],
+        fix=f"document {names}: what each queries and loads",
+    )
+
+
+def not_found_error(ctx: AuditContext, unit: Unit) -> Check:
+    item = "not-found-error"
+    lookup = _single_row_lookup(ctx, unit)
+    if lookup is None:
+        return verdict(item, NA, unit, "nothing looks up a single row")
+    names = ctx.settings.not_found_errors
+    wanted = names[0] if names else "RecordNotFoundError"
+    refs = sorted(unit.functions.values(), key=lambda r: (r.module.display, r.node.lineno))
+    for ref in refs:
+        for node in ast.walk(ref.node):
+            found = _raised_or_caught(ctx, node, ref.module)
+            if found:
+                how, name = found
+                return verdict(
+                    item,
+                    PASS,
+                    unit,
+                    f"{origin(unit, ref)} {how} {name}",
+                    path=ref.module.display,
+                    line=node.lineno,  # type: ignore[attr-defined]
+                )
+    return verdict(
+        item,
+        FAIL,
+        unit,
+        f"nothing raises or handles {wanted}; {origin(unit, lookup)} returns None when missing",
+        at=lookup,
+        fix=f"add `get_or_raise(id)` raising `{wanted}`",
+    )
+
+
+def _single_row_lookup(ctx: AuditContext, unit: Unit) -> FunctionRef | None:
+    if unit.modelless:
+        return None
+    ref = find(unit, get_by_id_names(unit))
+    if ref is not None:
+        return ref
+    for name, ref in sorted(unit.functions.items()):
+        if name.startswith("_"):
+            continue
+        if isinstance(ctx.index.facts.facts(ref, unit.self_cls).returns, InstanceT):
+            return ref
+    return None
+
+
+def _raised_or_caught(
+    ctx: AuditContext, node: ast.AST, module: ModuleInfo
+) -> tuple[str, str] | None:
+    if isinstance(node, ast.Raise) and node.exc is not None:
+        exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        name = _not_found_name(ctx, exc, module)
+        return ("raises", name) if name else None
+    if isinstance(node, ast.ExceptHandler) and node.type is not None:
+        types = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+        for t in types:
+            name = _not_found_name(ctx, t, module)
+            if name:
+                return ("handles", name)
+    return None
+
+
+def _not_found_name(ctx: AuditContext, expr: ast.AST, module: ModuleInfo) -> str | None:
+    """The exception's name when it is a configured not-found error or a subclass of one."""
+    qual = module.imports.qualify(expr)
+    if qual is None:
+        return None
+    qual = ctx.index.canonical(qual) or qual
+    names = set(ctx.settings.not_found_errors)
+    short = qual.rsplit(".", 1)[-1]
+    if qual in names or short in names:
+        return short
+    if qual in ctx.index.classes:
+        ancestors = set(ctx.index.mro(qual)) | ctx.index.all_base_names(qual)
+        if any(a in names or a.rsplit(".", 1)[-1] in names for a in ancestors):
+            return short
+    return None

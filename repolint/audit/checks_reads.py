@@ -1,0 +1,214 @@
+"""Checklist items `get-by-id`, `get-by-id-with-relations`, `list-method`, `selectinload`.
+
+- `get-by-id`: a `get_by_id()` method, own or inherited (for a module of
+  functions also `get_<model>()` / `get_<model>_by_id()`); n/a without a model.
+- `get-by-id-with-relations`: pass when `get_by_id_with_relations()` (any
+  `with-relations-suffixes`) eager-loads, as the flow analysis types its result
+  (a method it cannot type is read for loader options); also pass on the other
+  eager paths RPL304 accepts for `get_by_id()` (a loader-options parameter, an
+  eager-options hook, a query that eager-loads). n/a when the model has no lazy
+  relationship, or there is no model.
+- `list-method`: `list_all()`, a public `list_*`, `get_all()`, or any public
+  method returning rows of the model; n/a for a query-only repository (no model).
+- `selectinload`: a `selectinload(...)` call (or a `.selectinload()` in a loader
+  chain) in the repository's own or inherited project methods; n/a as for
+  `get-by-id-with-relations`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from repolint.audit.context import AuditContext, origin, verdict
+from repolint.audit.model import FAIL, NA, PASS, Check
+from repolint.audit.units import ROW_TYPES, Unit
+from repolint.semantics.eager_paths import LOADER_PARAM_NAMES, has_eager_path
+from repolint.semantics.index import FunctionRef
+from repolint.semantics.loading import loader_name
+from repolint.semantics.module import function_params
+from repolint.semantics.names import EAGER_LOADERS
+from repolint.semantics.types import WILDCARD, RowsT
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def get_by_id_names(unit: Unit) -> list[str]:
+    if unit.kind == "module" and unit.model_name:
+        model = snake(unit.model_name)
+        return ["get_by_id", f"get_{model}_by_id", f"get_{model}"]
+    return ["get_by_id"]
+
+
+def find(unit: Unit, names: list[str]) -> FunctionRef | None:
+    return next((unit.functions[n] for n in names if n in unit.functions), None)
+
+
+def no_model(unit: Unit) -> str:
+    return (
+        "generic base: no concrete model" if unit.generic else "no model: a query-only repository"
+    )
+
+
+def get_by_id(ctx: AuditContext, unit: Unit) -> Check:
+    item = "get-by-id"
+    if unit.modelless:
+        return verdict(item, NA, unit, f"{no_model(unit)}, nothing to get by id")
+    ref = find(unit, get_by_id_names(unit))
+    if ref is not None:
+        return verdict(item, PASS, unit, origin(unit, ref), at=ref)
+    names = " or ".join(f"{n}()" for n in get_by_id_names(unit))
+    return verdict(item, FAIL, unit, f"no {names}", fix="add `get_by_id(id)` (no relationships)")
+
+
+def get_by_id_with_relations(ctx: AuditContext, unit: Unit) -> Check:
+    item = "get-by-id-with-relations"
+    lazy = _lazy(ctx, unit)
+    if isinstance(lazy, str):
+        return verdict(item, NA, unit, lazy)
+    model = unit.model_name
+    loads = ", ".join(f"selectinload({model}.{r})" for r in lazy)
+    for name in get_by_id_names(unit):
+        for suffix in ctx.settings.with_relations_suffixes:
+            twin = unit.functions.get(name + suffix)
+            if twin is None:
+                continue
+            loaded = eager_loaded(ctx, unit, twin)
+            if loaded:
+                return verdict(
+                    item, PASS, unit, f"{origin(unit, twin)} eager-loads {loaded}", at=twin
+                )
+            return verdict(
+                item,
+                FAIL,
+                unit,
+                f"{origin(unit, twin)} eager-loads nothing",
+                at=twin,
+                fix=f"add `.options({loads})` to its query",
+            )
+    base = find(unit, get_by_id_names(unit))
+    if (
+        base is not None
+        and unit.kind == "class"
+        and has_eager_path(ctx.index, unit.qual, base.node.name, ctx.settings)  # type: ignore[union-attr]
+    ):
+        return verdict(item, PASS, unit, _eager_path_text(ctx, unit, base), at=base)
+    twin = f"{get_by_id_names(unit)[-1] if unit.kind == 'module' else 'get_by_id'}_with_relations"
+    return verdict(
+        item,
+        FAIL,
+        unit,
+        f"no {twin}(); lazy: {', '.join(lazy)}",
+        fix=f"add `{twin}()` with `.options({loads})`",
+    )
+
+
+def _lazy(ctx: AuditContext, unit: Unit) -> list[str] | str:
+    """The model's lazy relationships, or why the item does not apply."""
+    if unit.model is None:
+        return no_model(unit)
+    lazy = sorted(r.name for r in ctx.index.lazy_relationships(unit.model))
+    return lazy or f"{unit.model_name} has no lazy relationship"
+
+
+def eager_loaded(ctx: AuditContext, unit: Unit, ref: FunctionRef) -> str:
+    """What `ref`'s result has eager-loaded ('' for nothing), from the flow analysis."""
+    returned = ctx.index.facts.facts(ref, unit.self_cls).returns
+    if isinstance(returned, ROW_TYPES):
+        paths = sorted(returned.eager)
+        if WILDCARD in returned.eager:
+            return "every relationship"
+        return ", ".join(".".join(p) for p in paths)
+    names = sorted({name for name, _ in loaders_in(ref) if name in EAGER_LOADERS})
+    return ", ".join(f"through {n}()" for n in names)
+
+
+def _eager_path_text(ctx: AuditContext, unit: Unit, ref: FunctionRef) -> str:
+    node = ref.node
+    assert not isinstance(node, ast.Lambda)
+    params = [a.arg for a, _ in function_params(node)]
+    options = [p for p in params if p in LOADER_PARAM_NAMES]
+    if node.args.vararg is not None:
+        options.append(f"*{node.args.vararg.arg}")
+    if options:
+        return f"{origin(unit, ref)} takes loader options ({options[0]})"
+    hooks = [h for h in ctx.settings.eager_hooks if ctx.index.method(unit.qual, h)]
+    if hooks:
+        return f"{origin(unit, ref)} applies the {hooks[0]}() hook"
+    return f"{origin(unit, ref)} eager-loads"
+
+
+def list_method(ctx: AuditContext, unit: Unit) -> Check:
+    item = "list-method"
+    if unit.modelless:
+        return verdict(item, NA, unit, f"{no_model(unit)}, no model rows to list")
+    public = {n: r for n, r in unit.functions.items() if not n.startswith("_")}
+    names = ["list_all", *sorted(n for n in public if n.startswith("list_")), "get_all"]
+    if unit.kind == "module" and unit.model_name:
+        names.append(f"get_{snake(unit.model_name)}s")
+    ref = find(unit, [n for n in names if n in public])
+    if ref is None:
+        ref = next(
+            (
+                r
+                for r in public.values()
+                if isinstance(ctx.index.facts.facts(r, unit.self_cls).returns, RowsT)
+            ),
+            None,
+        )
+        if ref is not None:
+            return verdict(item, PASS, unit, f"{origin(unit, ref)} returns rows", at=ref)
+        return verdict(
+            item, FAIL, unit, "no list_all() or list_* method", fix="add `list_all()` or a `list_*`"
+        )
+    return verdict(item, PASS, unit, origin(unit, ref), at=ref)
+
+
+def loaders_in(ref: FunctionRef) -> Iterator[tuple[str, int]]:
+    """(loader name, line) of each loader call in a function, chained ones included."""
+    qualify = ref.module.imports.qualify
+    for node in ast.walk(ref.node):
+        if not isinstance(node, ast.Call):
+            continue
+        name = loader_name(node.func, qualify)
+        if name is None and isinstance(node.func, ast.Attribute):
+            inner = node.func.value
+            if isinstance(inner, ast.Call) and loader_name(inner.func, qualify):
+                name = node.func.attr
+        if name:
+            line = node.func.end_lineno if isinstance(node.func, ast.Attribute) else node.lineno
+            yield name, line or node.lineno
+
+
+def selectinload(ctx: AuditContext, unit: Unit) -> Check:
+    item = "selectinload"
+    lazy = _lazy(ctx, unit)
+    if isinstance(lazy, str):
+        return verdict(item, NA, unit, lazy)
+    others: list[str] = []
+    refs = sorted(unit.functions.values(), key=lambda r: (r.module.display, r.node.lineno))
+    for ref in refs:
+        for name, line in loaders_in(ref):
+            if name == "selectinload":
+                return verdict(
+                    item,
+                    PASS,
+                    unit,
+                    f"selectinload() in {origin(unit, ref)}",
+                    path=ref.module.display,
+                    line=line,
+                )
+            if name in EAGER_LOADERS:
+                others.append(f"{name}() in {origin(unit, ref)}")
+    rels = ", ".join(f"{unit.model_name}.{r}" for r in lazy)
+    found = f"uses {others[0]}, not selectinload()" if others else "no selectinload()"
+    return verdict(
+        item,
+        FAIL,
+        unit,
+        f"{found}; lazy: {', '.join(lazy)}",
+        fix=f"load {rels} with selectinload()",
+    )

@@ -1,0 +1,201 @@
+"""The repositories an audit scores: repository classes, and modules of data functions.
+
+A module of data-layer functions (RULES.md: functions taking a session in a
+`repository-modules` module) is scored as one repository, named by its dotted
+module name: its functions play the methods, the session they take plays
+`__init__`'s, and its model is the one its functions return (else the one its
+name names: `crud/user.py` serves `User`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from repolint.semantics.index import FunctionRef, ProjectIndex, Symbol, glob_to_regex
+from repolint.semantics.module import ModuleInfo
+from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT, SessionT
+from repolint.settings import Settings
+
+ROW_TYPES = (InstanceT, RowsT, ResultT, QueryT)
+GENERIC_BASES = frozenset({"typing.Generic", "typing_extensions.Generic"})
+
+
+@dataclass
+class Unit:
+    """One scored repository and what the checks read about it."""
+
+    name: str
+    qual: str
+    kind: Literal["class", "module"]
+    module: ModuleInfo
+    line: int
+    end_line: int
+    model: str | None
+    generic: bool
+    session: str | None
+    functions: dict[str, FunctionRef]
+    """Methods (own and inherited), or every function of the module."""
+    public: list[FunctionRef]
+    """Own public methods, or the module's public data-layer functions."""
+    covers: frozenset[str] = field(default_factory=frozenset)
+    """Qualified names whose use in a test exercises this unit."""
+
+    @property
+    def self_cls(self) -> str | None:
+        return self.qual if self.kind == "class" else None
+
+    @property
+    def model_name(self) -> str | None:
+        return self.model.rsplit(".", 1)[-1] if self.model else None
+
+    @property
+    def modelless(self) -> bool:
+        """No model and not a generic base: a query-only (report) repository."""
+        return self.model is None and not self.generic
+
+
+def test_patterns(settings: Settings) -> list[re.Pattern[str]]:
+    """The `tests` globs as regexes; `tests/` means every file under a `tests` folder."""
+    return [glob_to_regex(p + "**" if p.endswith("/") else p) for p in settings.tests]
+
+
+def is_test_module(module: ModuleInfo, patterns: list[re.Pattern[str]]) -> bool:
+    paths = (str(module.path).replace("\\", "/"), module.display.replace("\\", "/"))
+    return module.path.name == "conftest.py" or any(p.match(s) for p in patterns for s in paths)
+
+
+def find_units(index: ProjectIndex, targets: list[ModuleInfo], settings: Settings) -> list[Unit]:
+    """Every repository class and data-function module among `targets` (tests excluded)."""
+    patterns = test_patterns(settings)
+    units: list[Unit] = []
+    for module in targets:
+        if is_test_module(module, patterns):
+            continue
+        for name, node in module.classes.items():
+            qual = f"{module.name}.{name}" if module.name else name
+            if index.classes.get(qual, (None,))[0] is module and index.is_repository(qual):
+                units.append(_class_unit(index, qual, module, node))
+        unit = _module_unit(index, module)
+        if unit is not None:
+            units.append(unit)
+    subclasses = _subclasses(index, [u.qual for u in units if u.kind == "class"])
+    for unit in units:
+        if unit.kind == "class":
+            unit.covers = frozenset(subclasses.get(unit.qual, {unit.qual}))
+    units.sort(key=lambda u: (u.module.display, u.line))
+    return units
+
+
+def _class_unit(index: ProjectIndex, qual: str, module: ModuleInfo, node: ast.ClassDef) -> Unit:
+    own = [
+        index.functions[f"{qual}.{stmt.name}"]
+        for stmt in node.body
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and not stmt.name.startswith("_")
+        and not _is_overload(stmt, module)
+    ]
+    return Unit(
+        name=node.name,
+        qual=qual,
+        kind="class",
+        module=module,
+        line=node.lineno,
+        end_line=node.end_lineno or node.lineno,
+        model=index.repository_model(qual),
+        generic=_is_generic(index, qual),
+        session=index.facts.class_session_kind(qual),
+        functions=index.methods(qual),
+        public=own,
+    )
+
+
+def _module_unit(index: ProjectIndex, module: ModuleInfo) -> Unit | None:
+    refs = [r for r in index.functions_of(module) if r.owner is None]
+    data = [r for r in refs if index.is_data_layer_function(r)]
+    if not any(not r.node.name.startswith("_") for r in data):  # type: ignore[union-attr]
+        return None  # private helpers (`_count(session)`) are not a data layer of their own
+    kinds = {
+        t.kind
+        for r in data
+        for t in index.facts.facts(r).params.values()
+        if isinstance(t, SessionT)
+    }
+    lines = [r.node.lineno for r in data]
+    return Unit(
+        name=module.name,
+        qual=module.name,
+        kind="module",
+        module=module,
+        line=min(lines),
+        end_line=max(r.node.end_lineno or r.node.lineno for r in data),
+        model=_module_model(index, module, data),
+        generic=False,
+        session="sync" if "sync" in kinds else ("async" if kinds else None),
+        functions={r.node.name: r for r in refs},  # type: ignore[union-attr]
+        public=[r for r in data if not r.node.name.startswith("_")],  # type: ignore[union-attr]
+        covers=frozenset({module.name, *(r.qual for r in data)}),
+    )
+
+
+def _module_model(index: ProjectIndex, module: ModuleInfo, data: list[FunctionRef]) -> str | None:
+    """The model the functions return most often, else the one the module's name names."""
+    returned = Counter(
+        t.model for r in data if isinstance(t := index.facts.facts(r).returns, ROW_TYPES)
+    )
+    if returned:
+        return returned.most_common(1)[0][0]
+    stem = module.name.rsplit(".", 1)[-1]
+    camel = "".join(part.capitalize() for part in stem.split("_"))
+    for candidate in (camel, camel.removesuffix("s")):
+        found = index.models_named(candidate)
+        same = [f for f in found if f.split(".")[0] == module.name.split(".")[0]]
+        if len(same or found) == 1:
+            return (same or found)[0]
+    return None
+
+
+def _is_generic(index: ProjectIndex, cls: str) -> bool:
+    """Parameterised by a type variable: `Generic[T]`, `Base[ModelT]`, `class R[T]`."""
+    for c in index.mro(cls):
+        module, node = index.classes[c]
+        if getattr(node, "type_params", None):
+            return True
+        for base, _, args in index.bases(c):
+            if base in GENERIC_BASES:
+                return True
+            for arg in args:
+                qual = module.imports.qualify(arg)
+                value = index.lookup(qual) if qual else None
+                if value is not None and value.kind == "var" and _is_typevar(value):
+                    return True
+    return False
+
+
+def _is_typevar(symbol: Symbol) -> bool:
+    node = symbol.node
+    if not isinstance(node, ast.Call):
+        return False
+    qual = symbol.module.imports.qualify(node.func) or ""
+    return qual.rsplit(".", 1)[-1] == "TypeVar"
+
+
+def _is_overload(node: ast.FunctionDef | ast.AsyncFunctionDef, module: ModuleInfo) -> bool:
+    return any(
+        (module.imports.qualify(d) or "").rsplit(".", 1)[-1] == "overload"
+        for d in node.decorator_list
+    )
+
+
+def _subclasses(index: ProjectIndex, repos: list[str]) -> dict[str, set[str]]:
+    """Each repository class with its project subclasses (itself included)."""
+    wanted = set(repos)
+    out: dict[str, set[str]] = {r: {r} for r in repos}
+    for cls in index.classes:
+        for ancestor in index.mro(cls)[1:]:
+            if ancestor in wanted:
+                out[ancestor].add(cls)
+    return out

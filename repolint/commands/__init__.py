@@ -1,0 +1,1 @@
+"""Subcommands of `repolint` beyond `check`, each registered in `repolint.cli`."""

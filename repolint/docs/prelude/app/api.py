@@ -1,0 +1,6 @@
+"""The application and its router."""
+
+from fastapi import APIRouter, FastAPI
+
+app = FastAPI()
+router = APIRouter()

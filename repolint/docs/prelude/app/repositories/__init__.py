@@ -1,0 +1,1 @@
+"""The data layer: repositories hold the caller's session and never commit."""

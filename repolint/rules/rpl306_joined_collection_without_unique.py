@@ -1,0 +1,89 @@
+"""## What it does
+Flags rows fetched without `.unique()` from a 2.0-style `execute()` or
+`scalars()` of a statement that `joinedload`s a collection. Only the
+consumers that raise are flagged: `.all()`, `.fetchall()`, `.one()`,
+`.one_or_none()`, `.scalar_one()`, `.scalar_one_or_none()` and iteration;
+not `.first()`, `.scalar()`, `Session.scalar()`, nor the legacy `Query`
+(which de-duplicates by itself). Checked on SQLAlchemy 2.1.9.
+
+## Why is this bad?
+A joined eager load of a collection repeats the parent row once per child.
+SQLAlchemy 2.x refuses to guess and raises `InvalidRequestError: The unique()
+method must be invoked on this Result, as it contains results that include
+joined eager loads against collections`.
+
+## Example
+```python
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+from app.models import Person
+
+def people_with_assignments(db: Session):
+    stmt = select(Person).options(joinedload(Person.assignments))
+    return db.scalars(stmt).all()
+```
+
+## Use instead
+```python
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+from app.models import Person
+
+def people_with_assignments(db: Session):
+    stmt = select(Person).options(joinedload(Person.assignments))
+    return db.scalars(stmt).unique().all()
+```
+or use `selectinload` for collections.
+
+## References
+- [SQLAlchemy: joined eager loading and unique()](https://docs.sqlalchemy.org/en/20/orm/queryguide/relationships.html#joined-eager-loading)
+"""
+
+from __future__ import annotations
+
+import ast
+
+from repolint.findings import Severity
+from repolint.rules.base import Rule
+from repolint.semantics.context import Context
+from repolint.semantics.types import ResultT
+
+RAISING_CONSUMERS = frozenset(
+    {"all", "fetchall", "one", "one_or_none", "scalar_one", "scalar_one_or_none"}
+)
+
+
+def _needs_unique(value: object) -> bool:
+    return isinstance(value, ResultT) and value.joined_collection and not value.unique
+
+
+class JoinedCollectionWithoutUnique(Rule):
+    code = "RPL306"
+    name = "joined-collection-without-unique"
+    summary = "Rows of a joinedload of a collection are fetched without .unique()"
+    severity = Severity.ERROR
+
+    def visit_Call(self, node: ast.Call, ctx: Context) -> None:
+        func = node.func
+        consumer = isinstance(func, ast.Attribute) and func.attr in RAISING_CONSUMERS
+        if consumer and _needs_unique(ctx.type_of(func.value)):  # type: ignore[union-attr]
+            self._report(ctx, node, f"`.{func.attr}()`")  # type: ignore[union-attr]
+
+    def visit_For(self, node: ast.For | ast.AsyncFor, ctx: Context) -> None:
+        if _needs_unique(ctx.type_of(node.iter)):
+            self._report(ctx, node.iter, "iterating")
+
+    visit_AsyncFor = visit_For
+
+    def visit_comprehension(self, node: ast.comprehension, ctx: Context) -> None:
+        if _needs_unique(ctx.type_of(node.iter)):
+            self._report(ctx, node.iter, "iterating")
+
+    def _report(self, ctx: Context, node: ast.AST, how: str) -> None:
+        self.report(
+            ctx,
+            node,
+            f"{how} rows of a statement that joinedloads a collection, without `.unique()`: "
+            "InvalidRequestError at run time",
+            hint="call `.unique()` on the result first, or use selectinload for the collection",
+        )

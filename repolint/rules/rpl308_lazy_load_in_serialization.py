@@ -1,0 +1,158 @@
+"""## What it does
+Flags a route that returns ORM rows to a Pydantic model read with
+`from_attributes` (its `response_model=` or its return annotation) when the
+model's fields name lazy relationships the query did not eager-load, at any
+depth of nested response models.
+
+## Why is this bad?
+Serialization reads every field with `getattr`, so each lazy relationship is
+loaded there, out of sight of the query: one query per row (N+1) in sync
+code, and `MissingGreenlet` in async code. For a single object in sync code
+only a lazy collection nested under another collection is N+1, so only that
+is flagged there.
+
+## Example
+```python
+from fastapi import Depends
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from app.api import router
+from app.db import get_async_db
+from app.models import Person
+from app.schemas import PersonWithAssignments
+
+@router.get("/people", response_model=list[PersonWithAssignments])
+async def people(db: AsyncSession = Depends(get_async_db)):
+    return (await db.scalars(select(Person))).all()
+```
+
+## Use instead
+```python
+from fastapi import Depends
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from app.api import router
+from app.db import get_async_db
+from app.models import Person
+from app.schemas import PersonWithAssignments
+
+@router.get("/people", response_model=list[PersonWithAssignments])
+async def people(db: AsyncSession = Depends(get_async_db)):
+    stmt = select(Person).options(selectinload(Person.assignments))
+    return (await db.scalars(stmt)).all()
+```
+
+## References
+- [FastAPI: response model](https://fastapi.tiangolo.com/tutorial/response-model/)
+- [Pydantic: from_attributes](https://docs.pydantic.dev/latest/concepts/models/#arbitrary-class-instances)
+"""
+
+from __future__ import annotations
+
+import ast
+
+from repolint.rules.base import Rule
+from repolint.semantics.context import Context
+from repolint.semantics.pydantic_models import fields, model_class, reads_attributes
+from repolint.semantics.types import InstanceT, RowsT, eager_below, eager_covers
+
+ROUTE_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "route"}
+)
+
+
+class LazyLoadInSerialization(Rule):
+    code = "RPL308"
+    name = "lazy-load-in-serialization"
+    summary = "A response model serializes lazy relationships of the returned rows"
+
+    def visit_Return(self, node: ast.Return, ctx: Context) -> None:
+        returned = ctx.type_of(node)
+        if not isinstance(returned, (InstanceT, RowsT)):
+            return
+        function = ctx.enclosing_function(node)
+        if function is None:
+            return
+        response = _response_model(function, ctx)
+        if response is None:
+            return
+        cls, is_list = response
+        many = is_list or isinstance(returned, RowsT)
+        problems = _lazy_fields(ctx, cls, returned.model, returned.eager, (), many, depth=0)
+        if returned.kind == "sync":
+            problems = [p for p in problems if p[1]]
+        if not problems:
+            return
+        paths = ", ".join(f"`{path}`" for path, _ in problems)
+        effect = "MissingGreenlet at run time" if returned.kind == "async" else "N+1 queries"
+        model_name = cls.rsplit(".", 1)[-1]
+        self.report(
+            ctx,
+            node,
+            f"response model `{model_name}` serializes lazy {paths} not eager-loaded "
+            f"by the query: {effect}",
+            hint="eager-load them in the query (`selectinload(...)`) "
+            "or drop them from the response model",
+        )
+
+
+def _response_model(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context
+) -> tuple[str, bool] | None:
+    """The from_attributes model a route serializes its return value with."""
+    is_route = False
+    for dec in function.decorator_list:
+        if (
+            isinstance(dec, ast.Call)
+            and isinstance(dec.func, ast.Attribute)
+            and dec.func.attr in ROUTE_METHODS
+        ):
+            is_route = True
+            for kw in dec.keywords:
+                if kw.arg == "response_model":
+                    cls, many = model_class(ctx.index, ctx.module, kw.value)
+                    return (cls, many) if cls and reads_attributes(ctx.index, cls) else None
+    if not is_route:
+        return None
+    cls, many = model_class(ctx.index, ctx.module, function.returns)
+    return (cls, many) if cls and reads_attributes(ctx.index, cls) else None
+
+
+def _lazy_fields(
+    ctx: Context,
+    cls: str,
+    model: str,
+    eager: frozenset[tuple[str, ...]],
+    prefix: tuple[str, ...],
+    many: bool,
+    depth: int,
+) -> list[tuple[str, bool]]:
+    """[("Person.assignments", is N+1?), ...] for lazy relationships the fields read."""
+    if depth > 4:
+        return []
+    out: list[tuple[str, bool]] = []
+    rels = ctx.index.relationships(model)
+    for field, (module, annotation) in fields(ctx.index, cls).items():
+        rel = rels.get(field)
+        if rel is None:
+            continue
+        label = f"{model.rsplit('.', 1)[-1]}.{field}"
+        if rel.strategy == "lazy" and not eager_covers(eager, (field,)):
+            out.append((label, many))
+            continue
+        nested, _ = model_class(ctx.index, module, annotation)
+        if nested and rel.target_name and reads_attributes(ctx.index, nested):
+            below = eager_below(eager, field)
+            out.extend(
+                _lazy_fields(
+                    ctx,
+                    nested,
+                    rel.target_name,
+                    below,
+                    (*prefix, field),
+                    many or bool(rel.collection),
+                    depth + 1,
+                )
+            )
+    return out

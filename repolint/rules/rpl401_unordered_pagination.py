@@ -1,0 +1,103 @@
+"""## What it does
+Flags `.offset(...)` on a `select()` or `Query` that, on some path from where
+it is built, gets no `.order_by(...)` (or gets `order_by(None)`). The message
+says when the ordering is only conditional (`if sort: stmt = stmt.order_by(sort)`).
+When the `offset` sits under an `if` that tests a name the ordering's `if`
+also tests (`if page: ... order_by` / `if page: ... offset`), the two are
+taken to go together and nothing is reported.
+
+## Why is this bad?
+Without ORDER BY the database may return rows in any order, and a different
+one for each query. Page 2 can then repeat rows of page 1 and skip others:
+users see duplicates and never see some records.
+
+## Example
+```python
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from app.models import Person
+
+def page(db: Session, number: int, size: int = 50):
+    stmt = select(Person).offset((number - 1) * size).limit(size)
+    return db.scalars(stmt).all()
+```
+
+## Use instead
+```python
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from app.models import Person
+
+def page(db: Session, number: int, size: int = 50):
+    stmt = select(Person).order_by(Person.id).offset((number - 1) * size).limit(size)
+    return db.scalars(stmt).all()
+```
+
+## References
+- [PostgreSQL: LIMIT and OFFSET](https://www.postgresql.org/docs/current/queries-limit.html)
+"""
+
+from __future__ import annotations
+
+import ast
+
+from repolint.rules.base import Rule
+from repolint.semantics.context import Context
+from repolint.semantics.types import QueryT, StmtT
+
+
+class UnorderedPagination(Rule):
+    code = "RPL401"
+    name = "unordered-pagination"
+    summary = "offset() on a statement that is not (always) ordered"
+
+    def visit_Call(self, node: ast.Call, ctx: Context) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr != "offset":
+            return
+        stmt = ctx.type_of(func.value)
+        if not isinstance(stmt, (StmtT, QueryT)) or stmt.shape.ordered == "yes":
+            return
+        if _ordered_later_in_chain(node, ctx):
+            return
+        if stmt.shape.ordered == "maybe" and _same_condition(node, stmt.shape.order_guards, ctx):
+            return  # `if page: order_by(...)` ... `if page: offset(...)`: correlated branches
+        if stmt.shape.ordered == "maybe":
+            message = (
+                "`offset()` on a statement that is ordered only on some paths: pages can overlap"
+            )
+        else:
+            message = (
+                "`offset()` without `order_by()`: the row order is undefined, pages can overlap"
+            )
+        self.report(ctx, node, message, hint="add `.order_by(<unique key>)` before paginating")
+
+
+def _same_condition(node: ast.AST, guards: frozenset[str], ctx: Context) -> bool:
+    """The offset sits under an `if` testing a name that also guards the ordering."""
+    for anc in ctx.ancestors(node):
+        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        if isinstance(anc, (ast.If, ast.While)):
+            tested = {n.id for n in ast.walk(anc.test) if isinstance(n, ast.Name)}
+            if tested & guards:
+                return True
+    return False
+
+
+def _ordered_later_in_chain(node: ast.AST, ctx: Context) -> bool:
+    """`select(A).offset(10).order_by(A.id)`: ordered in the same expression."""
+    current = node
+    while True:
+        parent = ctx.parent(current)
+        if isinstance(parent, ast.Attribute) and parent.value is current:
+            if parent.attr == "order_by":
+                call = ctx.parent(parent)
+                return isinstance(call, ast.Call) and not all(
+                    isinstance(a, ast.Constant) and a.value is None for a in call.args
+                )
+            current = parent
+        elif isinstance(parent, ast.Call) and parent.func is current:
+            current = parent
+        else:
+            return False

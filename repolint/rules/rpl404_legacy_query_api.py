@@ -1,0 +1,60 @@
+"""## What it does
+Flags `session.query(...)` on a sync session: the 1.x `Query` API. Off by
+default; enable it with `--extend-select RPL404` when migrating to 2.0 style.
+
+## Why is this bad?
+`Query` is legacy in SQLAlchemy 2.0: it has no `AsyncSession` equivalent,
+so every `query()` is a line to rewrite before the async migration, and new
+features (`insert().returning()`, unified `select()`) are 2.0-style only.
+It has no run-time effect today; that is why the rule is opt-in.
+
+## Example
+```python
+from sqlalchemy.orm import Session
+from app.models import Person
+
+def residents(db: Session):
+    return db.query(Person).filter(Person.type == "resident").all()
+```
+
+## Use instead
+```python
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from app.models import Person
+
+def residents(db: Session):
+    return db.scalars(select(Person).where(Person.type == "resident")).all()
+```
+
+## References
+- [SQLAlchemy: legacy Query API](https://docs.sqlalchemy.org/en/20/orm/queryguide/query.html)
+"""
+
+from __future__ import annotations
+
+import ast
+
+from repolint.rules.base import Rule
+from repolint.semantics.context import Context
+from repolint.semantics.types import SessionT
+
+
+class LegacyQueryApi(Rule):
+    code = "RPL404"
+    name = "legacy-query-api"
+    summary = "session.query() is the legacy 1.x Query API"
+    default_enabled = False
+
+    def visit_Call(self, node: ast.Call, ctx: Context) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr != "query":
+            return
+        session = ctx.type_of(func.value)
+        if isinstance(session, SessionT) and session.kind == "sync":
+            self.report(
+                ctx,
+                node,
+                "`session.query()` is the legacy Query API",
+                hint="use `session.scalars(select(Model).where(...))`",
+            )

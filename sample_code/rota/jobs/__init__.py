@@ -1,0 +1,1 @@
+"""Batch jobs run outside the request path (cron, the admin CLI)."""

@@ -1,0 +1,83 @@
+"""Bulk edits and per-person numbers for the admin screens (sync)."""
+
+from collections.abc import Iterator, Mapping, Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from rota.models import Absence, Assignment, Person
+
+
+def chunked(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    """Consecutive slices of at most `size` ids."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def assignment_counts(db: Session) -> dict[str, int]:
+    """1 + N: one COUNT per resident, inside the loop over the residents."""
+    residents = db.scalars(select(Person).where(Person.type == "resident").order_by(Person.id)).all()  # ok: RPL303
+    counts = {}
+    for person in residents:
+        stmt = select(func.count(Assignment.id)).where(Assignment.person_id == person.id)
+        counts[person.name] = db.scalar(stmt) or 0  # expect: RPL303
+    return counts
+
+
+def assignment_counts_grouped(db: Session) -> dict[str, int]:
+    """Right: the query before the loop, then one grouped COUNT for all the
+    residents at once: 2 statements whatever their number."""
+    residents = db.scalars(select(Person).where(Person.type == "resident").order_by(Person.id)).all()  # ok: RPL303
+    stmt = (
+        select(Assignment.person_id, func.count(Assignment.id))
+        .where(Assignment.person_id.in_([p.id for p in residents]))
+        .group_by(Assignment.person_id)
+    )
+    per_person = {person_id: n for person_id, n in db.execute(stmt)}
+    return {p.name: per_person.get(p.id, 0) for p in residents}
+
+
+def deactivate(db: Session, person_ids: Sequence[int]) -> int:
+    """One SELECT per id: Session.get() in a loop over the ids."""
+    changed = 0
+    for person_id in person_ids:
+        person = db.get(Person, person_id)  # expect: RPL303
+        if person is not None and person.active:
+            person.active = False
+            changed += 1
+    db.flush()
+    return changed
+
+
+def deactivate_batched(db: Session, person_ids: Sequence[int], batch_size: int = 500) -> int:
+    """Right: the loop walks chunks of ids, and each UPDATE takes its whole
+    chunk through in_(): one statement per `batch_size` ids."""
+    changed = 0
+    for chunk in chunked(person_ids, batch_size):
+        stmt = update(Person).where(Person.id.in_(chunk), Person.active.is_(True)).values(active=False)
+        changed += db.execute(stmt).rowcount  # ok: RPL303
+    return changed
+
+
+def move_to_templates(db: Session, moves: Mapping[int, Sequence[int]]) -> int:
+    """Right: one UPDATE per target template, its assignment ids through in_()."""
+    moved = 0
+    for template_id, assignment_ids in moves.items():
+        stmt = (
+            update(Assignment)
+            .where(Assignment.id.in_(assignment_ids))
+            .values(rotation_template_id=template_id)
+        )
+        moved += db.execute(stmt).rowcount  # ok: RPL303
+    return moved
+
+
+def purge_person_absences(db: Session, person_id: int) -> int:
+    """Right: Session.delete() per row is the ORM's way to apply cascades and
+    events; the DELETEs go out together at flush."""
+    purged = 0
+    for absence in db.scalars(select(Absence).where(Absence.person_id == person_id)).all():
+        db.delete(absence)  # ok: RPL303
+        purged += 1
+    db.flush()
+    return purged

@@ -1,0 +1,177 @@
+"""RPL303 query-per-row and RPL307 unused-eager-load, proved by counting the
+statements SQLite receives.
+
+- RPL303: a statement inside a loop runs once per row or item (1 + N); the
+  batched twins run a fixed number (one grouped query, one per chunk, one per
+  group), whatever N is.
+- RPL307: an eager load nobody reads still costs its query (selectinload:
+  one more SELECT) or its join (joinedload: a JOIN in the one SELECT); the
+  twin without the option returns the same answer with less work.
+
+Each measurement uses a fresh Session, so nothing comes from the identity map.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rota.models import Assignment, Person
+from rota.repositories.async_base import AsyncBaseRepository
+from rota.services.bulk import (
+    assignment_counts,
+    assignment_counts_grouped,
+    deactivate,
+    deactivate_batched,
+    move_to_templates,
+    purge_person_absences,
+)
+from rota.services.directory import (
+    absence_reasons,
+    block_hours_joined,
+    block_hours_rows,
+    resident_names,
+    resident_names_plain,
+)
+from sqlalchemy import Engine, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
+
+from .helpers import N_BLOCKS, N_RESIDENTS, count_statements
+
+N_ASSIGNMENTS = N_RESIDENTS * N_BLOCKS
+
+
+def run_counted(engine: Engine, fn: Callable[[Session], Any]) -> tuple[Any, list[str]]:
+    """Call fn with a fresh session (committed afterwards); return its result
+    and the statements it sent."""
+    with Session(engine) as db, count_statements(engine) as statements:
+        result = fn(db)
+        db.commit()
+    return result, list(statements)
+
+
+def run_async_counted(
+    url: str, fn: Callable[[AsyncSession], Awaitable[Any]]
+) -> tuple[Any, list[str]]:
+    """The same on an AsyncSession (the statements are counted on its sync engine)."""
+
+    async def main() -> tuple[Any, list[str]]:
+        engine = create_async_engine(url)
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+                with count_statements(engine.sync_engine) as statements:
+                    result = await fn(db)
+                await db.commit()
+            return result, list(statements)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+def verbs(statements: list[str]) -> list[str]:
+    return [s.split(None, 1)[0] for s in statements]
+
+
+# RPL303 -------------------------------------------------------------------
+
+
+def test_rpl303_count_per_row_against_one_grouped_count(engine: Engine) -> None:
+    """assignment_counts(): db.scalar(COUNT) per resident; the grouped twin: 2."""
+    bad, bad_statements = run_counted(engine, assignment_counts)
+    good, good_statements = run_counted(engine, assignment_counts_grouped)
+    assert bad == good == {f"Resident {i}": N_BLOCKS for i in range(1, N_RESIDENTS + 1)}
+    assert len(bad_statements) == 1 + N_RESIDENTS == 7
+    assert len(good_statements) == 2
+
+
+def test_rpl303_get_per_item_against_chunked_update(engine: Engine) -> None:
+    """deactivate(): db.get() per id (one SELECT each); deactivate_batched(): one
+    UPDATE per chunk of ids through in_()."""
+    ids = list(range(1, N_RESIDENTS + 1))
+    bad, bad_statements = run_counted(engine, lambda db: deactivate(db, ids))
+    assert bad == N_RESIDENTS
+    assert verbs(bad_statements).count("SELECT") == N_RESIDENTS
+
+    ids = [*ids, N_RESIDENTS + 1]  # the faculty member too: 7 ids
+    good, good_statements = run_counted(engine, lambda db: deactivate_batched(db, ids))
+    assert good == 1  # only the faculty member was still active
+    assert verbs(good_statements) == ["UPDATE"]
+    chunked, chunk_statements = run_counted(
+        engine, lambda db: deactivate_batched(db, ids, batch_size=3)
+    )
+    assert chunked == 0
+    assert verbs(chunk_statements) == ["UPDATE"] * 3  # ceil(7 / 3) chunks, not 7 rows
+
+
+def test_rpl303_in_per_group_and_delete_per_row_stay_flat(engine: Engine) -> None:
+    """move_to_templates(): one UPDATE per template for 36 assignments;
+    purge_person_absences(): Session.delete() per row, sent at flush."""
+    with Session(engine) as db:
+        by_template: dict[int, list[int]] = {}
+        for assignment_id, template_id in db.execute(
+            select(Assignment.id, Assignment.rotation_template_id)
+        ):
+            by_template.setdefault(3 - template_id, []).append(assignment_id)  # swap them
+    moved, statements = run_counted(engine, lambda db: move_to_templates(db, by_template))
+    assert moved == N_ASSIGNMENTS
+    assert verbs(statements) == ["UPDATE", "UPDATE"]
+
+    purged, statements = run_counted(engine, lambda db: purge_person_absences(db, 1))
+    assert purged == 1
+    assert verbs(statements) == ["SELECT", "DELETE"]
+
+
+def test_rpl303_async_update_per_item_against_one_delete(async_url: str) -> None:
+    """AsyncBaseRepository.bulk_update() (the guide's): one UPDATE per row;
+    bulk_delete(): one DELETE through in_()."""
+    updates = [(assignment_id, {"hours": 8.0}) for assignment_id in range(1, N_BLOCKS + 1)]
+    updated, statements = run_async_counted(
+        async_url, lambda db: AsyncBaseRepository(Assignment, db).bulk_update(updates)
+    )
+    assert updated == N_BLOCKS
+    assert verbs(statements) == ["UPDATE"] * N_BLOCKS
+
+    deleted, statements = run_async_counted(
+        async_url,
+        lambda db: AsyncBaseRepository(Assignment, db).bulk_delete(list(range(1, N_BLOCKS + 1))),
+    )
+    assert deleted == N_BLOCKS
+    assert verbs(statements) == ["DELETE"]
+
+
+# RPL307 -------------------------------------------------------------------
+
+
+def test_rpl307_unread_selectinload_costs_a_query(engine: Engine) -> None:
+    """resident_names(): selectinload(Person.assignments), only names read."""
+    bad, bad_statements = run_counted(engine, resident_names)
+    good, good_statements = run_counted(engine, resident_names_plain)
+    assert bad == good == [f"Resident {i}" for i in range(1, N_RESIDENTS + 1)]
+    assert len(bad_statements) == 2
+    assert "FROM assignment" in bad_statements[1]  # the wasted SELECT ... WHERE person_id IN
+    assert len(good_statements) == 1
+
+
+def test_rpl307_unread_joinedload_costs_a_join(engine: Engine) -> None:
+    """block_hours_joined(): joinedload(Assignment.person), only hours read."""
+    bad, bad_statements = run_counted(engine, lambda db: block_hours_joined(db, 1))
+    good, good_statements = run_counted(engine, lambda db: block_hours_rows(db, 1))
+    assert bad == good == sum(4.0 + i for i in range(N_RESIDENTS))
+    assert len(bad_statements) == len(good_statements) == 1
+    assert "JOIN person" in bad_statements[0]
+    assert "JOIN" not in good_statements[0]
+
+
+def test_rpl307_read_eager_load_pays_for_itself(engine: Engine) -> None:
+    """Control: absence_reasons() reads Person.absences of every row; the
+    selectinload replaces N lazy loads, 2 statements in all."""
+    reasons, statements = run_counted(engine, absence_reasons)
+    assert reasons == {f"Resident {i}": [f"leave {i}"] for i in range(1, N_RESIDENTS + 1)}
+    assert len(statements) == 2
+    with Session(engine) as db, count_statements(engine) as lazy:
+        people = db.scalars(select(Person).where(Person.type == "resident")).all()
+        assert sum(len(p.absences) for p in people) == N_RESIDENTS
+    assert len(lazy) == 1 + N_RESIDENTS

@@ -1,0 +1,147 @@
+"""`--write-baseline` / `--baseline`: old findings hidden, new ones reported."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from repolint.baseline import _scope_table, entries, scope_of
+from repolint.cli import main
+from repolint.findings import Finding
+from tests.test_flake8_plugin import write_mini_project
+
+ROOT = Path(__file__).resolve().parent.parent
+PADDING = "".join(f"# unrelated edit {i}\n" for i in range(10))
+
+
+def invoke(*args: str) -> Result:
+    mixable = "mix_stderr" in inspect.signature(CliRunner.__init__).parameters  # click < 8.2
+    kwargs = {"mix_stderr": False} if mixable else {}
+    return CliRunner(**kwargs).invoke(main, list(args))
+
+
+def found(result: Result) -> list[tuple[str, int, str]]:
+    return [(f["path"], f["line"], f["code"]) for f in json.loads(result.stdout)]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(ROOT / "sample_code", tmp_path / "sample_code")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REPOLINT_OUTPUT_FORMAT", raising=False)
+    return tmp_path
+
+
+def test_baseline_survives_shifted_lines_and_reports_new_findings(project: Path) -> None:
+    before = found(invoke("check", "--output-format", "json", "sample_code"))
+    assert before
+    written = invoke("check", "--write-baseline", "baseline.json", "sample_code")
+    assert written.exit_code == 0, written.stderr
+    document = json.loads((project / "baseline.json").read_text())
+    assert document["version"] == 1 and len(document["findings"]) == len(before)
+    assert all("line" not in entry for entry in document["findings"])
+
+    for path in {path for path, _, _ in before}:
+        file = project / path
+        file.write_text(PADDING + file.read_text())
+    shifted = found(invoke("check", "--output-format", "json", "sample_code"))
+    assert sorted((p, line - 10, c) for p, line, c in shifted) == sorted(before)
+
+    result = invoke("check", "--baseline", "baseline.json", "--output-format", "json", "sample_code")
+    assert (result.exit_code, found(result)) == (0, [])
+    assert f"{len(before)} problems hidden by the baseline" in result.stderr
+
+
+
+def test_baseline_hides_old_findings_of_an_edited_file_and_reports_a_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_mini_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert len(found(invoke("check", "--output-format", "json", "app"))) == 2
+    assert invoke("check", "--write-baseline", "baseline.json", "app").exit_code == 0
+    reports = tmp_path / "app" / "reports.py"
+    reports.write_text(PADDING + reports.read_text())
+    result = invoke("check", "--baseline", "baseline.json", "--output-format", "json", "app")
+    assert (result.exit_code, found(result)) == (0, [])
+    assert "2 problems hidden by the baseline" in result.stderr
+
+    text = reports.read_text() + NEW_N_PLUS_ONE
+    reports.write_text(text)
+    result = invoke("check", "--baseline", "baseline.json", "--output-format", "json", "app")
+    assert result.exit_code == 1
+    assert found(result) == [("app/reports.py", len(text.splitlines()), "RPL301")]
+
+
+NEW_N_PLUS_ONE = """
+
+def author_names(db: Session) -> list[str]:
+    return [book.author.id for book in db.scalars(select(Book).limit(5))]
+"""
+
+
+def test_stale_entries_are_counted_and_dropped_by_rewriting(project: Path) -> None:
+    invoke("check", "--write-baseline", "baseline.json", "sample_code")
+    file = project / "sample_code/rota/repositories/swap.py"
+    text = file.read_text()
+    fixed = "\n".join(line for line in text.splitlines() if "# expect: RPL201" not in line)
+    file.write_text(fixed + "\n")
+    result = invoke("check", "--baseline", "baseline.json", "sample_code")
+    assert result.exit_code == 0
+    assert "1 baseline entry no longer match" in result.stderr
+    # Checking one other file does not make the rest of the baseline stale.
+    one = invoke("check", "--baseline", "baseline.json", "sample_code/rota/deps.py")
+    assert "no longer match" not in one.stderr
+    invoke("check", "--write-baseline", "baseline.json", "sample_code")
+    again = invoke("check", "--baseline", "baseline.json", "sample_code")
+    assert "no longer match" not in again.stderr
+
+
+def test_write_baseline_exits_0_and_bad_baselines_exit_2(project: Path) -> None:
+    assert invoke("check", "--write-baseline", "b.json", "sample_code").exit_code == 0
+    missing = invoke("check", "--baseline", "missing.json", "sample_code")
+    assert missing.exit_code == 2 and "missing.json: baseline file not found" in missing.stderr
+    (project / "old.json").write_text('{"version": 99, "findings": []}')
+    old = invoke("check", "--baseline", "old.json", "sample_code")
+    assert old.exit_code == 2 and "version 99" in old.stderr
+    (project / "bad.json").write_text("not json")
+    assert invoke("check", "--baseline", "bad.json", "sample_code").exit_code == 2
+
+
+SOURCE = """\
+class Repo:
+    @decorated
+    def list(self):
+        for row in rows:
+            row.items  # finding
+            row.items  # finding
+
+def helper():
+    pass
+"""
+
+
+def test_fingerprints_use_scope_text_and_occurrence_not_lines() -> None:
+    table = _scope_table(SOURCE)
+    assert scope_of(table, 2) == "Repo.list"  # the decorator belongs to the method
+    assert scope_of(table, 5) == "Repo.list"
+    assert scope_of(table, 1) == "Repo"
+    assert scope_of(table, 9) == "helper"
+    assert scope_of(table, 7) == ""
+
+    def at(line: int, path: str = "app/x.py") -> Finding:
+        return Finding(path, line, 13, "RPL301", "lazy")
+
+    first, second = entries([at(5), at(6)], {"app/x.py": SOURCE})
+    assert (first.scope, first.text) == ("Repo.list", "row.items # finding")
+    assert first.fingerprint != second.fingerprint  # same text: the occurrence tells them apart
+    shifted = entries([at(7), at(8)], {"app/x.py": "\n\n" + SOURCE})
+    assert [e.fingerprint for e in shifted] == [first.fingerprint, second.fingerprint]
+    windows = entries([Finding("app\\x.py", 5, 13, "RPL301", "lazy")], {"app\\x.py": SOURCE})
+    assert windows[0].path in ("app/x.py", "app\\x.py")  # POSIX separators where `\\` is one

