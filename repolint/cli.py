@@ -317,7 +317,8 @@ def _apply_baseline(
     )
     if not quiet:
         stale = (
-            f"; {_count(applied.stale, 'baseline entry')} no longer match "
+            f"; {_count(applied.stale, 'baseline entry')} no longer "
+            f"{'matches' if applied.stale == 1 else 'match'} "
             f"(drop them with --write-baseline {baseline_file})"
             if applied.stale
             else ""

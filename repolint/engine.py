@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,8 +45,9 @@ def module_name(path: Path, roots: Sequence[Path]) -> tuple[str, bool]:
     is_package = path.name == "__init__.py"
     parts: list[str] = [] if is_package else [path.stem]
     folder = path.parent
-    if (folder / "__init__.py").exists():
-        while (folder / "__init__.py").exists() and folder.parent != folder:
+    if _in_package(folder):
+        # a folder without `__init__.py` inside a package is part of it (`app/models/x.py`)
+        while _in_package(folder) and folder.parent != folder:
             parts.insert(0, folder.name)
             folder = folder.parent
         return ".".join(parts), is_package
@@ -62,6 +62,10 @@ def module_name(path: Path, roots: Sequence[Path]) -> tuple[str, bool]:
         if names:
             return ".".join(names), is_package
     return ".".join(parts) or path.parent.name, is_package
+
+
+def _in_package(folder: Path) -> bool:
+    return (folder / "__init__.py").exists() or (folder.parent / "__init__.py").exists()
 
 
 def default_roots(settings: Settings, files: Sequence[Path]) -> list[Path]:
@@ -194,6 +198,6 @@ def _run_rules(index, module, typed, settings, rules: list[Rule], sink) -> None:
                 table.setdefault(attr[6:], []).append(getattr(rule, attr))
     if not table:
         return
-    for node in ast.walk(module.tree):
+    for node in module.nodes:
         for visit in table.get(type(node).__name__, ()):
             visit(node, ctx)

@@ -143,4 +143,5 @@ def run(
     )
     findings.sort(key=Finding.sort_key)
     errors = sorted([*found.errors, *result.errors], key=lambda e: e.path)
-    return RunResult(findings, errors, len(found.files), sources, result.project)
+    project = getattr(result, "project", None)  # engines stand-ins (tests) may have none
+    return RunResult(findings, errors, len(found.files), sources, project)

@@ -53,10 +53,11 @@ def test_baseline_survives_shifted_lines_and_reports_new_findings(project: Path)
     shifted = found(invoke("check", "--output-format", "json", "sample_code"))
     assert sorted((p, line - 10, c) for p, line, c in shifted) == sorted(before)
 
-    result = invoke("check", "--baseline", "baseline.json", "--output-format", "json", "sample_code")
+    result = invoke(
+        "check", "--baseline", "baseline.json", "--output-format", "json", "sample_code"
+    )
     assert (result.exit_code, found(result)) == (0, [])
     assert f"{len(before)} problems hidden by the baseline" in result.stderr
-
 
 
 def test_baseline_hides_old_findings_of_an_edited_file_and_reports_a_new_one(
@@ -86,32 +87,39 @@ def author_names(db: Session) -> list[str]:
 """
 
 
-def test_stale_entries_are_counted_and_dropped_by_rewriting(project: Path) -> None:
-    invoke("check", "--write-baseline", "baseline.json", "sample_code")
-    file = project / "sample_code/rota/repositories/swap.py"
-    text = file.read_text()
-    fixed = "\n".join(line for line in text.splitlines() if "# expect: RPL201" not in line)
-    file.write_text(fixed + "\n")
-    result = invoke("check", "--baseline", "baseline.json", "sample_code")
+def test_stale_entries_are_counted_and_dropped_by_rewriting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reports = write_mini_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    invoke("check", "--write-baseline", "baseline.json", "app")
+    reports.write_text(reports.read_text().replace("len(author.books)", "0"))
+    result = invoke("check", "--baseline", "baseline.json", "app")
     assert result.exit_code == 0
-    assert "1 baseline entry no longer match" in result.stderr
-    # Checking one other file does not make the rest of the baseline stale.
-    one = invoke("check", "--baseline", "baseline.json", "sample_code/rota/deps.py")
-    assert "no longer match" not in one.stderr
-    invoke("check", "--write-baseline", "baseline.json", "sample_code")
-    again = invoke("check", "--baseline", "baseline.json", "sample_code")
-    assert "no longer match" not in again.stderr
+    assert "1 problem hidden by the baseline; 1 baseline entry no longer matches" in result.stderr
+    # Checking another file does not make the rest of the baseline stale.
+    one = invoke("check", "--baseline", "baseline.json", "app/models.py")
+    assert "no longer" not in one.stderr
+    invoke("check", "--write-baseline", "baseline.json", "app")
+    again = invoke("check", "--baseline", "baseline.json", "app")
+    assert "no longer" not in again.stderr
 
 
-def test_write_baseline_exits_0_and_bad_baselines_exit_2(project: Path) -> None:
-    assert invoke("check", "--write-baseline", "b.json", "sample_code").exit_code == 0
-    missing = invoke("check", "--baseline", "missing.json", "sample_code")
+def test_write_baseline_exits_0_and_bad_baselines_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_mini_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    written = invoke("check", "--write-baseline", "b.json", "app")
+    assert (written.exit_code, written.stdout) == (0, "")
+    assert "Wrote 2 baseline entries to b.json" in written.stderr
+    missing = invoke("check", "--baseline", "missing.json", "app")
     assert missing.exit_code == 2 and "missing.json: baseline file not found" in missing.stderr
-    (project / "old.json").write_text('{"version": 99, "findings": []}')
-    old = invoke("check", "--baseline", "old.json", "sample_code")
+    (tmp_path / "old.json").write_text('{"version": 99, "findings": []}')
+    old = invoke("check", "--baseline", "old.json", "app")
     assert old.exit_code == 2 and "version 99" in old.stderr
-    (project / "bad.json").write_text("not json")
-    assert invoke("check", "--baseline", "bad.json", "sample_code").exit_code == 2
+    (tmp_path / "bad.json").write_text("not json")
+    assert invoke("check", "--baseline", "bad.json", "app").exit_code == 2
 
 
 SOURCE = """\

@@ -21,6 +21,7 @@ from repolint.report.jsonlines import render_json_lines
 from repolint.report.junit import render_junit
 from repolint.report.sarif import RULES_DOCS_URL, render_sarif
 from repolint.rules import ALL_RULES
+from tests.test_flake8_plugin import write_mini_project
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "junit")
@@ -54,10 +55,16 @@ def invoke(*args: str) -> Result:
     return CliRunner(**kwargs).invoke(main, list(args))
 
 
-@pytest.fixture
-def in_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    monkeypatch.delenv("REPOLINT_OUTPUT_FORMAT", raising=False)
+@pytest.fixture(scope="module")
+def sample() -> dict[str, str]:
+    """The sample app checked once in each format that compares with json."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        patch.delenv("REPOLINT_OUTPUT_FORMAT", raising=False)
+        return {
+            fmt: invoke("check", "--output-format", fmt, "sample_code").output
+            for fmt in ("json", "json-lines", "sarif")
+        }
 
 
 # --- SARIF -------------------------------------------------------------------
@@ -146,9 +153,9 @@ def test_sarif_log_is_valid_and_complete() -> None:
     assert run["invocations"][0]["executionSuccessful"] is False
 
 
-def test_sarif_of_the_sample_matches_json(in_root: None) -> None:
-    sarif = json.loads(invoke("check", "--output-format", "sarif", "sample_code").output)
-    plain = json.loads(invoke("check", "--output-format", "json", "sample_code").output)
+def test_sarif_of_the_sample_matches_json(sample: dict[str, str]) -> None:
+    sarif = json.loads(sample["sarif"])
+    plain = json.loads(sample["json"])
     assert sarif_errors(sarif) == []
     results = sarif["runs"][0]["results"]
     assert plain, "the sample has findings"
@@ -173,7 +180,9 @@ def test_github_command() -> None:
         "lazy relationship `Block.assignments` is loaded once per row: N+1 queries"
     )
     assert render_github([CRASH]).startswith("::error file=app/api/async.py,line=3,")
-    assert render_github([CRASH]).endswith("::lazy `Book.author` in async code, 100%25 <broken> & more")
+    assert render_github([CRASH]).endswith(
+        "::lazy `Book.author` in async code, 100%25 <broken> & more"
+    )
     assert render_github([]) == ""
 
 
@@ -218,20 +227,24 @@ def test_junit_clean_run_is_one_passing_case() -> None:
 # --- json-lines --------------------------------------------------------------
 
 
-def test_json_lines_has_the_keys_of_json(in_root: None) -> None:
-    lines = invoke("check", "--output-format", "json-lines", "sample_code").output.splitlines()
-    plain = json.loads(invoke("check", "--output-format", "json", "sample_code").output)
-    assert [json.loads(line) for line in lines] == plain
+def test_json_lines_has_the_keys_of_json(sample: dict[str, str]) -> None:
+    lines = sample["json-lines"].splitlines()
+    assert [json.loads(line) for line in lines] == json.loads(sample["json"])
     assert render_json_lines([]) == ""
 
 
-def test_json_lines_statistics(in_root: None) -> None:
-    out = invoke("check", "--statistics", "--output-format", "json-lines", "sample_code").output
-    rows = [json.loads(line) for line in out.splitlines()]
-    assert rows and all(set(row) == {"code", "name", "count"} for row in rows)
+def test_json_lines_statistics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_mini_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    out = invoke("check", "--statistics", "--output-format", "json-lines", "app").output
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {"code": "RPL301", "name": "lazy-load-per-row", "count": 2}
+    ]
 
 
-def test_clean_run_prints_nothing_in_machine_formats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_clean_run_prints_nothing_in_machine_formats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "ok.py").write_text("x = 1\n")
     monkeypatch.chdir(tmp_path)
     for fmt in ("json-lines", "github"):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_flake8_plugin import ROOT, reported, repolint, write_mini_project
+from tests.test_flake8_plugin import ROOT, repolint, reported, write_mini_project
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("pre_commit") is None, reason="pre-commit is not installed"
@@ -79,9 +79,7 @@ def test_hook_reports_what_repolint_check_reports_on_the_sample(
     assert reported(result.stdout) == expected
 
 
-def test_hook_on_one_staged_file_keeps_cross_file_findings(
-    hook_repo: Path, tmp_path: Path
-) -> None:
+def test_hook_on_one_staged_file_keeps_cross_file_findings(hook_repo: Path, tmp_path: Path) -> None:
     write_mini_project(tmp_path)
     git("init", "-q", cwd=tmp_path)
     git("add", "-A", cwd=tmp_path)

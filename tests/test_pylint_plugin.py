@@ -28,7 +28,14 @@ MESSAGE = re.compile(
 def pylint_run(*args: str, cwd: Path) -> set[tuple[str, int, int, str]]:
     """(path, line, 1-based column, RPL code) of every repolint message."""
     result = run(
-        "pylint", PLUGIN, "--persistent=n", "--disable=all", "--enable=repolint", TEMPLATE, *args, cwd=cwd
+        "pylint",
+        PLUGIN,
+        "--persistent=n",
+        "--disable=all",
+        "--enable=repolint",
+        TEMPLATE,
+        *args,
+        cwd=cwd,
     )
     assert "Traceback" not in result.stderr, result.stderr
     found = set()
@@ -84,7 +91,17 @@ def test_message_ids_clash_with_no_bundled_extension_nor_pylint_django() -> None
     blocks = {str(CHECKER_BLOCK + family) for family in range(5)}
     assert not {m for m in theirs if m[1:3] in blocks}, "a checker id of ours is taken"
 
-    together = run("pylint", f"--load-plugins={others},repolint.integrations.pylint", "--list-msgs", cwd=ROOT)
+    together = run(
+        "pylint", f"--load-plugins={others},repolint.integrations.pylint", "--list-msgs", cwd=ROOT
+    )
     assert together.returncode == 0, together.stderr
     for rule in ALL_RULES:
-        assert f":{rule.name} ({msgid(rule.code, rule.severity)}): *{rule.code} %s*" in together.stdout
+        assert (
+            f":{rule.name} ({msgid(rule.code, rule.severity)}): *{rule.code} %s*" in together.stdout
+        )
+
+
+def test_readme_documents_every_message_id() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"^\| (RPL\d{3}) \| ([EW]\d{4}) \| ([a-z-]+) \|$", readme, re.M))
+    assert rows == {(r.code, msgid(r.code, r.severity), r.name) for r in ALL_RULES}

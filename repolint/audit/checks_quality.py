@@ -4,14 +4,15 @@
   underscore, `@overload` stubs aside), or every public data function of the
   module, has a docstring; n/a when there is none.
 - `not-found-error`: a method (own or inherited) raises or catches one of the
-  `not-found-errors` (default `RecordNotFoundError`) or a project subclass of
-  one; n/a when nothing looks up a single row (no `get_by_id()`, no method
-  returning one loaded instance).
+  `not-found-errors` (names or globs, default `RecordNotFoundError`) or a
+  project subclass of one; n/a when nothing looks up a single row (no
+  `get_by_id()`, `get()`, `get_one()`..., no method returning one loaded instance).
 """
 
 from __future__ import annotations
 
 import ast
+from fnmatch import fnmatchcase
 
 from repolint.audit.checks_reads import find, get_by_id_names
 from repolint.audit.context import AuditContext, origin, verdict
@@ -68,16 +69,20 @@ def not_found_error(ctx: AuditContext, unit: Unit) -> Check:
         item,
         FAIL,
         unit,
-        f"nothing raises or handles {wanted}; {origin(unit, lookup)} returns None when missing",
+        f"{origin(unit, lookup)} looks up one row; nothing raises or handles {wanted}",
         at=lookup,
         fix=f"add `get_or_raise(id)` raising `{wanted}`",
     )
 
 
+LOOKUP_NAMES = ("get", "get_one", "get_one_or_none", "get_or_raise", "get_or_404", "find_one")
+
+
 def _single_row_lookup(ctx: AuditContext, unit: Unit) -> FunctionRef | None:
+    """A method that fetches one row: `get_by_id()`, `get()`..., or one returning an instance."""
     if unit.modelless:
         return None
-    ref = find(unit, get_by_id_names(unit))
+    ref = find(unit, [*get_by_id_names(unit), *LOOKUP_NAMES])
     if ref is not None:
         return ref
     for name, ref in sorted(unit.functions.items()):
@@ -110,12 +115,17 @@ def _not_found_name(ctx: AuditContext, expr: ast.AST, module: ModuleInfo) -> str
     if qual is None:
         return None
     qual = ctx.index.canonical(qual) or qual
-    names = set(ctx.settings.not_found_errors)
     short = qual.rsplit(".", 1)[-1]
-    if qual in names or short in names:
+    if _listed(qual, ctx.settings.not_found_errors):
         return short
     if qual in ctx.index.classes:
         ancestors = set(ctx.index.mro(qual)) | ctx.index.all_base_names(qual)
-        if any(a in names or a.rsplit(".", 1)[-1] in names for a in ancestors):
+        if any(_listed(a, ctx.settings.not_found_errors) for a in ancestors):
             return short
     return None
+
+
+def _listed(qual: str, patterns: tuple[str, ...]) -> bool:
+    """`qual` or its last name matches one of the names or globs (`*NotFound*`)."""
+    short = qual.rsplit(".", 1)[-1]
+    return any(fnmatchcase(qual, p) or fnmatchcase(short, p) for p in patterns)

@@ -61,7 +61,11 @@ def get_by_id(ctx: AuditContext, unit: Unit) -> Check:
     if ref is not None:
         return verdict(item, PASS, unit, origin(unit, ref), at=ref)
     names = " or ".join(f"{n}()" for n in get_by_id_names(unit))
-    return verdict(item, FAIL, unit, f"no {names}", fix="add `get_by_id(id)` (no relationships)")
+    message = f"no {names}"
+    other = unit.functions.get("get")
+    if other is not None:
+        message += f"; {origin(unit, other)} may play that part under another name"
+    return verdict(item, FAIL, unit, message, fix="add `get_by_id(id)` (no relationships)")
 
 
 def get_by_id_with_relations(ctx: AuditContext, unit: Unit) -> Check:

@@ -116,8 +116,9 @@ def _async_support(
     )
     if blocking:
         risk: Risk = "CRITICAL"
+        verb = "blocks" if blocking == 1 else "block"
         action = (
-            f"Migrate to AsyncSession: {_plural(blocking, 'sync call')} block the event loop "
+            f"Migrate to AsyncSession: {_plural(blocking, 'sync call')} {verb} the event loop "
             "(RPL101/RPL102)"
         )
         if sync:
@@ -198,8 +199,8 @@ def _transactions(
     ]
     unclosed = _count(counts, UNCLOSED)
     detail = (
-        f"{_plural(len(commits), 'commit/rollback', 'commits/rollbacks')} in the data layer (RPL201) in "
-        f"{len(committing)} of {len(audits)} repositories; "
+        f"{_plural(len(commits), 'commit/rollback', 'commits/rollbacks')} in the data layer "
+        f"(RPL201) in {len(committing)} of {len(audits)} repositories; "
         f"{_plural(unclosed, 'unclosed session')} (RPL202)"
     )
     uow = _unit_of_work(production)
@@ -260,6 +261,8 @@ def _errors(
     name = settings.not_found_errors[0] if settings.not_found_errors else "RecordNotFoundError"
     detail = f"{len(passed)} of {len(applicable)} repositories raise or handle {name}"
     failing = [a for a in applicable if a not in passed]
+    if not audits:
+        return SummaryRow("Error handling", "missing", "LOW", "No repository found", detail)
     if not failing:
         action = "Maintain: repositories raise a not-found error"
         return SummaryRow("Error handling", "good", "LOW", action, detail)

@@ -1,10 +1,10 @@
 """The repositories an audit scores: repository classes, and modules of data functions.
 
 A module of data-layer functions (RULES.md: functions taking a session in a
-`repository-modules` module) is scored as one repository, named by its dotted
-module name: its functions play the methods, the session they take plays
-`__init__`'s, and its model is the one its functions return (else the one its
-name names: `crud/user.py` serves `User`).
+`repository-modules` module; at least one of them public) is scored as one
+repository, named by its dotted module name: its public functions play the
+methods, and its model is the one its name names (`crud/user.py` and
+`user/crud.py` serve `User`), else the one its functions return most often.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Unit:
     functions: dict[str, FunctionRef]
     """Methods (own and inherited), or every function of the module."""
     public: list[FunctionRef]
-    """Own public methods, or the module's public data-layer functions."""
+    """Own public methods, or the module's public functions."""
     covers: frozenset[str] = field(default_factory=frozenset)
     """Qualified names whose use in a test exercises this unit."""
 
@@ -136,25 +136,35 @@ def _module_unit(index: ProjectIndex, module: ModuleInfo) -> Unit | None:
         generic=False,
         session="sync" if "sync" in kinds else ("async" if kinds else None),
         functions={r.node.name: r for r in refs},  # type: ignore[union-attr]
-        public=[r for r in data if not r.node.name.startswith("_")],  # type: ignore[union-attr]
+        public=[r for r in refs if not r.node.name.startswith("_")],  # type: ignore[union-attr]
         covers=frozenset({module.name, *(r.qual for r in data)}),
     )
 
 
+GENERIC_STEMS = frozenset(
+    {"crud", "repository", "repositories", "repo", "dal", "dao", "queries", "models", "db"}
+)
+
+
 def _module_model(index: ProjectIndex, module: ModuleInfo, data: list[FunctionRef]) -> str | None:
-    """The model the functions return most often, else the one the module's name names."""
-    returned = Counter(
-        t.model for r in data if isinstance(t := index.facts.facts(r).returns, ROW_TYPES)
-    )
-    if returned:
-        return returned.most_common(1)[0][0]
-    stem = module.name.rsplit(".", 1)[-1]
-    camel = "".join(part.capitalize() for part in stem.split("_"))
-    for candidate in (camel, camel.removesuffix("s")):
-        found = index.models_named(candidate)
-        same = [f for f in found if f.split(".")[0] == module.name.split(".")[0]]
-        if len(same or found) == 1:
-            return (same or found)[0]
+    """The model the module's name names (`crud/user.py`, `user/crud.py`: `User`), else
+    the one its public functions (then all of them) return most often."""
+    parts = module.name.split(".")
+    stems = [p for p in reversed(parts[1:]) if p not in GENERIC_STEMS and p != "__init__"][:1]
+    for stem in stems:
+        camel = "".join(part.capitalize() for part in stem.split("_"))
+        for candidate in (camel, camel.removesuffix("s"), camel.removesuffix("es")):
+            found = index.models_named(candidate)
+            same = [f for f in found if f.split(".")[0] == parts[0]]
+            if len(same or found) == 1:
+                return (same or found)[0]
+    public = [r for r in data if not r.node.name.startswith("_")]  # type: ignore[union-attr]
+    for refs in (public, data):
+        returned = Counter(
+            t.model for r in refs if isinstance(t := index.facts.facts(r).returns, ROW_TYPES)
+        )
+        if returned:
+            return returned.most_common(1)[0][0]
     return None
 
 

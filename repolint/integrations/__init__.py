@@ -22,9 +22,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from repolint.config import PARSE_ERROR_CODE, enabled_codes, load_settings
+from repolint.config import PARSE_ERROR_CODE, ConfigError, enabled_codes, load_settings
 from repolint.discovery import discover
-from repolint.findings import Finding
+from repolint.findings import Finding, Severity
 from repolint.runner import MAX_CONTEXT_FILES, default_src, project_root_of, read_source
 from repolint.settings import Settings
 from repolint.suppression import Suppressions, filter_findings, parse_comment, per_file_ignored
@@ -132,10 +132,16 @@ def findings_for(path: str, text: str | None = None, *, honour_noqa: bool = True
     """The findings `repolint check` reports for the file at `path`, sorted.
 
     With `honour_noqa=False` only `# repolint: disable=...` comments suppress,
-    for tools that apply `# noqa` themselves (flake8).
+    for tools that apply `# noqa` themselves (flake8). A configuration error
+    becomes one RPL000 finding on the file's first line, so the run fails
+    with the reason instead of a traceback.
     """
-    project, found = raw_findings(path, text)
     absolute = os.path.abspath(path)
+    try:
+        project, found = raw_findings(path, text)
+    except ConfigError as exc:
+        message = f"cannot run repolint: {exc}"
+        return [Finding(absolute, 1, 1, PARSE_ERROR_CODE, message, "cannot-parse", Severity.ERROR)]
     if text is None:
         text = read_source(Path(absolute))
     if honour_noqa:

@@ -1,7 +1,7 @@
 """`repolint audit --output-format html`: one self-contained page, readable and printable.
 
 No script, no external asset: the style sheet is inline and the marks are text
-(`✓`, `✗`, `–`) with their word beside them for screen readers, so the page
+(check, cross, dash) with their word beside them for screen readers, so the page
 reads the same printed in black and white.
 """
 
@@ -12,7 +12,7 @@ from html import escape
 from repolint.audit.model import ITEMS, LEVEL_LABELS, NA, PASS, AuditReport, RepositoryAudit
 from repolint.report.audit_text import score_text
 
-MARKS = {PASS: "✓", "fail": "✗", NA: "–"}
+MARKS = {PASS: "✓", "fail": "✗", NA: "\u2013"}
 WORDS = {PASS: "pass", "fail": "fail", NA: "n/a"}
 CLASSES = {PASS: "pass", "fail": "fail", NA: "na"}
 
@@ -23,9 +23,11 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
        margin: 0; background: #fff; }
 main { max-width: 1200px; margin: 0 auto; padding: 24px; }
 h1 { font-size: 24px; margin: 0 0 4px; }
-h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid var(--line);
+     padding-bottom: 4px; }
 h3 { font-size: 15px; margin: 18px 0 6px; }
-code, .path { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+code, .path { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+              font-size: 12px; }
 .score { font-size: 16px; margin: 0 0 8px; }
 table { border-collapse: collapse; margin: 8px 0; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; vertical-align: top; text-align: left; }
@@ -109,8 +111,9 @@ def _checklist(report: AuditReport) -> str:
                 f'<span class="sr"> {WORDS[check.status]}</span></td>'
             )
         model = f"<small>{escape(repo.model)}</small>" if repo.model else ""
+        name = escape(repo.name)
         rows.append(
-            f'<tr data-repository="{escape(repo.name)}"><th scope=row>{escape(repo.name)}{model}</th>'
+            f'<tr data-repository="{name}"><th scope=row>{name}{model}</th>'
             f"{''.join(cells)}<td>{repo.passed}/{repo.applicable}</td></tr>"
         )
     legend = " · ".join(
@@ -135,7 +138,8 @@ def _heading(repo: RepositoryAudit) -> str:
 def _next_steps(report: AuditReport) -> str:
     todo = [r for r in report.repositories if any(c.status == "fail" for c in r.checks)]
     if not todo:
-        return "<section><h2>What to do next</h2><p>Nothing: every applicable item passes.</p></section>"
+        nothing = "<p>Nothing: every applicable item passes.</p>"
+        return f"<section><h2>What to do next</h2>{nothing}</section>"
     blocks = []
     for repo in todo:
         items = "".join(

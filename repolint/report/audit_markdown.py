@@ -5,7 +5,7 @@ from __future__ import annotations
 from repolint.audit.model import ITEM_IDS, LEVEL_LABELS, NA, PASS, AuditReport
 from repolint.report.audit_text import score_text
 
-MARKS = {PASS: "✅", "fail": "❌", NA: "➖"}
+MARKS = {PASS: "✅", "fail": "❌", NA: "\u2796"}
 LEVEL_MARKS = {"good": "✅", "inconsistent": "⚠️", "missing": "❌"}
 
 

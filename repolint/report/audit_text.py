@@ -1,7 +1,8 @@
 """`repolint audit` on a terminal: the summary panel, the checklist table, what to do next.
 
-Rendered with rich objects (never markup). The marks read without colour:
-`✓` pass, `✗` fail, `–` n/a (`ok`, `X`, `-` on a terminal that is not UTF-8).
+Rendered with rich objects (never markup). The marks read without colour: a
+check mark for pass, a cross for fail, a dash for n/a (`ok`, `X`, `-` on a
+terminal that is not UTF-8).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from repolint.audit.model import (
 )
 from repolint.report.text import printable
 
-MARKS = {PASS: "✓", "fail": "✗", NA: "–"}
+MARKS = {PASS: "✓", "fail": "✗", NA: "\u2013"}
 ASCII_MARKS = {PASS: "ok", "fail": "X", NA: "-"}
 MARK_STYLE = {PASS: "green", "fail": "bold red", NA: "dim"}
 LEVEL_STYLE = {"good": "green", "inconsistent": "yellow", "missing": "red"}

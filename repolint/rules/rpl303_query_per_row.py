@@ -194,9 +194,9 @@ def _in_entity_position(node: ast.AST, ctx: Context) -> bool:
 def _walks_a_constant(loop: ast.AST) -> bool:
     """`for name in ("a", "b")`, `for kind in KINDS`: a fixed handful, not rows."""
     for iterable in _iters(loop):
-        if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute):
-            if iterable.func.attr in ("items", "keys", "values"):
-                iterable = iterable.func.value
+        func = iterable.func if isinstance(iterable, ast.Call) else None
+        if isinstance(func, ast.Attribute) and func.attr in ("items", "keys", "values"):
+            iterable = func.value
         if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
             return True
         name = iterable.attr if isinstance(iterable, ast.Attribute) else getattr(iterable, "id", "")

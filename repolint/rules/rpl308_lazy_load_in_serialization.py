@@ -1,8 +1,10 @@
 """## What it does
-Flags a route that returns ORM rows to a Pydantic model read with
-`from_attributes` (its `response_model=` or its return annotation) when the
-model's fields name lazy relationships the query did not eager-load, at any
-depth of nested response models.
+Flags a route that returns ORM rows to a Pydantic model that reads them
+attribute by attribute, when the model's fields name lazy relationships the
+query did not eager-load, at any depth of nested response models. The rows
+reach the model through the route's `response_model=` or return annotation
+(FastAPI validates responses from attributes), or directly:
+`return [Out.model_validate(r) for r in rows]` with `from_attributes`.
 
 ## Why is this bad?
 Serialization reads every field with `getattr`, so each lazy relationship is
@@ -54,7 +56,12 @@ import ast
 
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
-from repolint.semantics.pydantic_models import fields, model_class, reads_attributes
+from repolint.semantics.pydantic_models import (
+    fields,
+    is_pydantic_model,
+    model_class,
+    reads_attributes,
+)
 from repolint.semantics.types import InstanceT, RowsT, eager_below, eager_covers
 
 ROUTE_METHODS = frozenset(
@@ -68,17 +75,18 @@ class LazyLoadInSerialization(Rule):
     summary = "A response model serializes lazy relationships of the returned rows"
 
     def visit_Return(self, node: ast.Return, ctx: Context) -> None:
-        returned = ctx.type_of(node)
-        if not isinstance(returned, (InstanceT, RowsT)):
-            return
         function = ctx.enclosing_function(node)
-        if function is None:
+        if function is None or not _is_route(function):
             return
-        response = _response_model(function, ctx)
-        if response is None:
+        returned = ctx.type_of(node)
+        if isinstance(returned, (InstanceT, RowsT)):
+            response = _response_model(function, ctx)
+        else:
+            response, returned = _validated_in_route(node.value, ctx)
+        if response is None or not isinstance(returned, (InstanceT, RowsT)):
             return
         cls, is_list = response
-        many = is_list or isinstance(returned, RowsT)
+        many = is_list or isinstance(returned, RowsT) or returned.per_row
         problems = _lazy_fields(ctx, cls, returned.model, returned.eager, (), many, depth=0)
         if returned.kind == "sync":
             problems = [p for p in problems if p[1]]
@@ -97,26 +105,55 @@ class LazyLoadInSerialization(Rule):
         )
 
 
+def _is_route(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(
+        isinstance(dec, ast.Call)
+        and isinstance(dec.func, ast.Attribute)
+        and dec.func.attr in ROUTE_METHODS
+        for dec in function.decorator_list
+    )
+
+
 def _response_model(
     function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context
 ) -> tuple[str, bool] | None:
-    """The from_attributes model a route serializes its return value with."""
-    is_route = False
+    """The Pydantic model FastAPI serializes the return value with (always from attributes)."""
     for dec in function.decorator_list:
-        if (
-            isinstance(dec, ast.Call)
-            and isinstance(dec.func, ast.Attribute)
-            and dec.func.attr in ROUTE_METHODS
-        ):
-            is_route = True
+        if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute):
             for kw in dec.keywords:
                 if kw.arg == "response_model":
                     cls, many = model_class(ctx.index, ctx.module, kw.value)
-                    return (cls, many) if cls and reads_attributes(ctx.index, cls) else None
-    if not is_route:
-        return None
+                    return (cls, many) if cls and is_pydantic_model(ctx.index, cls) else None
     cls, many = model_class(ctx.index, ctx.module, function.returns)
-    return (cls, many) if cls and reads_attributes(ctx.index, cls) else None
+    return (cls, many) if cls and is_pydantic_model(ctx.index, cls) else None
+
+
+VALIDATORS = frozenset({"model_validate", "from_orm"})
+
+
+def _validated_in_route(
+    value: ast.AST | None, ctx: Context
+) -> tuple[tuple[str, bool] | None, object]:
+    """`Out.model_validate(row)` or `[Out.model_validate(r) for r in rows]` in the route."""
+    many = False
+    if isinstance(value, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+        value, many = value.elt, True
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.args):
+        return None, None
+    if value.func.attr not in VALIDATORS:
+        return None, None
+    cls, _ = model_class(ctx.index, ctx.module, value.func.value)
+    explicit = any(
+        kw.arg == "from_attributes"
+        and isinstance(kw.value, ast.Constant)
+        and kw.value.value is True
+        for kw in value.keywords
+    )
+    if cls is None:
+        return None, None
+    if not (explicit or value.func.attr == "from_orm" or reads_attributes(ctx.index, cls)):
+        return None, None
+    return (cls, many), ctx.type_of(value.args[0])
 
 
 def _lazy_fields(

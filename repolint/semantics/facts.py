@@ -46,7 +46,6 @@ class FunctionFacts:
     calls: list[ProjectCall] = field(default_factory=list)
     self_attrs: dict[str, object] = field(default_factory=dict)
     params: dict[str, object] = field(default_factory=dict)
-    is_generator: bool = False
 
 
 @dataclass

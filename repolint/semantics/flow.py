@@ -176,7 +176,6 @@ class FunctionFlow:
             return self.facts
         self._bind_params(node)
         self.exec_block(node.body)
-        self.facts.is_generator = _is_generator(node)
         return self.facts
 
     def _bind_params(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -1151,7 +1150,7 @@ def param_type(
         if ref is None:
             return declared
         facts = index.facts.facts(ref)
-        produced = facts.yields if facts.is_generator else facts.returns
+        produced = facts.yields if _is_generator(ref.node) else facts.returns
         if isinstance(produced, SessionT):
             return SessionT(produced.kind, received=True, scoped=produced.scoped)
         return produced if produced is not None else declared

@@ -26,6 +26,8 @@ class ModuleInfo:
     assigns: dict[str, ast.expr] = field(default_factory=dict)
     annotations: dict[str, ast.expr] = field(default_factory=dict)
     parents: dict[int, ast.AST] = field(default_factory=dict)
+    nodes: list[ast.AST] = field(default_factory=list)
+    """Every node of the tree, walked once (rules iterate this list)."""
     is_test: bool = False
     """Test code: its traversals are no evidence of what production callers need."""
 
@@ -39,11 +41,17 @@ def build_module(
     """Collect imports (at any depth), top-level classes, functions and assignments."""
     info = ModuleInfo(name, path, display, tree, text.splitlines(), ImportTable(name, is_package))
     info.is_test = is_test_path(path)
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            info.parents[id(child)] = node
+    parents = info.parents
+    nodes = info.nodes
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             info.imports.add(node)
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+            stack.append(child)
     for stmt in _top_level(tree.body):
         if isinstance(stmt, ast.ClassDef):
             info.classes[stmt.name] = stmt

@@ -61,6 +61,15 @@ def reads_attributes(index: ProjectIndex, cls: str) -> bool:
     return False
 
 
+PYDANTIC_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
+
+
+def is_pydantic_model(index: ProjectIndex, cls: str) -> bool:
+    """A Pydantic model (or a SQLModel): its fields are read from the returned object."""
+    bases = index.all_base_names(cls)
+    return bool(bases & (PYDANTIC_BASES | SQLMODEL_BASE)) or reads_attributes(index, cls)
+
+
 def _config_sets(stmt: ast.stmt) -> bool:
     if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]

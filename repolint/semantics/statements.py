@@ -45,18 +45,20 @@ def entity_models(args: list[ast.expr], flow: FunctionFlow) -> tuple[str | None,
 
 
 def new_select(call: ast.Call, flow: FunctionFlow) -> StmtT | None:
+    """A statement; of unknown entities (`select(self.model)` in a generic base) when
+    its models cannot be seen, which still tracks ordering."""
     first, models = entity_models(list(call.args), flow)
-    if not models:
-        return None
     opaque = any(_unknown_entity(a, flow) for a in call.args)
+    if not models and not opaque:
+        return None
     return StmtT(first, shape=Shape(origin=id(call), froms=models, opaque=opaque))
 
 
 def new_query(call: ast.Call, flow: FunctionFlow, kind: str) -> QueryT | None:
     first, models = entity_models(list(call.args), flow)
-    if not models:
-        return None
     opaque = any(_unknown_entity(a, flow) for a in call.args)
+    if not models and not opaque:
+        return None
     shape = Shape(origin=id(call), froms=models, opaque=opaque)
     return QueryT(first, kind, shape=shape)  # type: ignore[arg-type]
 

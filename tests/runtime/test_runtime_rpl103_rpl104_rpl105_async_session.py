@@ -56,6 +56,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session
 
 from .helpers import ACTIVE_PEOPLE, sample_line_of
+from .seeded_copy import db_url, seeded_file  # noqa: F401 (pytest fixtures)
 
 # The failed implicit refresh leaves aiosqlite's `Connection.cursor()` coroutine
 # unawaited; Python reports it when the coroutine is collected. It is part of

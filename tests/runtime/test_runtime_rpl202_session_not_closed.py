@@ -33,6 +33,7 @@ from rota.repositories.exceptions import RecordNotFoundError
 from sqlalchemy import Engine, func, select
 
 from .helpers import ACTIVE_PEOPLE
+from .seeded_copy import db_url, seeded_file  # noqa: F401 (pytest fixtures)
 
 LEAVE_DAY = dt.date(2025, 2, 1)  # Resident 1's absence (seed data)
 MISSING_PERSON = 999

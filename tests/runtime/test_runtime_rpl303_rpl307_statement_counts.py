@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from sqlalchemy.orm import Session
 
 from .helpers import N_BLOCKS, N_RESIDENTS, count_statements
+from .seeded_copy import db_url, seeded_file  # noqa: F401 (pytest fixtures)
 
 N_ASSIGNMENTS = N_RESIDENTS * N_BLOCKS
 

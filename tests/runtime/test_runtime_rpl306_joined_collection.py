@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from sqlalchemy.orm import Session
 
 from .helpers import FIRST_BLOCK_DATE, LAST_BLOCK_DATE, N_BLOCKS, N_RESIDENTS, sample_line_of
+from .seeded_copy import db_url, seeded_file  # noqa: F401 (pytest fixtures)
 
 UNIQUE_MESSAGE = "The unique() method must be invoked on this Result"
 STAFF = list(range(1, N_RESIDENTS + 1))

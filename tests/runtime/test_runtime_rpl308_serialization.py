@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -74,13 +75,22 @@ def seed_shop(engine: Engine) -> None:
         db.commit()
 
 
-@pytest.fixture
-def shop_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'shop.db'}"
-    engine = create_engine(url)
+@pytest.fixture(scope="module")
+def seeded_shop_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeded shop database, built once (never written to)."""
+    path = tmp_path_factory.mktemp("seeded") / "shop.db"
+    engine = create_engine(f"sqlite:///{path}")
     seed_shop(engine)
     engine.dispose()
-    return url
+    return path
+
+
+@pytest.fixture
+def shop_url(seeded_shop_file: Path, tmp_path: Path) -> str:
+    """URL of this test's own copy of the seeded shop."""
+    target = tmp_path / "shop.db"
+    shutil.copyfile(seeded_shop_file, target)
+    return f"sqlite:///{target}"
 
 
 @pytest.fixture

@@ -53,6 +53,7 @@ from .helpers import (
     N_RESIDENTS,
     count_statements,
 )
+from .seeded_copy import db_url, seeded_file  # noqa: F401 (pytest fixtures)
 
 N_ASSIGNMENTS = N_RESIDENTS * N_BLOCKS
 RESIDENT_HOURS = N_BLOCKS * sum(4.0 + i for i in range(N_RESIDENTS))  # 234.0
@@ -228,9 +229,9 @@ def test_rpl402_guide_list_with_filters(async_url: str) -> None:
 
 
 @pytest.fixture
-def row_counted(db_url: str) -> Iterator[tuple[Engine, list[int]]]:
-    """An engine whose every row fetched from sqlite3 is counted."""
-    engine = create_engine(db_url)
+def row_counted(engine: Engine) -> Iterator[tuple[Engine, list[int]]]:
+    """An engine on the same file whose every row fetched from sqlite3 is counted."""
+    engine = create_engine(engine.url)
     fetched = [0]
 
     @event.listens_for(engine, "connect")
