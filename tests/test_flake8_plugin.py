@@ -160,3 +160,19 @@ def test_plugin_yields_flake8_tuples(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert list(Plugin(ast.parse(REPORTS), str(reports), lines).run()) == []
     finally:
         integrations.reset()
+
+
+def test_a_configuration_error_is_one_finding_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reports = write_mini_project(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.repolint]\nselct = ["RPL3"]\n')
+    monkeypatch.chdir(tmp_path)
+    integrations.reset()
+    try:
+        lines = REPORTS.splitlines(keepends=True)
+        [(line, col, text, _)] = Plugin(ast.parse(REPORTS), str(reports), lines).run()
+    finally:
+        integrations.reset()
+    assert (line, col) == (1, 0)
+    assert text.startswith("RPL000 cannot run repolint: ") and "did you mean 'select'" in text

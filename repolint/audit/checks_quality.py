@@ -6,7 +6,8 @@
 - `not-found-error`: a method (own or inherited) raises or catches one of the
   `not-found-errors` (names or globs, default `RecordNotFoundError`) or a
   project subclass of one; n/a when nothing looks up a single row (no
-  `get_by_id()`, `get()`, `get_one()`..., no method returning one loaded instance).
+  `get_by_id()`, `get()`, `get_one()`, `get_<model>_by_*()`..., no method
+  returning one loaded instance).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import ast
 from fnmatch import fnmatchcase
 
-from repolint.audit.checks_reads import find, get_by_id_names
+from repolint.audit.checks_reads import find, get_by_id_names, snake
 from repolint.audit.context import AuditContext, origin, verdict
 from repolint.audit.model import FAIL, NA, PASS, Check
 from repolint.audit.units import Unit
@@ -85,10 +86,13 @@ def _single_row_lookup(ctx: AuditContext, unit: Unit) -> FunctionRef | None:
     ref = find(unit, [*get_by_id_names(unit), *LOOKUP_NAMES])
     if ref is not None:
         return ref
+    by = ("get_by_", f"get_{snake(unit.model_name)}_by_" if unit.model_name else "get_by_")
     for name, ref in sorted(unit.functions.items()):
         if name.startswith("_"):
             continue
-        if isinstance(ctx.index.facts.facts(ref, unit.self_cls).returns, InstanceT):
+        if name.startswith(by) or isinstance(
+            ctx.index.facts.facts(ref, unit.self_cls).returns, InstanceT
+        ):
             return ref
     return None
 

@@ -1,15 +1,17 @@
 """Checklist items `get-by-id`, `get-by-id-with-relations`, `list-method`, `selectinload`.
 
-- `get-by-id`: a `get_by_id()` method, own or inherited (for a module of
-  functions also `get_<model>()` / `get_<model>_by_id()`); n/a without a model.
+- `get-by-id`: a `get_by_id()` or `get_<model>_by_id()` method, own or
+  inherited (for a module of functions also `get_<model>()`); n/a for a
+  query-only repository (no model, not generic).
 - `get-by-id-with-relations`: pass when `get_by_id_with_relations()` (any
   `with-relations-suffixes`) eager-loads, as the flow analysis types its result
   (a method it cannot type is read for loader options); also pass on the other
   eager paths RPL304 accepts for `get_by_id()` (a loader-options parameter, an
   eager-options hook, a query that eager-loads). n/a when the model has no lazy
   relationship, or there is no model.
-- `list-method`: `list_all()`, a public `list_*`, `get_all()`, or any public
-  method returning rows of the model; n/a for a query-only repository (no model).
+- `list-method`: `list_all()`, a public `list_*`, `get_all*`, `find_all*` or
+  `get_<model>s*` method, else a public method returning rows of the model or
+  annotated to return a list or sequence; n/a for a query-only repository.
 - `selectinload`: a `selectinload(...)` call (or a `.selectinload()` in a loader
   chain) in the repository's own or inherited project methods; n/a as for
   `get-by-id-with-relations`.
@@ -37,10 +39,12 @@ def snake(name: str) -> str:
 
 
 def get_by_id_names(unit: Unit) -> list[str]:
-    if unit.kind == "module" and unit.model_name:
-        model = snake(unit.model_name)
-        return ["get_by_id", f"get_{model}_by_id", f"get_{model}"]
-    return ["get_by_id"]
+    """`get_by_id`, and `get_<model>_by_id` (`get_<model>` too for module functions)."""
+    if not unit.model_name:
+        return ["get_by_id"]
+    model = snake(unit.model_name)
+    names = ["get_by_id", f"get_{model}_by_id"]
+    return [*names, f"get_{model}"] if unit.kind == "module" else names
 
 
 def find(unit: Unit, names: list[str]) -> FunctionRef | None:
@@ -101,6 +105,8 @@ def get_by_id_with_relations(ctx: AuditContext, unit: Unit) -> Check:
     ):
         return verdict(item, PASS, unit, _eager_path_text(ctx, unit, base), at=base)
     twin = f"{get_by_id_names(unit)[-1] if unit.kind == 'module' else 'get_by_id'}_with_relations"
+    suffixes = ctx.settings.with_relations_suffixes
+    twin = f"{twin.removesuffix('_with_relations')}{suffixes[0] if suffixes else '_with_relations'}"
     return verdict(
         item,
         FAIL,
@@ -145,30 +151,33 @@ def _eager_path_text(ctx: AuditContext, unit: Unit, ref: FunctionRef) -> str:
     return f"{origin(unit, ref)} eager-loads"
 
 
+LIST_ANNOTATIONS = frozenset({"list", "List", "Sequence", "Iterable", "Iterator", "set"})
+
+
 def list_method(ctx: AuditContext, unit: Unit) -> Check:
     item = "list-method"
     if unit.modelless:
         return verdict(item, NA, unit, f"{no_model(unit)}, no model rows to list")
-    public = {n: r for n, r in unit.functions.items() if not n.startswith("_")}
-    names = ["list_all", *sorted(n for n in public if n.startswith("list_")), "get_all"]
-    if unit.kind == "module" and unit.model_name:
-        names.append(f"get_{snake(unit.model_name)}s")
-    ref = find(unit, [n for n in names if n in public])
-    if ref is None:
-        ref = next(
-            (
-                r
-                for r in public.values()
-                if isinstance(ctx.index.facts.facts(r, unit.self_cls).returns, RowsT)
-            ),
-            None,
-        )
-        if ref is not None:
+    public = sorted(
+        (r for n, r in unit.functions.items() if not n.startswith("_")),
+        key=lambda r: (r.node.name != "list_all", r.module.display, r.node.lineno),  # type: ignore[union-attr]
+    )
+    plural = f"get_{snake(unit.model_name)}s" if unit.model_name else "get_all"
+    for ref in public:
+        name = ref.node.name  # type: ignore[union-attr]
+        if name.startswith(("list_", "get_all", "find_all", plural)):
+            return verdict(item, PASS, unit, origin(unit, ref), at=ref)
+    for ref in public:
+        if isinstance(ctx.index.facts.facts(ref, unit.self_cls).returns, RowsT):
             return verdict(item, PASS, unit, f"{origin(unit, ref)} returns rows", at=ref)
-        return verdict(
-            item, FAIL, unit, "no list_all() or list_* method", fix="add `list_all()` or a `list_*`"
-        )
-    return verdict(item, PASS, unit, origin(unit, ref), at=ref)
+        returns = getattr(ref.node, "returns", None)
+        outer = returns.value if isinstance(returns, ast.Subscript) else None
+        if outer is not None and (ast.unparse(outer).rsplit(".", 1)[-1] in LIST_ANNOTATIONS):
+            text = f"{origin(unit, ref)} returns {ast.unparse(returns)}"  # type: ignore[arg-type]
+            return verdict(item, PASS, unit, text, at=ref)
+    return verdict(
+        item, FAIL, unit, "no list_all() or list_* method", fix="add `list_all()` or a `list_*`"
+    )
 
 
 def loaders_in(ref: FunctionRef) -> Iterator[tuple[str, int]]:

@@ -105,12 +105,35 @@ def _class_unit(index: ProjectIndex, qual: str, module: ModuleInfo, node: ast.Cl
         module=module,
         line=node.lineno,
         end_line=node.end_lineno or node.lineno,
-        model=index.repository_model(qual),
+        model=_class_model(index, qual),
         generic=_is_generic(index, qual),
         session=index.facts.class_session_kind(qual),
         functions=index.methods(qual),
         public=own,
     )
+
+
+def _class_model(index: ProjectIndex, qual: str) -> str | None:
+    """The index's answer, else the singular of the name (`UsersTable` serves `User`)."""
+    model = index.repository_model(qual)
+    if model is not None:
+        return model
+    name = qual.rsplit(".", 1)[-1]
+    for suffix in sorted(index.settings.repository_suffixes, key=len, reverse=True):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return _named_model(index, name[: -len(suffix)].removeprefix("Async"), qual)
+    return None
+
+
+def _named_model(index: ProjectIndex, camel: str, near: str) -> str | None:
+    """The one model named `camel` or its singular, preferring `near`'s top package."""
+    top = near.split(".")[0]
+    for candidate in (camel, camel.removesuffix("s"), camel.removesuffix("es")):
+        found = index.models_named(candidate)
+        same = [f for f in found if f.split(".")[0] == top]
+        if len(same or found) == 1:
+            return (same or found)[0]
+    return None
 
 
 def _module_unit(index: ProjectIndex, module: ModuleInfo) -> Unit | None:
@@ -152,12 +175,9 @@ def _module_model(index: ProjectIndex, module: ModuleInfo, data: list[FunctionRe
     parts = module.name.split(".")
     stems = [p for p in reversed(parts[1:]) if p not in GENERIC_STEMS and p != "__init__"][:1]
     for stem in stems:
-        camel = "".join(part.capitalize() for part in stem.split("_"))
-        for candidate in (camel, camel.removesuffix("s"), camel.removesuffix("es")):
-            found = index.models_named(candidate)
-            same = [f for f in found if f.split(".")[0] == parts[0]]
-            if len(same or found) == 1:
-                return (same or found)[0]
+        model = _named_model(index, "".join(p.capitalize() for p in stem.split("_")), module.name)
+        if model is not None:
+            return model
     public = [r for r in data if not r.node.name.startswith("_")]  # type: ignore[union-attr]
     for refs in (public, data):
         returned = Counter(

@@ -2,6 +2,7 @@
 Flags `.offset(...)` on a `select()` or `Query` that, on some path from where
 it is built, gets no `.order_by(...)` (or gets `order_by(None)`). The message
 says when the ordering is only conditional (`if sort: stmt = stmt.order_by(sort)`).
+`offset(0)` (a planner fence, not a page) is not flagged.
 When the `offset` sits under an `if` that tests a name the ordering's `if`
 also tests (`if page: ... order_by` / `if page: ... offset`), the two are
 taken to go together and nothing is reported.
@@ -58,6 +59,9 @@ class UnorderedPagination(Rule):
         stmt = ctx.type_of(func.value)
         if not isinstance(stmt, (StmtT, QueryT)) or stmt.shape.ordered == "yes":
             return
+        first = node.args[0] if node.args else None
+        if isinstance(first, ast.Constant) and first.value in (0, None):
+            return  # `offset(0)`: an optimisation fence, not a page
         if _ordered_later_in_chain(node, ctx):
             return
         if stmt.shape.ordered == "maybe" and _same_condition(node, stmt.shape.order_guards, ctx):
