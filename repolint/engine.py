@@ -3,24 +3,40 @@
 1. parse each file once and collect its declarations (`ModuleInfo`);
 2. merge them into the `ProjectIndex` and type every module (`FactStore`);
 3. run the enabled rules over each module's tree in one walk.
+
+Passes 2 and 3 go module by module (`Checker.first`): a module is typed, its
+rules run, and its per-node maps are dropped. Rules that read facts gathered
+from every module (`Rule.needs_whole_project`, RPL304) run in a second walk
+once all modules are typed (`Checker.second`). With `jobs > 1` both walks are
+spread over forked processes (`repolint.parallel`); the findings are merged in
+the order one process gives.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import ast
+import contextlib
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from repolint.findings import FileError, Finding, Severity
 from repolint.rules import ALL_RULES
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
+from repolint.semantics.facts import TypedModule
 from repolint.semantics.index import ProjectIndex
 from repolint.semantics.module import ModuleInfo, build_module
 from repolint.semantics.source import Parsed, Unparsable, parse_source, read_source
 from repolint.settings import Settings
 
 PARSE_ERROR_CODE = "RPL000"
+NESTED_TOO_DEEP = "too deeply nested to analyse, skipped"
+
+Progress = Callable[[str, int, int], None]
+"""`progress(phase, done, total)`: phase is "parsing" or "analysing"."""
 
 
 @dataclass
@@ -84,41 +100,200 @@ def analyse(
     overrides: Mapping[Path, str] | None = None,
     roots: Sequence[Path] | None = None,
     context: Sequence[Path] = (),
+    jobs: int = 1,
+    progress: Progress | None = None,
 ) -> EngineResult:
     """Analyse `files` as one project and return the findings of the `enabled` codes.
 
     `context` files belong to the same project: they are indexed (their models,
     repositories, providers reach the rules) but not reported on, so checking
     one file gives the findings that checking the whole project gives for it.
+    `jobs > 1` types and checks the modules in that many processes where the
+    platform can fork; the result is the same as with one.
     """
     result = EngineResult()
-    project = build_project(
-        files,
-        settings,
-        display=display,
-        overrides=overrides,
-        roots=roots,
-        context=context,
-        result=result,
-    )
-    result.project = project
-    index, modules = project.index, project.modules
-    targets = {id(m) for m in project.targets}
-    rules = [cls() for cls in ALL_RULES if cls.code in enabled and cls.code != PARSE_ERROR_CODE]
-    typed = {}
-    for module in modules:
-        try:
-            typed[module.name] = index.facts.analyse_module(module)
-        except RecursionError:
-            result.errors.append(FileError(module.display, "too deeply nested to analyse, skipped"))
-    for module in modules:
-        if module.name not in typed or id(module) not in targets:
-            continue
-        try:
-            _run_rules(index, module, typed[module.name], settings, rules, result.findings.append)
-        except RecursionError:
-            result.errors.append(FileError(module.display, "too deeply nested to analyse, skipped"))
+    with trees_kept_out_of_gc() as parsed:
+        project = build_project(
+            files,
+            settings,
+            display=display,
+            overrides=overrides,
+            roots=roots,
+            context=context,
+            result=result,
+            progress=progress,
+        )
+        parsed()
+        result.project = project
+        rules = [cls() for cls in ALL_RULES if cls.code in enabled and cls.code != PARSE_ERROR_CODE]
+        checker = Checker(project, settings, rules)
+        outcome: CheckOutcome | None = None
+        if jobs > 1 and len(project.modules) > 1:
+            from repolint import parallel
+
+            outcome = parallel.check_in_processes(checker, jobs, progress)
+        if outcome is None:
+            outcome = checker.check_all(progress)
+    result.findings.extend(outcome.findings)
+    result.errors.extend(outcome.errors)
     return result
+
+
+@contextlib.contextmanager
+def trees_kept_out_of_gc() -> Iterator[Callable[[], None]]:
+    """Pause the cyclic garbage collector while parsing; call the value once the trees
+    are built to move them out of its reach (`gc.freeze`) and resume collecting.
+
+    Syntax trees hold no cycles and live for the whole run, yet every collection
+    walks them again: with the collector running, parsing takes five times as long
+    as `ast.parse` alone. Everything is given back to the collector at the end.
+    """
+    was_enabled = gc.isenabled()
+    owns_freeze = gc.get_freeze_count() == 0  # a host that froze objects keeps them frozen
+    frozen = False
+    gc.disable()
+
+    def parsed() -> None:
+        nonlocal frozen
+        if owns_freeze:
+            gc.freeze()
+            frozen = True
+        if was_enabled:
+            gc.enable()
+
+    try:
+        yield parsed
+    finally:
+        if frozen:
+            gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+
+
+@dataclass
+class ModuleOutcome:
+    """Findings and errors of one module in one walk."""
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    typed: bool = True
+    """False when the module could not be typed (too deeply nested): no second walk."""
+
+
+@dataclass
+class CheckOutcome:
+    """Passes 2 and 3 over a whole project, in the order one process gives."""
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+
+    @classmethod
+    def merge(cls, first: Sequence[ModuleOutcome], second: Sequence[ModuleOutcome]) -> CheckOutcome:
+        """First walks by module, then second walks by module."""
+        out = cls()
+        for part in (*first, *second):
+            out.findings.extend(part.findings)
+            out.errors.extend(part.errors)
+        return out
+
+
+Traversals = dict[tuple[str, str], list[tuple[str, int, str]]]
+
+
+class Checker:
+    """Passes 2 and 3 of one project, module by module (in one process or several)."""
+
+    def __init__(self, project: Project, settings: Settings, rules: Sequence[Rule]) -> None:
+        self.project = project
+        self.settings = settings
+        self.modules = project.modules
+        self._targets = {id(m) for m in project.targets}
+        self._local = _visit_table([r for r in rules if not r.needs_whole_project])
+        self._whole = _visit_table([r for r in rules if r.needs_whole_project])
+        self._failed: set[int] = set()
+
+    def is_target(self, i: int) -> bool:
+        return id(self.modules[i]) in self._targets
+
+    def first(self, i: int) -> ModuleOutcome:
+        """Type module `i` (all modules: their traversals count), then run the
+        rules that need this module only, if it is reported on."""
+        module = self.modules[i]
+        facts = self.project.index.facts
+        out = ModuleOutcome()
+        try:
+            typed = facts.analyse_module(module)
+            if self.is_target(i):
+                _run_rules(self.project.index, module, typed, self.settings, self._local, out)
+        except RecursionError:
+            out.errors.append(FileError(module.display, NESTED_TOO_DEEP))
+            out.typed = False
+            self._failed.add(i)
+        finally:
+            facts.typed.pop(module.name, None)
+            module.release_walk()
+        return out
+
+    def traversals(self) -> Traversals:
+        """Relationship reads on rows repository methods returned, as typed so far."""
+        return self.project.index.facts.traversals
+
+    def use_traversals(self, traversals: Traversals) -> None:
+        """Replace the traversals by the complete, normalised set (see `merge_traversals`)."""
+        self.project.index.facts.traversals = traversals
+
+    def second(self, i: int) -> ModuleOutcome:
+        """Run the rules that need every module typed, on module `i`."""
+        out = ModuleOutcome()
+        if not self._whole or not self.is_target(i) or i in self._failed:
+            return out
+        module = self.modules[i]
+        facts = self.project.index.facts
+        typed = cast(TypedModule, _TypedOnDemand(lambda: facts.analyse_module(module)))
+        try:
+            _run_rules(self.project.index, module, typed, self.settings, self._whole, out)
+        except RecursionError:
+            out.errors.append(FileError(module.display, NESTED_TOO_DEEP))
+        finally:
+            facts.typed.pop(module.name, None)
+            module.release_walk()
+        return out
+
+    def check_all(self, progress: Progress | None = None) -> CheckOutcome:
+        """Both walks over every module, in this process."""
+        total = len(self.modules)
+        first = []
+        for i in range(total):
+            first.append(self.first(i))
+            if progress is not None:
+                progress("analysing", i + 1, total)
+        self.use_traversals(merge_traversals([self.traversals()]))
+        second = [self.second(i) for i in range(total)]
+        return CheckOutcome.merge(first, second)
+
+
+def merge_traversals(parts: Sequence[Traversals]) -> Traversals:
+    """One traversal table from several processes' tables: sorted, without duplicates,
+    so that the second walk sees the same table whatever the number of processes."""
+    merged: dict[tuple[str, str], set[tuple[str, int, str]]] = {}
+    for part in parts:
+        for key, reads in part.items():
+            merged.setdefault(key, set()).update(reads)
+    return {key: sorted(merged[key]) for key in sorted(merged)}
+
+
+class _TypedOnDemand:
+    """Stands for a module's `TypedModule` in the second walk: the module is typed
+    again only if a rule asks for a type (RPL304 never does)."""
+
+    def __init__(self, compute: Callable[[], TypedModule]) -> None:
+        self._compute = compute
+        self._typed: TypedModule | None = None
+
+    def __getattr__(self, name: str) -> object:
+        if self._typed is None:
+            self._typed = self._compute()
+        return getattr(self._typed, name)
 
 
 def build_project(
@@ -130,6 +305,7 @@ def build_project(
     roots: Sequence[Path] | None = None,
     context: Sequence[Path] = (),
     result: EngineResult | None = None,
+    progress: Progress | None = None,
 ) -> Project:
     """Passes 1 and 2 of `analyse`: parse every file once and index them as one project.
 
@@ -140,7 +316,10 @@ def build_project(
     overrides = overrides or {}
     roots = list(roots) if roots is not None else default_roots(settings, files)
     modules: list[ModuleInfo] = []
-    for path in files:
+    total = len(files) + len(context)
+    for done, path in enumerate(files, 1):
+        if progress is not None and done % 32 == 0:
+            progress("parsing", done, total)
         shown = display.get(path, str(path))
         parsed = _parse_file(path, shown, overrides, result)
         if parsed is None:
@@ -188,16 +367,34 @@ def _parse_file(
     return parsed
 
 
-def _run_rules(index, module, typed, settings, rules: list[Rule], sink) -> None:  # type: ignore[no-untyped-def]
-    """One walk over the tree, calling each rule's `visit_<Node>` methods."""
-    ctx = Context(index, module, typed, settings, sink)
-    table: dict[str, list] = {}
+VisitTable = dict[str, list[Callable[[ast.AST, Context], None]]]
+
+
+def _visit_table(rules: Sequence[Rule]) -> VisitTable:
+    """Node type name -> the rules' `visit_<Node>` methods, in rule order."""
+    table: VisitTable = {}
     for rule in rules:
         for attr in dir(rule):
             if attr.startswith("visit_"):
                 table.setdefault(attr[6:], []).append(getattr(rule, attr))
+    return table
+
+
+def _run_rules(
+    index: ProjectIndex,
+    module: ModuleInfo,
+    typed: TypedModule,
+    settings: Settings,
+    table: VisitTable,
+    out: ModuleOutcome,
+) -> None:
+    """One walk over the tree, calling each rule's `visit_<Node>` methods."""
     if not table:
         return
+    ctx = Context(index, module, typed, settings, out.findings.append)
+    get = table.get
     for node in module.nodes:
-        for visit in table.get(type(node).__name__, ()):
-            visit(node, ctx)
+        visits = get(type(node).__name__)
+        if visits:
+            for visit in visits:
+                visit(node, ctx)

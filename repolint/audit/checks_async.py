@@ -64,7 +64,8 @@ def async_session_init(ctx: AuditContext, unit: Unit) -> Check:
     fix = "take the session in `__init__(self, db: AsyncSession)`"
     init = ctx.index.method(unit.qual, "__init__")
     if init is None:
-        return verdict(item, FAIL, unit, "no __init__ taking a session", fix=fix)
+        message = f"no __init__ taking a session{_per_call(ctx, unit)}"
+        return verdict(item, FAIL, unit, message, fix=fix)
     params = ctx.index.facts.facts(init, unit.qual).params
     sessions = {name: t.kind for name, t in params.items() if isinstance(t, SessionT)}
     shown = _param_text(init.node, sessions)  # type: ignore[arg-type]
@@ -73,7 +74,18 @@ def async_session_init(ctx: AuditContext, unit: Unit) -> Check:
         return verdict(item, PASS, unit, where, at=init)
     if "sync" in sessions.values():
         return verdict(item, FAIL, unit, f"{where}: a sync session", at=init, fix=fix)
-    return verdict(item, FAIL, unit, "__init__ takes no session", at=init, fix=fix)
+    return verdict(
+        item, FAIL, unit, f"__init__ takes no session{_per_call(ctx, unit)}", at=init, fix=fix
+    )
+
+
+def _per_call(ctx: AuditContext, unit: Unit) -> str:
+    """`; get() takes one per call` when the methods receive the session instead."""
+    for name, ref in sorted(unit.functions.items()):
+        params = ctx.index.facts.facts(ref, unit.qual).params.values()
+        if not name.startswith("_") and any(isinstance(t, SessionT) for t in params):
+            return f"; {name}() takes one per call"
+    return ""
 
 
 def _param_text(node: ast.FunctionDef | ast.AsyncFunctionDef, sessions: dict[str, str]) -> str:

@@ -87,9 +87,12 @@ def _single_row_lookup(ctx: AuditContext, unit: Unit) -> FunctionRef | None:
     if ref is not None:
         return ref
     by = ("get_by_", f"get_{snake(unit.model_name)}_by_" if unit.model_name else "get_by_")
-    for name, ref in sorted(unit.functions.items()):
-        if name.startswith("_"):
-            continue
+    readers = ("get_", "read_", "find_", "fetch_", "load_")
+    public = sorted(
+        ((n, r) for n, r in unit.functions.items() if not n.startswith("_")),
+        key=lambda item: (not item[0].startswith(readers), item[0]),
+    )
+    for name, ref in public:
         if name.startswith(by) or isinstance(
             ctx.index.facts.facts(ref, unit.self_cls).returns, InstanceT
         ):

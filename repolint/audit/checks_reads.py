@@ -9,8 +9,8 @@
   eager paths RPL304 accepts for `get_by_id()` (a loader-options parameter, an
   eager-options hook, a query that eager-loads). n/a when the model has no lazy
   relationship, or there is no model.
-- `list-method`: `list_all()`, a public `list_*`, `get_all*`, `find_all*` or
-  `get_<model>s*` method, else a public method returning rows of the model or
+- `list-method`: `list_all()`, a public `list_*`, `get_all*`, `get_multi*`,
+  `find_all*` or `get_<model>s*` method, else a public method returning rows of the model or
   annotated to return a list or sequence; n/a for a query-only repository.
 - `selectinload`: a `selectinload(...)` call (or a `.selectinload()` in a loader
   chain) in the repository's own or inherited project methods; n/a as for
@@ -104,9 +104,9 @@ def get_by_id_with_relations(ctx: AuditContext, unit: Unit) -> Check:
         and has_eager_path(ctx.index, unit.qual, base.node.name, ctx.settings)  # type: ignore[union-attr]
     ):
         return verdict(item, PASS, unit, _eager_path_text(ctx, unit, base), at=base)
-    twin = f"{get_by_id_names(unit)[-1] if unit.kind == 'module' else 'get_by_id'}_with_relations"
+    stem = get_by_id_names(unit)[-1] if unit.kind == "module" else "get_by_id"
     suffixes = ctx.settings.with_relations_suffixes
-    twin = f"{twin.removesuffix('_with_relations')}{suffixes[0] if suffixes else '_with_relations'}"
+    twin = stem + (suffixes[0] if suffixes else "_with_relations")
     return verdict(
         item,
         FAIL,
@@ -165,7 +165,7 @@ def list_method(ctx: AuditContext, unit: Unit) -> Check:
     plural = f"get_{snake(unit.model_name)}s" if unit.model_name else "get_all"
     for ref in public:
         name = ref.node.name  # type: ignore[union-attr]
-        if name.startswith(("list_", "get_all", "find_all", plural)):
+        if name.startswith(("list_", "get_all", "get_multi", "find_all", plural)):
             return verdict(item, PASS, unit, origin(unit, ref), at=ref)
     for ref in public:
         if isinstance(ctx.index.facts.facts(ref, unit.self_cls).returns, RowsT):

@@ -114,7 +114,7 @@ def _real_db(suite: TestSuite, module: ModuleInfo, node: ast.AST) -> str | None:
     if isinstance(node, ast.Call):
         qual = module.imports.qualify(node.func)
         target = suite.index.canonical(qual) if qual else None
-        if target in REAL_DB_CALLS or target in suite.session_factories:
+        if target and (target in REAL_DB_CALLS or suite.is_session_factory(target)):
             return f"{dotted(node.func)}(...)"
         if target and target.startswith("testcontainers."):
             return f"{dotted(node.func)}(...)"

@@ -15,7 +15,7 @@ from repolint.audit.checks_reads import (
 )
 from repolint.audit.checks_tests import integration_tests, pagination_tests, unit_tests
 from repolint.audit.context import AuditContext
-from repolint.audit.model import AuditReport, Check, RepositoryAudit
+from repolint.audit.model import ITEM_IDS, NA, AuditReport, Check, RepositoryAudit
 from repolint.audit.summary import summarize
 from repolint.audit.testsuite import TestSuite
 from repolint.audit.units import Unit, find_units, is_test_module, test_patterns
@@ -73,7 +73,7 @@ def run_audit(paths: Sequence[str], settings: Settings) -> AuditRun:
             line=unit.line,
             model=unit.model_name,
             session=unit.session,
-            checks=[check(ctx, unit) for check in CHECKS],
+            checks=[_safely(check, ctx, unit) for check in CHECKS],
         )
         for unit in units
     ]
@@ -90,3 +90,12 @@ def run_audit(paths: Sequence[str], settings: Settings) -> AuditRun:
             "file(s) elsewhere: add their folder to the paths (repolint audit app tests)"
         )
     return AuditRun(report, result.findings, result.errors, result.files_checked)
+
+
+def _safely(check: Callable[[AuditContext, Unit], Check], ctx: AuditContext, unit: Unit) -> Check:
+    """The check's verdict; n/a when the code is too deeply nested to analyse."""
+    try:
+        return check(ctx, unit)
+    except RecursionError:
+        item = ITEM_IDS[CHECKS.index(check)]
+        return Check(item, NA, unit.module.display, unit.line, "too deeply nested to analyse")

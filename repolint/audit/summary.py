@@ -41,6 +41,7 @@ from __future__ import annotations
 import ast
 from collections import Counter
 from collections.abc import Sequence
+from fnmatch import fnmatchcase
 
 from repolint.audit.model import FAIL, NA, PASS, Level, RepositoryAudit, Risk, SummaryRow
 from repolint.audit.units import Unit
@@ -231,24 +232,33 @@ def _transactions(
 
 
 def _unit_of_work(production: Sequence[ModuleInfo]) -> str | None:
-    """A class that owns transactions: named *UnitOfWork*/*UoW*, or commits in __exit__."""
+    """A class that owns transactions: named *UnitOfWork*/*UoW*, or committing the
+    session it holds in `__exit__`/`__aexit__`."""
     for module in production:
         for name, node in module.classes.items():
             if "unitofwork" in name.lower() or name.endswith("UoW"):
                 return f"{name} ({module.display}:{node.lineno})"
-            for stmt in node.body:
-                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in (
-                    "__exit__",
-                    "__aexit__",
-                ):
-                    calls = [
-                        n.func.attr
-                        for n in ast.walk(stmt)
-                        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-                    ]
-                    if "commit" in calls:
-                        return f"{name} ({module.display}:{node.lineno})"
+            exits = [
+                s
+                for s in node.body
+                if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and s.name in ("__exit__", "__aexit__")
+            ]
+            if any(_commits_a_held_session(n) for s in exits for n in ast.walk(s)):
+                return f"{name} ({module.display}:{node.lineno})"
     return None
+
+
+def _commits_a_held_session(node: ast.AST) -> bool:
+    """`self.db.commit()` (not `self.commit()`: that is the class's own method)."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "commit"
+        and isinstance(node.func.value, ast.Attribute)
+        and isinstance(node.func.value.value, ast.Name)
+        and node.func.value.value.id == "self"
+    )
 
 
 def _errors(
@@ -259,7 +269,8 @@ def _errors(
 ) -> SummaryRow:
     applicable, passed = _verdicts(audits, "not-found-error")
     name = settings.not_found_errors[0] if settings.not_found_errors else "RecordNotFoundError"
-    detail = f"{len(passed)} of {len(applicable)} repositories raise or handle {name}"
+    names = " or ".join(settings.not_found_errors[:3]) or name
+    detail = f"{len(passed)} of {len(applicable)} repositories raise or handle {names}"
     failing = [a for a in applicable if a not in passed]
     if not audits:
         return SummaryRow("Error handling", "missing", "LOW", "No repository found", detail)
@@ -269,15 +280,15 @@ def _errors(
     status: Level = "missing" if not passed else "inconsistent"
     defined = next(
         (
-            f"{m.display}:{m.classes[n].lineno}"
+            (n, f"{m.display}:{m.classes[n].lineno}")
             for m in production
             for n in m.classes
-            if n in settings.not_found_errors
+            if any(fnmatchcase(n, pattern) for pattern in settings.not_found_errors)
         ),
         None,
     )
     if defined:
-        action = f"Raise {name} (defined at {defined}) from {_names(failing)}"
+        action = f"Raise {defined[0]} (defined at {defined[1]}) from {_names(failing)}"
     else:
         action = f"Add repository exceptions ({name}) and get_or_raise() to {_names(failing)}"
     return SummaryRow("Error handling", status, "MEDIUM", action, detail)

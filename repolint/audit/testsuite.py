@@ -31,7 +31,6 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from repolint.semantics.imports import dotted
@@ -109,10 +108,6 @@ class TestCase:
     module_values: list[ast.expr] = field(default_factory=list)
     """Module-level values of the test module that the test names."""
 
-    @property
-    def where(self) -> Where:
-        return Where(self.module, self.node.lineno, self.name)
-
 
 class TestSuite:
     """The tests among the analysed files, with their fixture scopes resolved."""
@@ -125,6 +120,7 @@ class TestSuite:
         }
         self._refs: dict[int, frozenset[str]] = {}
         self._returns_mock: dict[int, bool] = {}
+        self._factories: dict[str, bool] = {}
         self.tests: list[TestCase] = []
         for module in self.modules:
             self.tests.extend(self._collect(module))
@@ -275,16 +271,18 @@ class TestSuite:
         self._returns_mock[key] = result
         return result
 
-    @cached_property
-    def session_factories(self) -> frozenset[str]:
-        """Project names bound to a session factory or engine (`SessionLocal`, `engine`)."""
-        found: set[str] = set()
-        for module in self.index.modules.values():
-            for name in module.assigns:
-                qual = f"{module.name}.{name}" if module.name else name
-                if isinstance(self.index.facts.symbol_type(qual), (SessionFactoryT, EngineT)):
-                    found.add(qual)
-        return frozenset(found)
+    def is_session_factory(self, qual: str) -> bool:
+        """A project name bound to a session factory or an engine (`SessionLocal`, `engine`)."""
+        if qual not in self._factories:
+            symbol = self.index.lookup(qual)
+            self._factories[qual] = (
+                symbol is not None
+                and symbol.kind == "var"
+                and isinstance(
+                    self.index.facts.symbol_type(symbol.qual), (SessionFactoryT, EngineT)
+                )
+            )
+        return self._factories[qual]
 
 
 # -- syntax helpers ---------------------------------------------------------------

@@ -114,15 +114,34 @@ def _class_unit(index: ProjectIndex, qual: str, module: ModuleInfo, node: ast.Cl
 
 
 def _class_model(index: ProjectIndex, qual: str) -> str | None:
-    """The index's answer, else the singular of the name (`UsersTable` serves `User`)."""
+    """The index's answer, else the singular of the name (`UsersTable` serves `User`),
+    else the model its own methods return most often."""
     model = index.repository_model(qual)
     if model is not None:
         return model
     name = qual.rsplit(".", 1)[-1]
     for suffix in sorted(index.settings.repository_suffixes, key=len, reverse=True):
         if name.endswith(suffix) and len(name) > len(suffix):
-            return _named_model(index, name[: -len(suffix)].removeprefix("Async"), qual)
-    return None
+            model = _named_model(index, name[: -len(suffix)].removeprefix("Async"), qual)
+            break
+    if model is None:
+        node = index.classes[qual][1]
+        own = [
+            index.functions[f"{qual}.{s.name}"]
+            for s in node.body
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
+        model = _most_returned(index, own, qual)
+    return model
+
+
+def _most_returned(
+    index: ProjectIndex, refs: list[FunctionRef], self_cls: str | None
+) -> str | None:
+    returned = Counter(
+        t.model for r in refs if isinstance(t := index.facts.facts(r, self_cls).returns, ROW_TYPES)
+    )
+    return returned.most_common(1)[0][0] if returned else None
 
 
 def _named_model(index: ProjectIndex, camel: str, near: str) -> str | None:
@@ -179,13 +198,7 @@ def _module_model(index: ProjectIndex, module: ModuleInfo, data: list[FunctionRe
         if model is not None:
             return model
     public = [r for r in data if not r.node.name.startswith("_")]  # type: ignore[union-attr]
-    for refs in (public, data):
-        returned = Counter(
-            t.model for r in refs if isinstance(t := index.facts.facts(r).returns, ROW_TYPES)
-        )
-        if returned:
-            return returned.most_common(1)[0][0]
-    return None
+    return _most_returned(index, public, None) or _most_returned(index, data, None)
 
 
 def _is_generic(index: ProjectIndex, cls: str) -> bool:

@@ -10,8 +10,8 @@ LEVEL_MARKS = {"good": "✅", "inconsistent": "⚠️", "missing": "❌"}
 
 
 def cell(text: str) -> str:
-    """Text safe inside a table cell: one line, pipes escaped."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a table cell: one line, pipes and asterisks escaped."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*").replace("\n", " ")
 
 
 def render_audit_markdown(report: AuditReport) -> str:

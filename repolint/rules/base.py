@@ -24,6 +24,10 @@ class Rule:
     summary: ClassVar[str]
     severity: ClassVar[Severity] = Severity.WARNING
     default_enabled: ClassVar[bool] = True
+    needs_whole_project: ClassVar[bool] = False
+    """True when the rule reads facts gathered while typing every module (such as
+    `FactStore.traversals`): the engine runs it after all modules are typed, in a
+    second walk, and its `ctx.type_of`-style answers are then computed again on demand."""
 
     def report(
         self,

@@ -14,7 +14,9 @@ An eager path is any of:
 ## Why is this bad?
 Without an eager variant, every caller that needs related objects either
 lazy-loads them (N+1 queries in sync code, `MissingGreenlet` under
-`AsyncSession`) or writes its own query outside the repository.
+`AsyncSession`) or writes its own query outside the repository. The rule has
+no execution test of its own: the run-time cost it prevents is the one
+RPL301 and RPL302 prove against SQLite.
 
 ## Example
 ```python
@@ -65,6 +67,7 @@ class MissingWithRelationsVariant(Rule):
     code = "RPL304"
     name = "missing-with-relations-variant"
     summary = "A repository has no eager-loading variant of get_by_id / traversed get_*/list_*"
+    needs_whole_project = True  # reads the traversals of every module
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: Context) -> None:
         index = ctx.index

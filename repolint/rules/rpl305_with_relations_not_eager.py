@@ -5,7 +5,8 @@ Flags a method named `*_with_relations` whose query eager-loads nothing.
 Callers pick the `_with_relations` variant precisely to traverse
 relationships safely. If it loads nothing eagerly, every traversal is still
 a lazy load: N+1 queries in sync code, `MissingGreenlet` under
-`AsyncSession`. The name promises what the code does not do.
+`AsyncSession`. The name promises what the code does not do. (No execution
+test of its own: the effect is RPL301's and RPL302's, proven there.)
 
 ## Example
 ```python

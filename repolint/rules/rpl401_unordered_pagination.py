@@ -57,16 +57,17 @@ class UnorderedPagination(Rule):
         if not isinstance(func, ast.Attribute) or func.attr != "offset":
             return
         stmt = ctx.type_of(func.value)
-        if not isinstance(stmt, (StmtT, QueryT)) or stmt.shape.ordered == "yes":
+        if not isinstance(stmt, (StmtT, QueryT)):
             return
         first = node.args[0] if node.args else None
         if isinstance(first, ast.Constant) and first.value in (0, None):
             return  # `offset(0)`: an optimisation fence, not a page
-        if _ordered_later_in_chain(node, ctx):
+        ordered = _ordering(node, stmt, ctx)
+        if ordered in ("yes", None):
             return
-        if stmt.shape.ordered == "maybe" and _same_condition(node, stmt.shape.order_guards, ctx):
+        if ordered == "maybe" and _same_condition(node, stmt.shape.order_guards, ctx):
             return  # `if page: order_by(...)` ... `if page: offset(...)`: correlated branches
-        if stmt.shape.ordered == "maybe":
+        if ordered == "maybe":
             message = (
                 "`offset()` on a statement that is ordered only on some paths: pages can overlap"
             )
@@ -75,6 +76,32 @@ class UnorderedPagination(Rule):
                 "`offset()` without `order_by()`: the row order is undefined, pages can overlap"
             )
         self.report(ctx, node, message, hint="add `.order_by(<unique key>)` before paginating")
+
+
+def _ordering(node: ast.Call, stmt: StmtT | QueryT, ctx: Context) -> str | None:
+    """'yes', 'no' or 'maybe' for the statement as executed or returned; None when unknown.
+
+    `order_by` may come after `offset` (SQLAlchemy puts ORDER BY in place either way), so
+    the statement is judged where it is executed or returned. A statement only handed to
+    project code that may order it is not judged.
+    """
+    finals = [
+        (how, s)
+        for states in ctx.typed.final_statements.values()
+        for how, s in states
+        if id(node) in s.shape.offsets  # type: ignore[attr-defined]
+    ]
+    judged = [s for how, s in finals if how != "pass"]
+    if finals and not judged:
+        return None
+    if not finals:
+        return "yes" if _ordered_later_in_chain(node, ctx) else stmt.shape.ordered
+    states = {s.shape.ordered for s in judged}  # type: ignore[attr-defined]
+    if states == {"yes"}:
+        return "yes"
+    if states == {"no"}:
+        return "no"
+    return "maybe"
 
 
 def _same_condition(node: ast.AST, guards: frozenset[str], ctx: Context) -> bool:

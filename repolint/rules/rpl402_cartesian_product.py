@@ -60,7 +60,7 @@ class CartesianProduct(Rule):
         if not states:
             return
         unlinked: list[str] = []
-        for state in states:
+        for _, state in states:
             for model in unlinked_models(state.shape):  # type: ignore[attr-defined]
                 if model not in unlinked:
                     unlinked.append(model)

@@ -58,7 +58,7 @@ class TypedModule:
     calls: dict[int, ProjectCall] = field(default_factory=dict)
     rel_access: dict[int, tuple[object, Relationship]] = field(default_factory=dict)
     offload_calls: set[int] = field(default_factory=set)
-    final_statements: dict[int, list[object]] = field(default_factory=dict)
+    final_statements: dict[int, list[tuple[str, object]]] = field(default_factory=dict)
     """Statements as executed, returned or passed on, by the id of their select()/query()."""
 
 

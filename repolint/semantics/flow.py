@@ -238,8 +238,8 @@ class FunctionFlow:
             self.eval(stmt.value)
         elif isinstance(stmt, ast.Return):
             value = self.eval(stmt.value) if stmt.value is not None else None
-            self._final(value)
             self._note(stmt, value)
+            self._final(value, "return")
             self.facts.returns = merge(self.facts.returns, value)
         elif isinstance(stmt, (ast.If, ast.While)):
             self.eval(stmt.test)
@@ -578,7 +578,7 @@ class FunctionFlow:
         if not isinstance(receiver, SessionT):
             for value in types.values():
                 if isinstance(value, (StmtT, QueryT)):
-                    self._final(value)
+                    self._final(value, "pass")
         if qual is not None:
             known = self._known_call(call, qual, types)
             if known is not _UNKNOWN:
@@ -684,7 +684,7 @@ class FunctionFlow:
             if name == "options" or name in STMT_BUILDERS:
                 return statements.apply_builder(receiver, name, call, self)
             if name in QUERY_ONE | QUERY_MANY | QUERY_OTHER_CONSUMERS:
-                self._final(receiver)
+                self._final(receiver, "exec")
             if receiver.kind == "sync" and name in QUERY_ONE | QUERY_MANY | {"count"}:
                 self._io(call, f"{_src(call.func)}(...)")
             if receiver.model is None:
@@ -746,7 +746,7 @@ class FunctionFlow:
         if name == "query":
             return statements.new_query(call, self, session.kind)
         if isinstance(stmt, StmtT):
-            self._final(stmt)
+            self._final(stmt, "exec")
         if name in ("execute", "exec", "scalars", "stream", "stream_scalars"):
             if isinstance(stmt, StmtT):
                 scalars = name in ("scalars", "stream_scalars") or (
@@ -793,11 +793,11 @@ class FunctionFlow:
             }
             self.env[target.id] = replace(current, eager=current.eager | frozenset(loaded))
 
-    def _final(self, stmt: object) -> None:
-        """Record a statement in the form it is executed, returned or passed on."""
+    def _final(self, stmt: object, how: str) -> None:
+        """Record a statement as it is executed ('exec'), returned or passed on ('pass')."""
         shape = getattr(stmt, "shape", None)
         if self.typed is not None and shape is not None and shape.origin:
-            self.typed.final_statements.setdefault(shape.origin, []).append(stmt)
+            self.typed.final_statements.setdefault(shape.origin, []).append((how, stmt))
 
     def _io(self, call: ast.Call, label: str) -> None:
         if not self.offloaded:

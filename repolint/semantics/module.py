@@ -25,14 +25,31 @@ class ModuleInfo:
     functions: dict[str, FunctionNode] = field(default_factory=dict)
     assigns: dict[str, ast.expr] = field(default_factory=dict)
     annotations: dict[str, ast.expr] = field(default_factory=dict)
-    parents: dict[int, ast.AST] = field(default_factory=dict)
-    nodes: list[ast.AST] = field(default_factory=list)
-    """Every node of the tree, walked once (rules iterate this list)."""
     is_test: bool = False
     """Test code: its traversals are no evidence of what production callers need."""
+    _walk: tuple[list[ast.AST], dict[int, ast.AST]] | None = field(default=None, repr=False)
+
+    @property
+    def nodes(self) -> list[ast.AST]:
+        """Every node of the tree, walked once on first use (rules iterate this list)."""
+        return self._walked()[0]
+
+    @property
+    def parents(self) -> dict[int, ast.AST]:
+        """`id(node)` -> parent node, built with `nodes`."""
+        return self._walked()[1]
 
     def parent(self, node: ast.AST) -> ast.AST | None:
-        return self.parents.get(id(node))
+        return self._walked()[1].get(id(node))
+
+    def release_walk(self) -> None:
+        """Forget `nodes` and `parents` (rebuilt on demand): they cost more than the tree."""
+        self._walk = None
+
+    def _walked(self) -> tuple[list[ast.AST], dict[int, ast.AST]]:
+        if self._walk is None:
+            self._walk = walk_tree(self.tree)
+        return self._walk
 
 
 def build_module(
@@ -41,17 +58,8 @@ def build_module(
     """Collect imports (at any depth), top-level classes, functions and assignments."""
     info = ModuleInfo(name, path, display, tree, text.splitlines(), ImportTable(name, is_package))
     info.is_test = is_test_path(path)
-    parents = info.parents
-    nodes = info.nodes
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        nodes.append(node)
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            info.imports.add(node)
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
-            stack.append(child)
+    for node in import_statements(tree):
+        info.imports.add(node)
     for stmt in _top_level(tree.body):
         if isinstance(stmt, ast.ClassDef):
             info.classes[stmt.name] = stmt
@@ -70,6 +78,51 @@ def build_module(
             if isinstance(alias_name, ast.Name):
                 info.assigns[alias_name.id] = stmt.value  # type: ignore[attr-defined]
     return info
+
+
+def walk_tree(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST]]:
+    """Every node (in the order of a stack walk pushing children in field order) and
+    each child's parent, by `id`. `ast.iter_child_nodes` inlined: twice as fast."""
+    nodes: list[ast.AST] = []
+    parents: dict[int, ast.AST] = {}
+    stack: list[ast.AST] = [tree]
+    pop, push, add = stack.pop, stack.append, nodes.append
+    node_type = ast.AST
+    while stack:
+        node = pop()
+        add(node)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, node_type):
+                parents[id(value)] = node
+                push(value)
+            elif value.__class__ is list:
+                for item in value:
+                    if isinstance(item, node_type):
+                        parents[id(item)] = node
+                        push(item)
+    return nodes, parents
+
+
+_STATEMENT_LISTS = frozenset({"body", "handlers", "orelse", "finalbody", "cases"})
+
+
+def import_statements(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """The import statements at any depth, in the order `walk_tree` meets them;
+    only statement lists are entered (imports are never inside expressions)."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+            continue
+        for name in node._fields:
+            if name in _STATEMENT_LISTS:
+                value = getattr(node, name, None)
+                if value.__class__ is list:
+                    stack.extend(value)
+    return found
 
 
 def is_test_path(path: Path) -> bool:

@@ -144,6 +144,8 @@ def apply_builder(
         return replace(
             receiver, shape=replace(shape, froms=frozenset(froms), links=frozenset(links))
         )
+    if name == "offset":
+        return replace(receiver, shape=replace(shape, offsets=shape.offsets | {id(call)}))
     if name == "order_by":
         unordered = all(isinstance(a, ast.Constant) and a.value is None for a in call.args)
         guards = frozenset().union(*flow.conditions) if flow.conditions else frozenset()

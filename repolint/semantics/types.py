@@ -97,6 +97,8 @@ class Shape:
     """Models whose columns the criteria use."""
     links: frozenset[tuple[str, str]] = frozenset()
     """Pairs of models a criterion compares with each other."""
+    offsets: frozenset[int] = frozenset()
+    """id() of the `.offset(...)` calls applied to it."""
     order_guards: frozenset[str] = frozenset()
     """Names tested by the `if`s an `order_by` sits under."""
     opaque: bool = False

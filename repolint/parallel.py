@@ -1,0 +1,198 @@
+"""Passes 2 and 3 in forked worker processes, with the output of one process.
+
+The parent parses every file and builds the project index (pass 1), then
+forks `jobs` workers that inherit it (copy-on-write: nothing is pickled but
+findings). Workers ask for contiguous chunks of modules, type them and run
+their rules (`Checker.first`); when every module is typed, the parent merges
+the workers' traversal tables (`merge_traversals`), hands the complete table
+back, and each worker runs the whole-project rules on the modules it typed
+(`Checker.second`). The parent puts the findings back in module order, so the
+output is the same, in content and order, for any number of workers.
+
+Facts of functions in other modules are computed again by each worker that
+needs them: that is the price of not shipping syntax trees between processes.
+Where `fork` is unavailable (Windows), or inside a daemonic worker process
+(flake8's own pool), or when a worker fails, the caller runs in one process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import sys
+from collections.abc import Sequence
+from multiprocessing.connection import Connection, wait
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from repolint.engine import Checker, CheckOutcome, ModuleOutcome, Progress
+
+MIN_CHUNK, MAX_CHUNK = 1, 24
+"""Bounds of the chunk of modules a worker takes at a time (neighbours share facts)."""
+
+_checker: Checker | None = None
+"""The project a forked worker inherits from its parent (set only around the fork)."""
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on."""
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if counter is not None:
+        return max(counter() or 1, 1)
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except (AttributeError, OSError):
+        return max(os.cpu_count() or 1, 1)
+
+
+def can_fork() -> bool:
+    """True when worker processes can be forked from here."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    return not multiprocessing.current_process().daemon
+
+
+def chunks(count: int, jobs: int) -> list[list[int]]:
+    """Module indices in contiguous chunks, about six per worker."""
+    size = max(MIN_CHUNK, min(MAX_CHUNK, count // max(jobs * 6, 1)))
+    return [list(range(i, min(i + size, count))) for i in range(0, count, size)]
+
+
+def check_in_processes(
+    checker: Checker, jobs: int, progress: Progress | None = None
+) -> CheckOutcome | None:
+    """Both walks of `checker` over `jobs` workers; None when that cannot be done
+    (the caller then checks in this process)."""
+    from repolint.engine import CheckOutcome, ModuleOutcome, merge_traversals
+
+    global _checker
+    total = len(checker.modules)
+    todo = chunks(total, jobs)
+    jobs = min(jobs, len(todo))
+    if jobs < 2 or not can_fork():
+        return None
+    context = multiprocessing.get_context("fork")
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # a child must not inherit (and print again) buffered output
+    workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+    _checker = checker
+    try:
+        for _ in range(jobs):
+            parent_end, child_end = context.Pipe()
+            process = context.Process(target=_work, args=(child_end,), daemon=True)
+            process.start()
+            child_end.close()
+            workers.append((process, parent_end))
+    except OSError:
+        _stop(workers)
+        return None
+    finally:
+        _checker = None
+    first: list[ModuleOutcome | None] = [None] * total
+    second: list[ModuleOutcome | None] = [None] * total
+    try:
+        if not _first_walk(workers, todo, first, progress, total):
+            return None
+        tables = [_ask(conn, ("traversals",)) for _, conn in workers]
+        if any(table is None for table in tables):
+            return None
+        merged = merge_traversals([t for t in tables if t is not None])
+        for _, conn in workers:
+            conn.send(("second", merged))
+        for _, conn in workers:
+            reply = _receive(conn)
+            if reply is None or reply[0] != "second":
+                return None
+            for i, outcome in reply[1]:
+                second[i] = outcome
+    except (OSError, EOFError):
+        return None
+    finally:
+        _stop(workers)
+    typed = [outcome for outcome in first if outcome is not None]
+    if len(typed) != total:
+        return None
+    return CheckOutcome.merge(typed, [outcome or ModuleOutcome() for outcome in second])
+
+
+def _first_walk(
+    workers: Sequence[tuple[multiprocessing.process.BaseProcess, Connection]],
+    todo: list[list[int]],
+    first: list[ModuleOutcome | None],
+    progress: Progress | None,
+    total: int,
+) -> bool:
+    """Deal chunks to whichever worker is free until all are typed and checked."""
+    pending = list(reversed(todo))
+    busy = {id(conn) for _, conn in workers}
+    conns = [conn for _, conn in workers]
+    done = 0
+    while busy:
+        for conn in wait([c for c in conns if id(c) in busy]):
+            reply = _receive(conn)  # type: ignore[arg-type]
+            if reply is None or reply[0] != "first":
+                return False
+            for i, outcome in reply[1]:
+                first[i] = outcome
+                done += 1
+            if reply[1] and progress is not None:
+                progress("analysing", done, total)
+            if pending:
+                conn.send(("chunk", pending.pop()))  # type: ignore[union-attr]
+            else:
+                busy.discard(id(conn))
+    return True
+
+
+def _receive(conn: Connection) -> tuple | None:  # type: ignore[type-arg]
+    """The next message, or None when the worker failed or died."""
+    try:
+        message = conn.recv()
+    except (EOFError, OSError):
+        return None
+    if not isinstance(message, tuple) or message[0] == "failed":
+        return None
+    return message
+
+
+def _ask(conn: Connection, message: tuple) -> object | None:  # type: ignore[type-arg]
+    conn.send(message)
+    reply = _receive(conn)
+    return None if reply is None else reply[1]
+
+
+def _stop(workers: Sequence[tuple[multiprocessing.process.BaseProcess, Connection]]) -> None:
+    for process, conn in workers:
+        conn.close()
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+def _work(conn: Connection) -> None:
+    """A worker: type and check the chunks it is given, then the second walk."""
+    checker = _checker
+    if checker is None:  # pragma: no cover - only reachable without fork
+        conn.send(("failed", "no project"))
+        return
+    mine: list[int] = []
+    try:
+        conn.send(("first", []))
+        while True:
+            message = conn.recv()
+            if message[0] == "chunk":
+                mine.extend(message[1])
+                conn.send(("first", [(i, checker.first(i)) for i in message[1]]))
+            elif message[0] == "traversals":
+                conn.send(("traversals", checker.traversals()))
+            elif message[0] == "second":
+                checker.use_traversals(message[1])
+                conn.send(("second", [(i, checker.second(i)) for i in mine]))
+                return
+    except (EOFError, OSError, KeyboardInterrupt):
+        return
+    except BaseException as exc:  # the parent falls back to one process
+        with contextlib.suppress(OSError, ValueError):
+            conn.send(("failed", f"{type(exc).__name__}: {exc}"))

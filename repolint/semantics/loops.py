@@ -1,0 +1,291 @@
+"""Loops around a statement: what they iterate, which names follow the item (RPL303)."""
+
+from __future__ import annotations
+
+import ast
+
+from repolint.semantics.context import Context
+
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+CHUNK_WORDS = ("chunk", "batch", "partition", "page", "window", "slice")
+ENTITY_CALLS = frozenset(
+    {"delete", "update", "insert", "select", "query", "text", "Table", "select_from", "join"}
+)
+TABLE_COLLECTIONS = frozenset(
+    {"sorted_tables", "tables", "mappers", "columns", "foreign_keys", "primary_key", "constraints"}
+)
+LITERALS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
+
+
+def whole_chain(node: ast.Call, ctx: Context) -> ast.AST:
+    """`db.query(A).filter(...).first()` seen from its `query(...)` call."""
+    top: ast.AST = node
+    while True:
+        parent = ctx.parent(top)
+        if isinstance(parent, ast.Attribute) and parent.value is top:
+            top = parent
+        elif (isinstance(parent, ast.Call) and parent.func is top) or isinstance(parent, ast.Await):
+            top = parent  # type: ignore[assignment]
+        else:
+            return top
+
+
+def enclosing_loops(node: ast.AST, ctx: Context) -> list[ast.AST]:
+    """Loops around `node` inside its function, innermost first (not their iterables)."""
+    loops: list[ast.AST] = []
+    child = node
+    for anc in ctx.ancestors(node):
+        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            break
+        if isinstance(anc, (ast.For, ast.AsyncFor)):
+            if child is not anc.iter and child not in anc.orelse:
+                loops.append(anc)
+        elif isinstance(anc, COMPREHENSIONS) and not any(child is g.iter for g in anc.generators):
+            loops.append(anc)
+        child = anc
+    return loops
+
+
+def targets(loop: ast.AST) -> list[ast.AST]:
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        return [loop.target]
+    return [g.target for g in loop.generators]  # type: ignore[attr-defined]
+
+
+def iterables(loop: ast.AST) -> list[ast.AST]:
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        return [loop.iter]
+    return [g.iter for g in loop.generators]  # type: ignore[attr-defined]
+
+
+def names_in(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def mentions_any(expr: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(expr))
+
+
+def loop_names(loop: ast.AST) -> set[str]:
+    """The loop's targets and the names its body derives from them."""
+    names = {n for t in targets(loop) for n in names_in(t)}
+    if not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return names
+    assigns = [
+        n for n in ast.walk(loop) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.NamedExpr))
+    ]
+    changed = True
+    while changed:
+        changed = False
+        for assign in assigns:
+            if assign.value is None or not mentions_any(assign.value, names):
+                continue
+            bound = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
+            new = {n for t in bound for n in names_in(t)} - names
+            if new:
+                names |= new
+                changed = True
+    return names
+
+
+def is_batch_loop(loop: ast.AST) -> bool:
+    """A loop over chunks: `for chunk in batched(ids, 500)`, `range(0, n, size)`."""
+    for target in targets(loop):
+        if isinstance(target, ast.Name) and any(w in target.id.lower() for w in CHUNK_WORDS):
+            return True
+    for iterable in iterables(loop):
+        if isinstance(iterable, ast.Call):
+            name = ast.unparse(iterable.func).lower()
+            if any(w in name for w in CHUNK_WORDS) or name.endswith("batched"):
+                return True
+            if name == "range" and len(iterable.args) == 3:
+                return True
+    return False
+
+
+def walks_a_constant(loop: ast.AST, ctx: Context) -> bool:
+    """`for k in ("a", "b")`, `for k in KINDS`, `kinds = [...]; for k in kinds`: a fixed handful."""
+    for iterable in iterables(loop):
+        func = iterable.func if isinstance(iterable, ast.Call) else None
+        if isinstance(func, ast.Attribute) and func.attr in ("items", "keys", "values"):
+            iterable = func.value
+        if isinstance(iterable, LITERALS):
+            return True
+        name = iterable.attr if isinstance(iterable, ast.Attribute) else getattr(iterable, "id", "")
+        if name and name.isupper():
+            return True
+        if isinstance(iterable, ast.Name) and _fixed_literal(iterable, ctx):
+            return True
+        if _class_literal(iterable, ctx):
+            return True
+        if isinstance(iterable, ast.Attribute) and iterable.attr in TABLE_COLLECTIONS:
+            return True  # `metadata.sorted_tables`, `registry.mappers`: tables, not rows
+    return False
+
+
+MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "__setitem__"})
+
+
+def _fixed_literal(name: ast.Name, ctx: Context) -> bool:
+    """Bound once to a non-empty literal and never grown (`x.append`, `x[k] = v`)."""
+    value = _only_value(name, ctx)
+    if not isinstance(value, LITERALS) or not (
+        getattr(value, "elts", None) or getattr(value, "keys", None)
+    ):
+        return False
+    scope: ast.AST = ctx.enclosing_function(name) or ctx.module.tree
+    for node in ast.walk(scope):
+        target = (
+            node.func.value
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in MUTATORS
+            else None
+        )
+        if isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            target = next((t.value for t in targets if isinstance(t, ast.Subscript)), target)
+        if isinstance(target, ast.Name) and target.id == name.id:
+            return False
+    return True
+
+
+def _class_literal(expr: ast.AST, ctx: Context) -> bool:
+    """`self._join_table_map`: a class attribute bound to a literal in the class body."""
+    if not (isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)):
+        return False
+    if expr.value.id not in ("self", "cls"):
+        return False
+    cls = next((a for a in ctx.ancestors(expr) if isinstance(a, ast.ClassDef)), None)
+    if cls is None:
+        return False
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and any(
+            isinstance(t, ast.Name) and t.id == expr.attr for t in _bound(stmt)
+        ):
+            return isinstance(stmt.value, LITERALS)
+    return False
+
+
+def _only_value(name: ast.Name, ctx: Context) -> ast.AST | None:
+    """The value of the single assignment to `name` in its function, or at module level."""
+    scope: ast.AST = ctx.enclosing_function(name) or ctx.module.tree
+    values = [
+        n.value
+        for n in ast.walk(scope)
+        if isinstance(n, (ast.Assign, ast.AnnAssign))
+        and any(isinstance(t, ast.Name) and t.id == name.id for t in _bound(n))
+    ]
+    if len(values) == 1:
+        return values[0]
+    if not values and name.id in ctx.module.assigns:
+        return ctx.module.assigns[name.id]
+    return None
+
+
+def _bound(node: ast.Assign | ast.AnnAssign) -> list[ast.AST]:
+    return list(node.targets) if isinstance(node, ast.Assign) else [node.target]
+
+
+def statement_trees(statement: ast.AST, ctx: Context) -> list[ast.AST]:
+    """The statement and the values last assigned, in its block, to the names it uses."""
+    trees = [statement]
+    used = names_in(statement)
+    holder: ast.AST = statement
+    for anc in ctx.ancestors(statement):
+        block = next(
+            (
+                getattr(anc, f)
+                for f in ("body", "orelse", "finalbody")
+                if holder in getattr(anc, f, [])
+            ),
+            None,
+        )
+        if block is not None:
+            for earlier in block[: block.index(holder)]:
+                is_assign = isinstance(earlier, (ast.Assign, ast.AnnAssign))
+                if (
+                    is_assign
+                    and earlier.value is not None
+                    and names_in(
+                        ast.Tuple(elts=_bound(earlier))  # type: ignore[arg-type]
+                    )
+                    & used
+                ):
+                    trees.append(earlier.value)
+        if isinstance(anc, (ast.For, ast.AsyncFor, ast.FunctionDef, ast.AsyncFunctionDef)):
+            break
+        holder = anc
+    return trees
+
+
+def uses_in_batch(statement: ast.AST, names: set[str], ctx: Context) -> bool:
+    """Criteria that take many items at once: `.in_(chunk)`, directly or in a project
+    helper that builds the statement (`_stmt_for(relation, values)`)."""
+    for tree in statement_trees(statement, ctx):
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            if not any(mentions_any(a, names) for a in node.args):
+                continue
+            if isinstance(node.func, ast.Attribute) and node.func.attr in ("in_", "any_"):
+                return True
+            call = ctx.project_call(node)
+            ref = ctx.index.functions.get(call.qual) if call is not None else None
+            if ref is not None and any(
+                isinstance(n, ast.Attribute) and n.attr in ("in_", "any_")
+                for n in ast.walk(ref.node)
+            ):
+                return True
+    return False
+
+
+def walks_tables(loop: ast.AST, statement: ast.AST, ctx: Context) -> bool:
+    """The loop's item is a table or model (`delete(model)`, `text(f"DROP TABLE {t}")`)."""
+    item_names = {n for t in targets(loop) for n in names_in(t)}
+    trees = [statement]
+    used = names_in(statement)
+    for node in ast.walk(loop):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id in used for t in node.targets
+        ):
+            trees.append(node.value)
+    uses = [
+        n
+        for tree in trees
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and n.id in item_names
+    ]
+    return any(_in_entity_position(n, ctx) for n in uses)
+
+
+def _in_entity_position(node: ast.AST, ctx: Context) -> bool:
+    child = node
+    for anc in ctx.ancestors(node):
+        if isinstance(anc, ast.Call):
+            func = anc.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first_arg = bool(anc.args) and child is anc.args[0]
+            return name == "text" or (name in ENTITY_CALLS and first_arg)
+        if not isinstance(anc, (ast.JoinedStr, ast.FormattedValue)):
+            return False
+        child = anc
+    return False
+
+
+def exits_loop_after(node: ast.AST, loop: ast.AST, ctx: Context) -> bool:
+    """After the statement holding `node`, its block always returns, raises or breaks."""
+    child = node
+    for anc in ctx.ancestors(node):
+        if anc is loop:
+            return False
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(anc, field, None)
+            if isinstance(block, list) and child in block:
+                if isinstance(child, (ast.Return, ast.Raise, ast.Break)):
+                    return True
+                later = block[block.index(child) + 1 :]
+                if any(isinstance(s, (ast.Return, ast.Raise, ast.Break)) for s in later):
+                    return True
+        child = anc
+    return False
