@@ -12,9 +12,12 @@ import click
 
 from repolint import __version__
 from repolint.baseline import apply_baseline, load_baseline, write_baseline
+from repolint.cache import ResultCache, cache_dir_for, clean
 from repolint.config import CliOverrides, ConfigError, load_settings, split_commas
 from repolint.report import MACHINE_FORMATS, OUTPUT_FORMATS, render_machine
 from repolint.report.json import render_json, render_json_statistics
+from repolint.report.progress import TerminalProgress
+from repolint.report.progress import wanted as progress_wanted
 from repolint.report.text import (
     make_console,
     printable,
@@ -185,6 +188,28 @@ def main() -> None:
     is_flag=True,
     help="Print the problems only: no summary line, no warnings.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Analyse in N processes (default: one per CPU for projects of more than a few "
+    "dozen files). The output is the same for any N.",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    envvar="REPOLINT_NO_CACHE",
+    help="Neither read nor write the cache (also REPOLINT_NO_CACHE=1).",
+)
+@click.option(
+    "--cache-dir",
+    metavar="DIR",
+    envvar="REPOLINT_CACHE_DIR",
+    help="Keep the cache in DIR (default: .repolint_cache at the project root; "
+    "also REPOLINT_CACHE_DIR).",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -203,6 +228,9 @@ def check(
     write_baseline_file: str | None,
     exit_zero: bool,
     quiet: bool,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: str | None,
 ) -> None:
     """Check files and print what was found."""
     overrides = CliOverrides(
@@ -224,6 +252,9 @@ def check(
         force_exclude,
         baseline_file,
         write_baseline_file,
+        jobs,
+        not no_cache,
+        cache_dir,
     )
     try:
         code = _check(paths, overrides, options)
@@ -255,6 +286,9 @@ class _Options:
     force_exclude: bool
     baseline: str | None = None
     write_baseline: str | None = None
+    jobs: int | None = None
+    use_cache: bool = True
+    cache_dir: str | None = None
 
 
 def _silence_stdout() -> None:
@@ -275,16 +309,30 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
         paths = paths or (".",)
         config_paths = paths
     settings, _ = load_settings(config_paths, config_file=opts.config_file, overrides=overrides)
-    if use_stdin:
-        result = run(
-            (),
-            settings,
-            stdin_filename=opts.stdin_filename,
-            stdin_text=sys.stdin.read(),
-            force_exclude=opts.force_exclude,
-        )
-    else:
-        result = run(paths, settings, force_exclude=opts.force_exclude)
+    bar = TerminalProgress() if progress_wanted(opts.output_format, opts.quiet) else None
+    try:
+        if use_stdin:
+            result = run(
+                (),
+                settings,
+                stdin_filename=opts.stdin_filename,
+                stdin_text=sys.stdin.read(),
+                force_exclude=opts.force_exclude,
+                jobs=opts.jobs,
+            )
+        else:
+            cache = ResultCache(cache_dir_for(settings, opts.cache_dir)) if opts.use_cache else None
+            result = run(
+                paths,
+                settings,
+                force_exclude=opts.force_exclude,
+                cache=cache,
+                jobs=opts.jobs,
+                progress=bar,
+            )
+    finally:
+        if bar is not None:
+            bar.close()
 
     if opts.write_baseline is not None:
         count = write_baseline(opts.write_baseline, result.findings, result.sources)
@@ -362,6 +410,32 @@ def _print_result(
         )
     if not quiet:
         console.print(summary(result.findings, result.errors))
+
+
+@main.command("clean", short_help="Remove the cache.")
+@click.option(
+    "--cache-dir",
+    metavar="DIR",
+    envvar="REPOLINT_CACHE_DIR",
+    help="The cache folder to remove (default: .repolint_cache at the project root).",
+)
+def clean_command(cache_dir: str | None) -> None:
+    """Remove the cache of the project in the current directory (.repolint_cache at
+    its root, or --cache-dir). Only a folder repolint created is removed."""
+    try:
+        settings, _ = load_settings(())
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    folder = cache_dir_for(settings, cache_dir)
+    if clean(folder):
+        click.echo(f"Removed {printable(str(folder))}", err=True)
+    elif folder.exists():
+        click.echo(
+            f"error: {printable(str(folder))}: not a repolint cache (no CACHEDIR.TAG), left alone",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
 
 
 from repolint.commands import audit, catalogue  # noqa: E402  (subcommands register after `main`)

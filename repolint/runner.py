@@ -7,7 +7,7 @@ import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from repolint.config import enabled_codes
 from repolint.discovery import Discovery, discover, is_excluded
@@ -16,7 +16,11 @@ from repolint.settings import Settings
 from repolint.suppression import filter_findings
 
 if TYPE_CHECKING:
-    from repolint.engine import Project
+    from repolint.cache import ResultCache
+    from repolint.engine import Progress, Project
+
+AUTO_PARALLEL_FILES = 48
+"""With `jobs=None`, fewer files than this are checked in one process (forking costs more)."""
 
 
 @dataclass
@@ -92,10 +96,16 @@ def run(
     stdin_filename: str | None = None,
     stdin_text: str | None = None,
     force_exclude: bool = False,
+    cache: ResultCache | None = None,
+    jobs: int | None = 1,
+    progress: Progress | None = None,
 ) -> RunResult:
-    """Check `paths` (or, when `stdin_text` is given, that text as `stdin_filename`)."""
-    from repolint import engine  # the engine is heavy: load it only when checking
+    """Check `paths` (or, when `stdin_text` is given, that text as `stdin_filename`).
 
+    `cache` answers a project checked before with the same content and settings
+    (standard input is never cached); `jobs` processes analyse it (None: as
+    many as there are CPUs, for projects large enough to gain from it).
+    """
     enabled = enabled_codes(settings)
     given = [stdin_filename or "-"] if stdin_text is not None else list(paths)
     if not settings.src:
@@ -114,14 +124,8 @@ def run(
         overrides[stdin_path] = stdin_text
     else:
         found = discover(paths, settings, force_exclude=force_exclude)
-    result = engine.analyse(
-        found.files,
-        settings,
-        enabled,
-        display=found.display,
-        overrides=overrides or None,
-        context=project_context(found.files, settings),
-    )
+    context = project_context(found.files, settings)
+    result = _analyse(found, settings, enabled, overrides, context, cache, jobs, progress)
 
     by_display = {shown: path for path, shown in found.display.items()}
     sources: dict[str, str] = {}
@@ -145,3 +149,65 @@ def run(
     errors = sorted([*found.errors, *result.errors], key=lambda e: e.path)
     project = getattr(result, "project", None)  # engines stand-ins (tests) may have none
     return RunResult(findings, errors, len(found.files), sources, project)
+
+
+class _Analysis(Protocol):
+    """What the runner reads of an engine result (`engine.EngineResult`)."""
+
+    findings: list[Finding]
+    errors: list[FileError]
+
+
+@dataclass
+class _Reused:
+    """An engine result read back from the cache."""
+
+    findings: list[Finding]
+    errors: list[FileError]
+    project: Project | None = None
+
+
+def _analyse(
+    found: Discovery,
+    settings: Settings,
+    enabled: frozenset[str],
+    overrides: dict[Path, str],
+    context: list[Path],
+    cache: ResultCache | None,
+    jobs: int | None,
+    progress: Progress | None,
+) -> _Analysis:
+    """The engine's result, from the cache when the project is unchanged."""
+    key = None
+    if cache is not None and not overrides:
+        key = cache.key(found.files, settings, enabled, display=found.display, context=context)
+        hit = cache.load(key) if key is not None else None
+        if hit is not None:
+            return _Reused(hit[0], hit[1])
+    from repolint import engine  # the engine is heavy: load it only when analysing
+
+    if jobs is None:
+        jobs = auto_jobs(len(found.files) + len(context))
+    result: _Analysis = engine.analyse(
+        found.files,
+        settings,
+        enabled,
+        display=found.display,
+        overrides=overrides or None,
+        context=context,
+        jobs=jobs,
+        progress=progress,
+    )
+    if cache is not None and key is not None:
+        # files edited while they were analysed would file new findings under the old key
+        again = cache.key(found.files, settings, enabled, display=found.display, context=context)
+        if again == key:
+            cache.store(key, result.findings, result.errors)
+    return result
+
+
+def auto_jobs(files: int) -> int:
+    """The processes worth starting for `files` files: one per CPU, or one for few files."""
+    from repolint.parallel import available_cpus
+
+    return available_cpus() if files >= AUTO_PARALLEL_FILES else 1

@@ -52,6 +52,7 @@ def fake_analyse(
     display: Mapping[Path, str] | None = None,
     overrides: Mapping[Path, str] | None = None,
     context: Sequence[Path] = (),
+    **_: object,
 ) -> FakeResult:
     findings: list[Finding] = []
     errors: list[FileError] = []

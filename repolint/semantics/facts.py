@@ -46,6 +46,8 @@ class FunctionFacts:
     calls: list[ProjectCall] = field(default_factory=list)
     self_attrs: dict[str, object] = field(default_factory=dict)
     params: dict[str, object] = field(default_factory=dict)
+    shared_session: str | None = None
+    """'sync'/'async' when the body uses a shared session (`db.session`, a scoped_session)."""
 
 
 @dataclass
@@ -174,9 +176,12 @@ class FactStore:
             if isinstance(t, SessionT):
                 return t.kind
         for ref in index.methods(cls).values():
-            for t in self.facts(ref, cls).params.values():
+            facts = self.facts(ref, cls)
+            for t in facts.params.values():
                 if isinstance(t, SessionT):
                     return t.kind
+            if facts.shared_session is not None:
+                return facts.shared_session
         return None
 
     def takes_session(self, ref: FunctionRef) -> bool:

@@ -352,7 +352,10 @@ class FunctionFlow:
         if isinstance(expr, ast.Name):
             if expr.id in self.env:
                 return self.env[expr.id]
-            return self.index.facts.symbol_type(self.module.imports.qualify_name(expr.id))
+            found = self.index.facts.symbol_type(self.module.imports.qualify_name(expr.id))
+            if isinstance(found, SessionT) and found.scoped:
+                self.facts.shared_session = found.kind
+            return found
         if isinstance(expr, ast.Attribute):
             return self._attribute(expr)
         if isinstance(expr, ast.Call):
@@ -477,6 +480,7 @@ class FunctionFlow:
             return FuncT(ref.qual, base.cls) if ref else None
         if isinstance(base, FlaskDBT):
             if name == "session":
+                self.facts.shared_session = "sync"
                 return SessionT("sync", received=True, scoped=True)
             return None
         if isinstance(base, ModelClassT):
