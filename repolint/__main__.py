@@ -1,6 +1,6 @@
 """`python -m repolint`: the same as the `repolint` command."""
 
-from repolint.cli import main
+from repolint.cli import console_main
 
 if __name__ == "__main__":
-    main(prog_name="repolint")
+    console_main()

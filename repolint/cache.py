@@ -23,16 +23,15 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import sys
-import tempfile
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
 
 from repolint import __version__
 from repolint.findings import FileError, Finding, Severity
-from repolint.layout import default_roots, module_name
+from repolint.layout import default_roots, module_names
 from repolint.semantics.source import MAX_FILE_BYTES
 from repolint.settings import Settings
 
@@ -41,6 +40,8 @@ FORMAT = 1
 """Bumped when the layout of an entry changes."""
 ENTRIES_KEPT = 32
 """Entries kept per cache folder; older ones are removed when a new one is written."""
+LOCK_WAIT_SECONDS = 600.0
+"""How long a process waits for another to finish analysing the same project."""
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by repolint.\n"
@@ -86,15 +87,13 @@ class ResultCache:
         digest.update(json.dumps(head).encode())
         roots = default_roots(settings, files)
         shown = set(display)
+        context = [path for path in context if path not in shown]  # as the engine skips them
         for group, paths in (("target", files), ("context", context)):
             digest.update(f"\0{group}\0".encode())
-            for path in paths:
-                if group == "context" and path in shown:
-                    continue  # the engine skips context files that are also targets
+            for path, (name, is_package) in zip(paths, module_names(paths, roots), strict=True):
                 content = _content_hash(path)
                 if content is None:
                     return None
-                name, is_package = module_name(path, roots)
                 label = display.get(path, str(path)) if group == "target" else str(path)
                 record = (str(path), label, name, is_package, content)
                 digest.update(json.dumps(record).encode("utf-8", "surrogatepass"))
@@ -130,17 +129,26 @@ class ResultCache:
             self._prune()
 
     @contextlib.contextmanager
-    def lock(self, key: str) -> Iterator[None]:
+    def lock(self, key: str, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
         """Hold an exclusive lock on `key` while it is computed, so that concurrent
-        processes (flake8 workers) compute it once and the others read it.
-        Without `fcntl` (Windows) or a writable folder, no lock is taken."""
+        processes (flake8 workers) compute it once and the others read it. After
+        `wait` seconds, or without `fcntl` (Windows) or a writable folder, go on
+        without it."""
         handle = None
         try:
             import fcntl
 
             self._prepare()
             handle = open(self.directory / f"{key}.lock", "a+b")  # noqa: SIM115
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.02)
         except (ImportError, OSError):
             if handle is not None:
                 handle.close()
@@ -150,10 +158,6 @@ class ResultCache:
         finally:
             if handle is not None:
                 handle.close()  # closing releases the lock
-
-    def clear(self) -> bool:
-        """Remove the cache folder; False when there is none (or it is not repolint's)."""
-        return clean(self.directory)
 
     # -- helpers ----------------------------------------------------------------
 
@@ -170,17 +174,24 @@ class ResultCache:
         _write_atomically(tag, CACHEDIR_TAG)
 
     def _prune(self) -> None:
-        """Keep the newest `ENTRIES_KEPT` entries (and their lock files)."""
-        entries = []
+        """Keep the newest `ENTRIES_KEPT` entries; remove their lock files with them,
+        and lock files of keys never stored once they are an hour old."""
+        entries, locks = [], []
         for entry in os.scandir(self.directory):
-            if entry.name.endswith(".json"):
-                with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):
+                if entry.name.endswith(".json"):
                     entries.append((entry.stat().st_mtime_ns, entry.path))
+                elif entry.name.endswith(".lock"):
+                    locks.append((entry.stat().st_mtime, entry.path))
         entries.sort(reverse=True)
-        for _, path in entries[ENTRIES_KEPT:]:
-            for stale in (path, path[: -len(".json")] + ".lock"):
-                with contextlib.suppress(OSError):
-                    os.unlink(stale)
+        stale = [path for _, path in entries[ENTRIES_KEPT:]]
+        stale += [path[: -len(".json")] + ".lock" for path in stale]
+        kept = {path[: -len(".json")] for _, path in entries[:ENTRIES_KEPT]}
+        hour_ago = time.time() - 3600
+        stale += [p for m, p in locks if m < hour_ago and p[: -len(".lock")] not in kept]
+        for path in stale:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 def clean(directory: Path) -> bool:
@@ -192,6 +203,8 @@ def clean(directory: Path) -> bool:
             return False
     except (OSError, UnicodeDecodeError):
         return False
+    import shutil
+
     shutil.rmtree(directory, ignore_errors=True)
     return not directory.exists()
 
@@ -241,6 +254,8 @@ def _finding(data: Mapping[str, object]) -> Finding:
 
 def _write_atomically(path: Path, text: str) -> None:
     """Write to a temporary file in the same folder, then rename it over `path`."""
+    import tempfile
+
     fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -412,6 +412,23 @@ def _print_result(
         console.print(summary(result.findings, result.errors))
 
 
+def console_main() -> None:
+    """The `repolint` command: `main`, then leave at once. Tearing a large analysed
+    project down object by object takes seconds; the operating system frees it in
+    no time. Output is flushed first."""
+    try:
+        main(prog_name="repolint")
+        status: object = 0
+    except SystemExit as exc:
+        status = exc.code
+    if isinstance(status, str):
+        click.echo(status, err=True)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status if isinstance(status, int) else 0 if status is None else 1)
+
+
 @main.command("clean", short_help="Remove the cache.")
 @click.option(
     "--cache-dir",

@@ -175,6 +175,8 @@ class Checker:
         self._targets = {id(m) for m in project.targets}
         self._local = _visit_table([r for r in rules if not r.needs_whole_project])
         self._whole = _visit_table([r for r in rules if r.needs_whole_project])
+        self._later: dict[int, list[ast.AST]] = {}
+        """Nodes of each module that the second walk visits, kept by the first."""
         self._failed: set[int] = set()
 
     def is_target(self, i: int) -> bool:
@@ -189,7 +191,10 @@ class Checker:
         try:
             typed = facts.analyse_module(module)
             if self.is_target(i):
-                _run_rules(self.project.index, module, typed, self.settings, self._local, out)
+                index, settings = self.project.index, self.settings
+                later = _run_rules(index, module, typed, settings, self._local, out, self._whole)
+                if later:
+                    self._later[i] = later
         except RecursionError:
             out.errors.append(FileError(module.display, NESTED_TOO_DEEP))
             out.typed = False
@@ -210,13 +215,16 @@ class Checker:
     def second(self, i: int) -> ModuleOutcome:
         """Run the rules that need every module typed, on module `i`."""
         out = ModuleOutcome()
-        if not self._whole or not self.is_target(i) or i in self._failed:
+        nodes = self._later.pop(i, None)
+        if not nodes or i in self._failed:
             return out
         module = self.modules[i]
         facts = self.project.index.facts
         typed = cast(TypedModule, _TypedOnDemand(lambda: facts.analyse_module(module)))
         try:
-            _run_rules(self.project.index, module, typed, self.settings, self._whole, out)
+            _run_rules(
+                self.project.index, module, typed, self.settings, self._whole, out, nodes=nodes
+            )
         except RecursionError:
             out.errors.append(FileError(module.display, NESTED_TOO_DEEP))
         finally:
@@ -281,6 +289,7 @@ def build_project(
     overrides = overrides or {}
     roots = list(roots) if roots is not None else default_roots(settings, files)
     modules: list[ModuleInfo] = []
+    inits: dict[Path, bool] = {}  # folders with an `__init__.py`, asked once each
     total = len(files) + len(context)
     for done, path in enumerate(files, 1):
         if progress is not None and done % 32 == 0:
@@ -289,7 +298,7 @@ def build_project(
         parsed = _parse_file(path, shown, overrides, result)
         if parsed is None:
             continue
-        name, is_package = module_name(path, roots)
+        name, is_package = module_name(path, roots, inits)
         modules.append(build_module(name, path, shown, parsed.tree, parsed.text, is_package))
     targets = list(modules)
     for path in context:
@@ -297,7 +306,7 @@ def build_project(
             continue
         parsed = _parse_file(path, str(path), {}, EngineResult())
         if parsed is not None:
-            name, is_package = module_name(path, roots)
+            name, is_package = module_name(path, roots, inits)
             modules.append(
                 build_module(name, path, str(path), parsed.tree, parsed.text, is_package)
             )
@@ -352,14 +361,23 @@ def _run_rules(
     settings: Settings,
     table: VisitTable,
     out: ModuleOutcome,
-) -> None:
-    """One walk over the tree, calling each rule's `visit_<Node>` methods."""
-    if not table:
-        return
+    keep: VisitTable | None = None,
+    *,
+    nodes: Sequence[ast.AST] | None = None,
+) -> list[ast.AST]:
+    """One walk over the tree (or `nodes`), calling each rule's `visit_<Node>` methods;
+    returns the nodes the `keep` table would visit, for a later walk."""
+    kept: list[ast.AST] = []
+    if not table and not keep:
+        return kept
     ctx = Context(index, module, typed, settings, out.findings.append)
-    get = table.get
-    for node in module.nodes:
-        visits = get(type(node).__name__)
+    get, wanted = table.get, keep or {}
+    for node in module.nodes if nodes is None else nodes:
+        name = type(node).__name__
+        visits = get(name)
         if visits:
             for visit in visits:
                 visit(node, ctx)
+        if name in wanted:
+            kept.append(node)
+    return kept

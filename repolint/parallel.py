@@ -11,8 +11,10 @@ output is the same, in content and order, for any number of workers.
 
 Facts of functions in other modules are computed again by each worker that
 needs them: that is the price of not shipping syntax trees between processes.
-Where `fork` is unavailable (Windows), or inside a daemonic worker process
-(flake8's own pool), or when a worker fails, the caller runs in one process.
+Workers are plain `os.fork` children (not `multiprocessing.Process`), so that a
+flake8 worker, itself a daemonic pool process, may start them too. Where `fork`
+is unavailable (Windows) or other threads run, or when a worker fails, the
+caller runs in one process.
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING
 
@@ -47,10 +53,9 @@ def available_cpus() -> int:
 
 
 def can_fork() -> bool:
-    """True when worker processes can be forked from here."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return False
-    return not multiprocessing.current_process().daemon
+    """True when worker processes can be forked from here: `os.fork` exists and no
+    other thread runs (a lock it held at the fork would stay held in the child)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def chunks(count: int, jobs: int) -> list[list[int]]:
@@ -72,18 +77,13 @@ def check_in_processes(
     jobs = min(jobs, len(todo))
     if jobs < 2 or not can_fork():
         return None
-    context = multiprocessing.get_context("fork")
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # a child must not inherit (and print again) buffered output
-    workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+    workers: list[Worker] = []
     _checker = checker
     try:
         for _ in range(jobs):
-            parent_end, child_end = context.Pipe()
-            process = context.Process(target=_work, args=(child_end,), daemon=True)
-            process.start()
-            child_end.close()
-            workers.append((process, parent_end))
+            workers.append(_fork(workers))
     except OSError:
         _stop(workers)
         return None
@@ -94,14 +94,14 @@ def check_in_processes(
     try:
         if not _first_walk(workers, todo, first, progress, total):
             return None
-        tables = [_ask(conn, ("traversals",)) for _, conn in workers]
+        tables = [_ask(worker.conn, ("traversals",)) for worker in workers]
         if any(table is None for table in tables):
             return None
         merged = merge_traversals([t for t in tables if t is not None])
-        for _, conn in workers:
-            conn.send(("second", merged))
-        for _, conn in workers:
-            reply = _receive(conn)
+        for worker in workers:
+            worker.conn.send(("second", merged))
+        for worker in workers:
+            reply = _receive(worker.conn)
             if reply is None or reply[0] != "second":
                 return None
             for i, outcome in reply[1]:
@@ -117,7 +117,7 @@ def check_in_processes(
 
 
 def _first_walk(
-    workers: Sequence[tuple[multiprocessing.process.BaseProcess, Connection]],
+    workers: Sequence[Worker],
     todo: list[list[int]],
     first: list[ModuleOutcome | None],
     progress: Progress | None,
@@ -125,8 +125,8 @@ def _first_walk(
 ) -> bool:
     """Deal chunks to whichever worker is free until all are typed and checked."""
     pending = list(reversed(todo))
-    busy = {id(conn) for _, conn in workers}
-    conns = [conn for _, conn in workers]
+    busy = {id(worker.conn) for worker in workers}
+    conns = [worker.conn for worker in workers]
     done = 0
     while busy:
         for conn in wait([c for c in conns if id(c) in busy]):
@@ -162,13 +162,51 @@ def _ask(conn: Connection, message: tuple) -> object | None:  # type: ignore[typ
     return None if reply is None else reply[1]
 
 
-def _stop(workers: Sequence[tuple[multiprocessing.process.BaseProcess, Connection]]) -> None:
-    for process, conn in workers:
-        conn.close()
-        process.join(timeout=5)
-        if process.is_alive():
-            process.kill()
-            process.join()
+@dataclass
+class Worker:
+    """A forked worker: its process id and the parent's end of its pipe."""
+
+    pid: int
+    conn: Connection
+
+
+def _fork(siblings: Sequence[Worker]) -> Worker:
+    parent_end, child_end = multiprocessing.Pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: never returns to the caller's code
+        status = 1
+        try:
+            parent_end.close()
+            for sibling in siblings:
+                sibling.conn.close()
+            _work(child_end)
+            status = 0
+        finally:
+            os._exit(status)
+    child_end.close()
+    return Worker(pid, parent_end)
+
+
+def _stop(workers: Sequence[Worker], grace: float = 5.0) -> None:
+    """Close the pipes (idle workers then exit) and reap the workers; kill the slow."""
+    for worker in workers:
+        worker.conn.close()
+    deadline = time.monotonic() + grace
+    for worker in workers:
+        while True:
+            try:
+                done, _ = os.waitpid(worker.pid, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if done:
+                break
+            if time.monotonic() > deadline:
+                with contextlib.suppress(OSError):
+                    os.kill(worker.pid, signal.SIGKILL)
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(worker.pid, 0)
+                break
+            time.sleep(0.01)
 
 
 def _work(conn: Connection) -> None:

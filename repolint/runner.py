@@ -9,9 +9,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from repolint.config import enabled_codes
+from repolint.config import PARSE_ERROR_CODE, enabled_codes
 from repolint.discovery import Discovery, discover, is_excluded
 from repolint.findings import FileError, Finding
+from repolint.semantics.source import MAX_FILE_BYTES
 from repolint.settings import Settings
 from repolint.suppression import filter_findings
 
@@ -38,8 +39,11 @@ class RunResult:
 
 
 def read_source(path: Path) -> str | None:
-    """The text of a Python file, decoded as Python does (PEP 263), or None."""
+    """The text of a Python file, decoded as Python does (PEP 263), or None (also for
+    a file too large to analyse)."""
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
         with tokenize.open(path) as handle:
             return handle.read()
     except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
@@ -77,10 +81,14 @@ def project_root_of(files: Sequence[Path]) -> Path | None:
     return None
 
 
-def project_context(files: Sequence[Path], settings: Settings) -> list[Path]:
-    """The other Python files of the checked files' project, for cross-file facts."""
+def project_context(
+    files: Sequence[Path], settings: Settings, given: Sequence[str] = ()
+) -> list[Path]:
+    """The other Python files of the checked files' project, for cross-file facts
+    (none when the project's root folder is among the `given` paths: all its files
+    are checked already)."""
     root = project_root_of(files)
-    if root is None:
+    if root is None or str(root) in {os.path.abspath(path) for path in given}:
         return []
     found = discover([str(root)], settings, cwd=str(root))
     if len(found.files) > MAX_CONTEXT_FILES:
@@ -124,8 +132,17 @@ def run(
         overrides[stdin_path] = stdin_text
     else:
         found = discover(paths, settings, force_exclude=force_exclude)
-    context = project_context(found.files, settings)
-    result = _analyse(found, settings, enabled, overrides, context, cache, jobs, progress)
+    context = project_context(found.files, settings, () if stdin_text is not None else paths)
+    result = analyse_with_cache(
+        found,
+        settings,
+        enabled,
+        context=context,
+        overrides=overrides,
+        cache=cache,
+        jobs=jobs,
+        progress=progress,
+    )
 
     by_display = {shown: path for path, shown in found.display.items()}
     sources: dict[str, str] = {}
@@ -145,6 +162,9 @@ def run(
     findings = filter_findings(
         result.findings, enabled=enabled, settings=settings, real_path=real_path, source=source
     )
+    for finding in findings:  # reporters show the line of an unparsable file too
+        if finding.code == PARSE_ERROR_CODE and finding.path not in sources:
+            source(finding.path)
     findings.sort(key=Finding.sort_key)
     errors = sorted([*found.errors, *result.errors], key=lambda e: e.path)
     project = getattr(result, "project", None)  # engines stand-ins (tests) may have none
@@ -167,23 +187,51 @@ class _Reused:
     project: Project | None = None
 
 
-def _analyse(
+def analyse_with_cache(
     found: Discovery,
     settings: Settings,
     enabled: frozenset[str],
-    overrides: dict[Path, str],
-    context: list[Path],
-    cache: ResultCache | None,
-    jobs: int | None,
-    progress: Progress | None,
+    *,
+    context: Sequence[Path] = (),
+    overrides: dict[Path, str] | None = None,
+    cache: ResultCache | None = None,
+    jobs: int | None = 1,
+    progress: Progress | None = None,
 ) -> _Analysis:
-    """The engine's result, from the cache when the project is unchanged."""
+    """The engine's result for `found`, from `cache` when the project is unchanged.
+
+    On a miss the key is locked while the project is analysed, so that processes
+    started together (flake8 workers) analyse it once and the others read it.
+    """
     key = None
     if cache is not None and not overrides:
         key = cache.key(found.files, settings, enabled, display=found.display, context=context)
-        hit = cache.load(key) if key is not None else None
+    if cache is None or key is None:
+        return _run_engine(found, settings, enabled, context, overrides, jobs, progress)
+    hit = cache.load(key)
+    if hit is not None:
+        return _Reused(*hit)
+    with cache.lock(key):
+        hit = cache.load(key)  # another process may have written it meanwhile
         if hit is not None:
-            return _Reused(hit[0], hit[1])
+            return _Reused(*hit)
+        result = _run_engine(found, settings, enabled, context, overrides, jobs, progress)
+        # files edited while they were analysed would file new findings under the old key
+        again = cache.key(found.files, settings, enabled, display=found.display, context=context)
+        if again == key:
+            cache.store(key, result.findings, result.errors)
+    return result
+
+
+def _run_engine(
+    found: Discovery,
+    settings: Settings,
+    enabled: frozenset[str],
+    context: Sequence[Path],
+    overrides: dict[Path, str] | None,
+    jobs: int | None,
+    progress: Progress | None,
+) -> _Analysis:
     from repolint import engine  # the engine is heavy: load it only when analysing
 
     if jobs is None:
@@ -198,11 +246,6 @@ def _analyse(
         jobs=jobs,
         progress=progress,
     )
-    if cache is not None and key is not None:
-        # files edited while they were analysed would file new findings under the old key
-        again = cache.key(found.files, settings, enabled, display=found.display, context=context)
-        if again == key:
-            cache.store(key, result.findings, result.errors)
     return result
 
 

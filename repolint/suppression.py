@@ -22,6 +22,8 @@ from repolint.settings import Settings
 _CODES = r"[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*"
 _NOQA = re.compile(rf"#\s*noqa\b(?:\s*:\s*(?P<codes>{_CODES}))?", re.IGNORECASE)
 _DISABLE = re.compile(rf"#\s*repolint\s*:\s*disable\b(?:\s*=\s*(?P<codes>{_CODES}))?", re.I)
+_MAY_SUPPRESS = re.compile(r"noqa|repolint", re.IGNORECASE)
+"""Both comment forms contain one of these words: a text without them needs no tokenizing."""
 
 ALL_CODES = None
 """Marks a line whose comment suppresses every code (bare `# noqa`)."""
@@ -58,6 +60,8 @@ def parse_suppressions(text: str) -> Suppressions:
     """Read the suppression comments of a module's source (tolerates bad syntax:
     the comments before the point where tokenizing fails still count)."""
     lines: dict[int, frozenset[str] | None] = {}
+    if not _MAY_SUPPRESS.search(text):  # tokenizing is slow; most files have no such comment
+        return Suppressions(lines)
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type != tokenize.COMMENT:
@@ -100,15 +104,25 @@ def filter_findings(
     `source` gives the file's text (None when it cannot be read).
     """
     parsed: dict[str, Suppressions] = {}
+    lines: dict[str, list[str]] = {}
     kept = []
     for finding in findings:
         if finding.code != PARSE_ERROR_CODE and finding.code not in enabled:
             continue
         if per_file_ignored(real_path(finding.path), finding.code, settings):
             continue
-        if finding.path not in parsed:
+        if finding.code == PARSE_ERROR_CODE:  # never silenced: no need to read the file
+            kept.append(finding)
+            continue
+        if finding.path not in lines:
             text = source(finding.path)
-            parsed[finding.path] = Suppressions({}) if text is None else parse_suppressions(text)
+            lines[finding.path] = [] if text is None else text.split("\n")  # as ast counts
+        line = lines[finding.path][finding.line - 1 : finding.line]
+        if not line or not _MAY_SUPPRESS.search(line[0]):
+            kept.append(finding)  # no such comment on its line: tokenizing cannot change that
+            continue
+        if finding.path not in parsed:
+            parsed[finding.path] = parse_suppressions(source(finding.path) or "")
         if not parsed[finding.path].suppresses(finding):
             kept.append(finding)
     return kept

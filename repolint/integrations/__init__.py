@@ -4,7 +4,9 @@ Findings are project-aware, so the first file asked about analyses its whole
 project once (the nearest folder above it with a `pyproject.toml`,
 `setup.cfg`, `setup.py` or `.git`, as `repolint check` does) and keeps every
 file's findings for the rest of the process. flake8 and pylint run their
-workers as separate processes: each pays for one analysis.
+workers as separate processes: the first to start analyses the project and
+stores it in the content-hash cache (`repolint.cache`) while the others wait
+for it and read it; a later run on an unchanged project only reads it.
 
 A file whose text differs from the disk (an editor's buffer on standard input)
 is analysed on its own, against the rest of the project as context.
@@ -22,10 +24,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from repolint.cache import CACHE_DIR_NAME, ResultCache, cache_disabled_by_environment
 from repolint.config import PARSE_ERROR_CODE, ConfigError, enabled_codes, load_settings
-from repolint.discovery import discover
+from repolint.discovery import Discovery, discover
 from repolint.findings import Finding, Severity
-from repolint.runner import MAX_CONTEXT_FILES, default_src, project_root_of, read_source
+from repolint.runner import (
+    MAX_CONTEXT_FILES,
+    analyse_with_cache,
+    default_src,
+    project_root_of,
+    read_source,
+)
 from repolint.settings import Settings
 from repolint.suppression import Suppressions, filter_findings, parse_comment, per_file_ignored
 
@@ -52,14 +61,15 @@ class Project:
 
 
 ProjectLoader = Callable[[Path, Settings], Project]
-"""Builds a `Project`. The seam for a persistent cache: a loader that reads
-findings keyed by the files' content hashes can replace `analyse_project`."""
+"""Builds a `Project`: `cached_analyse_project` (the default) or `analyse_project`."""
 
 
-def analyse_project(root: Path, settings: Settings) -> Project:
-    """Discover and analyse every Python file under `root` as one project."""
-    from repolint import engine  # heavy: load it only when a file is checked
+def analyse_project(root: Path, settings: Settings, cache: ResultCache | None = None) -> Project:
+    """Discover and analyse every Python file under `root` as one project.
 
+    With a `cache`, an unchanged project is read back instead, and processes that
+    start together (flake8's workers) analyse it once between them.
+    """
     if not settings.src:
         settings = replace(settings, src=default_src([str(root)], settings))
     enabled = enabled_codes(settings)
@@ -67,16 +77,26 @@ def analyse_project(root: Path, settings: Settings) -> Project:
     if len(files) > MAX_CONTEXT_FILES:
         files = []
     display = {path: os.path.abspath(path) for path in files}
-    result = engine.analyse(files, settings, enabled, display=display)
+    found = Discovery(files=files, display=display)
+    result = analyse_with_cache(found, settings, enabled, cache=cache, jobs=None)
     by_path: dict[str, list[Finding]] = {}
     for finding in result.findings:
         by_path.setdefault(finding.path, []).append(finding)
     return Project(root, settings, enabled, tuple(files), by_path)
 
 
+def cached_analyse_project(root: Path, settings: Settings) -> Project:
+    """`analyse_project` through the content-hash cache in `root/.repolint_cache`
+    (`REPOLINT_CACHE_DIR` names another folder, `REPOLINT_NO_CACHE=1` turns it off)."""
+    if cache_disabled_by_environment():
+        return analyse_project(root, settings)
+    folder = os.environ.get("REPOLINT_CACHE_DIR") or root / CACHE_DIR_NAME
+    return analyse_project(root, settings, ResultCache(Path(folder)))
+
+
 _projects: dict[tuple[str, str], Project] = {}
 _buffers: dict[str, tuple[str, list[Finding]]] = {}
-loader: ProjectLoader = analyse_project
+loader: ProjectLoader = cached_analyse_project
 
 
 @functools.lru_cache(maxsize=256)
@@ -142,6 +162,8 @@ def findings_for(path: str, text: str | None = None, *, honour_noqa: bool = True
     except ConfigError as exc:
         message = f"cannot run repolint: {exc}"
         return [Finding(absolute, 1, 1, PARSE_ERROR_CODE, message, "cannot-parse", Severity.ERROR)]
+    if not found:
+        return []  # most files: no need to read their comments
     if text is None:
         text = read_source(Path(absolute))
     if honour_noqa:
@@ -167,6 +189,8 @@ def findings_for(path: str, text: str | None = None, *, honour_noqa: bool = True
 def repolint_comments(text: str) -> Suppressions:
     """The lines silenced by `# repolint: disable=...` comments alone (not `# noqa`)."""
     lines: dict[int, frozenset[str] | None] = {}
+    if not _REPOLINT_COMMENT.search(text):
+        return Suppressions(lines)
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type != tokenize.COMMENT:

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 DELAY_SECONDS = 1.0
 """Runs shorter than this never show a bar."""
 
 
-def wanted(output_format: str, quiet: bool, stream: TextIO | None = None) -> bool:
-    """A bar only for the human formats, on a terminal, and not with `--quiet`."""
-    from repolint.report import MACHINE_FORMATS
+HUMAN_FORMATS = ("full", "concise")
 
+
+def wanted(output_format: str, quiet: bool, stream: TextIO | None = None) -> bool:
+    """A bar only for the human formats, when both output streams are terminals,
+    and not with `--quiet`."""
     stream = stream or sys.stderr
-    if quiet or output_format in MACHINE_FORMATS:
+    if quiet or output_format not in HUMAN_FORMATS:
         return False
     try:
         return stream.isatty() and sys.stdout.isatty()
@@ -32,7 +34,7 @@ class TerminalProgress:
     safe around the engine's `fork`."""
 
     def __init__(self, stream: TextIO | None = None, delay: float = DELAY_SECONDS) -> None:
-        self._console = Console(file=stream or sys.stderr, stderr=stream is None)
+        self._stream = stream or sys.stderr
         self._start = time.monotonic()
         self._delay = delay
         self._bar: Progress | None = None
@@ -44,12 +46,21 @@ class TerminalProgress:
         if self._bar is None:
             if now - self._start < self._delay:
                 return
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             self._bar = Progress(
                 TextColumn("{task.description:>10}"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
-                console=self._console,
+                console=Console(file=self._stream),
                 transient=True,
                 auto_refresh=False,
             )

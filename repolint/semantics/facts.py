@@ -79,6 +79,8 @@ class FactStore:
         self._io_paths: dict[tuple[str, str | None], list[str] | None] = {}
         self.typed: dict[str, TypedModule] = {}
         self.traversals: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
+        self.property_names: dict[str, frozenset[str]] = {}
+        """Memo of `FunctionFlow._property_names` by class."""
 
     # -- functions ----------------------------------------------------------
 
@@ -101,6 +103,10 @@ class FactStore:
             from repolint.semantics.flow import FunctionFlow
 
             facts = FunctionFlow(self.index, ref, self_cls, dict(bound), None).run()
+        except RecursionError:
+            # nested too deeply to analyse: callers see a function that does nothing
+            # known; its own module reports the error when it is typed
+            facts = FunctionFacts(ref.qual, isinstance(ref.node, ast.AsyncFunctionDef))
         finally:
             self._in_progress.discard(key)
         self._facts[key] = facts
@@ -200,6 +206,8 @@ class FactStore:
             from repolint.semantics.flow import symbol_type
 
             result = symbol_type(self.index, qual)
+        except RecursionError:  # a module-level value nested too deeply: unknown
+            result = None
         finally:
             self._symbols_in_progress.discard(qual)
         self._symbols[qual] = result

@@ -494,7 +494,11 @@ class FunctionFlow:
             return base
         return None
 
-    def _property_names(self, cls: str) -> set[str]:
+    def _property_names(self, cls: str) -> frozenset[str]:
+        memo = self.index.facts.property_names
+        found = memo.get(cls)
+        if found is not None:
+            return found
         names: set[str] = set()
         for ref in self.index.methods(cls).values():
             node = ref.node
@@ -502,7 +506,8 @@ class FunctionFlow:
                 for dec in node.decorator_list:
                     if _last(self.index.dotted(dec) or "") in PROPERTY_DECORATORS:
                         names.add(node.name)
-        return names
+        memo[cls] = found = frozenset(names)
+        return found
 
     def _is_flask_model(self, model: str) -> bool:
         for c in self.index.mro(model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import sys
+import threading
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -46,7 +47,10 @@ def parse_source(data: bytes) -> Parsed | Unparsable:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(text)
+            try:
+                tree = ast.parse(text)
+            except RecursionError:
+                tree = _parse_on_a_deep_stack(text)
     except SyntaxError as exc:
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         msg = exc.msg or "invalid syntax"
@@ -63,6 +67,46 @@ def parse_source(data: bytes) -> Parsed | Unparsable:
         )
         return Unparsable(f"cannot parse: {kind}")
     return Parsed(tree, text)
+
+
+DEEP_STACK_BYTES = 64 * 1024 * 1024
+DEEP_RECURSION_LIMIT = 100_000
+"""Python builds a syntax tree recursively, within the recursion limit (1000 by default),
+using about 150 bytes of C stack per level: 64 MB leave a wide margin."""
+
+
+def _parse_on_a_deep_stack(text: str) -> ast.Module:
+    """Parse code nested deeper than the recursion limit (generated code) again in a
+    thread with a larger stack and limit, so that its declarations reach the index;
+    the analysis of the deep function then fails alone, with one clear line.
+    Raises RecursionError when even that is not enough."""
+    outcome: list[ast.Module | BaseException] = []
+
+    def parse() -> None:
+        try:
+            outcome.append(ast.parse(text))
+        except BaseException as exc:  # handed to the calling thread
+            outcome.append(exc)
+
+    limit = sys.getrecursionlimit()
+    try:
+        size = threading.stack_size(DEEP_STACK_BYTES)
+    except (ValueError, RuntimeError) as exc:
+        raise RecursionError from exc
+    try:
+        sys.setrecursionlimit(max(limit, DEEP_RECURSION_LIMIT))
+        thread = threading.Thread(target=parse, name="repolint-deep-parse")
+        thread.start()
+        thread.join()
+    except (RuntimeError, MemoryError) as exc:  # no thread could be started
+        raise RecursionError from exc
+    finally:
+        sys.setrecursionlimit(limit)
+        threading.stack_size(size)
+    result = outcome[0] if outcome else RecursionError()
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 def read_source(path: Path) -> bytes | Unparsable:

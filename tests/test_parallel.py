@@ -1,0 +1,141 @@
+"""`--jobs N`: the same findings, in the same order, for any number of processes."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from repolint import engine, parallel
+from repolint.config import load_settings
+from repolint.report.progress import TerminalProgress, wanted
+from repolint.runner import RunResult, run
+from tests.generated_project import generate
+from tests.sample_oracle import SAMPLES
+
+pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="needs fork")
+
+
+def check(path: Path, jobs: int) -> RunResult:
+    settings, _ = load_settings([str(path)])
+    return run([str(path)], settings, jobs=jobs)
+
+
+def same(a: RunResult, b: RunResult) -> None:
+    assert a.findings == b.findings  # content and order
+    assert a.errors == b.errors
+    assert a.files_checked == b.files_checked
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("generated")
+    generate(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def serial(generated: Path) -> RunResult:
+    return check(generated, 1)
+
+
+def test_sample_code_is_the_same_with_two_processes() -> None:
+    one = check(SAMPLES, 1)
+    assert one.findings
+    same(one, check(SAMPLES, 2))
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_generated_project_is_the_same_for_any_jobs(
+    generated: Path, serial: RunResult, jobs: int
+) -> None:
+    codes = {f.code for f in serial.findings}
+    assert {"RPL101", "RPL102", "RPL201", "RPL301", "RPL304"} <= codes
+    same(serial, check(generated, jobs))
+
+
+def test_traversals_typed_by_another_worker_reach_rpl304(
+    generated: Path, serial: RunResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reports that traverse `list_recent()` rows go to one worker, the
+    repositories to the other: RPL304 still sees the traversals."""
+
+    def split(count: int, jobs: int) -> list[list[int]]:
+        names = [m.name for m in typed_modules]
+        reports = [i for i, name in enumerate(names) if ".zreports." in name]
+        return [[i for i in range(count) if i not in reports], reports]
+
+    typed_modules: list = []
+    real_checker = engine.Checker.__init__
+
+    def remember(self: engine.Checker, *args: object, **kwargs: object) -> None:
+        real_checker(self, *args, **kwargs)  # type: ignore[arg-type]
+        typed_modules[:] = self.modules
+
+    monkeypatch.setattr(engine.Checker, "__init__", remember)
+    monkeypatch.setattr(parallel, "chunks", split)
+    result = check(generated, 2)
+    same(serial, result)
+    flagged = [f for f in result.findings if f.code == "RPL304" and "list_recent()" in f.message]
+    assert len(flagged) == 12
+
+
+def test_a_failing_worker_falls_back_to_one_process(
+    generated: Path, serial: RunResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    real_first = engine.Checker.first
+
+    def first(self: engine.Checker, i: int) -> engine.ModuleOutcome:
+        if os.getpid() != parent:
+            raise RuntimeError("worker lost")
+        return real_first(self, i)
+
+    monkeypatch.setattr(engine.Checker, "first", first)
+    same(serial, check(generated, 2))
+
+
+def test_without_fork_one_process_checks(
+    generated: Path, serial: RunResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    same(serial, check(generated, 2))
+
+
+def test_chunks_cover_every_module_once() -> None:
+    for count in (0, 1, 5, 64, 1000):
+        for jobs in (1, 2, 8):
+            flat = [i for chunk in parallel.chunks(count, jobs) for i in chunk]
+            assert flat == list(range(count))
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_only_for_people_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdout", Tty())
+    assert wanted("full", quiet=False, stream=Tty())
+    assert wanted("concise", quiet=False, stream=Tty())
+    assert not wanted("full", quiet=False, stream=io.StringIO())  # not a terminal
+    assert not wanted("full", quiet=True, stream=Tty())
+    for machine in ("json", "json-lines", "sarif", "github", "junit"):
+        assert not wanted(machine, quiet=False, stream=Tty())
+    monkeypatch.setattr("sys.stdout", io.StringIO())  # output piped: no bar either
+    assert not wanted("full", quiet=False, stream=Tty())
+
+
+def test_progress_waits_before_drawing() -> None:
+    stream = Tty()
+    bar = TerminalProgress(stream, delay=60)
+    for done in range(1, 11):
+        bar("analysing", done, 10)
+    bar.close()
+    assert stream.getvalue() == ""  # a short run never shows a bar
+    drawn = TerminalProgress(stream, delay=0)
+    drawn("analysing", 5, 10)
+    drawn.close()
+    assert "analysing" in stream.getvalue()
