@@ -59,19 +59,27 @@ def parse_comment(comment: str) -> tuple[bool, frozenset[str] | None]:
 def parse_suppressions(text: str) -> Suppressions:
     """Read the suppression comments of a module's source (tolerates bad syntax:
     the comments before the point where tokenizing fails still count)."""
-    lines: dict[int, frozenset[str] | None] = {}
     if not _MAY_SUPPRESS.search(text):  # tokenizing is slow; most files have no such comment
-        return Suppressions(lines)
+        return Suppressions({})
+    return scan_comments(text)
+
+
+def scan_comments(
+    text: str, parts: Callable[[str], Iterable[str]] = lambda comment: (comment,)
+) -> Suppressions:
+    """Suppressions from the `parts` of each comment token (by default the whole comment)."""
+    lines: dict[int, frozenset[str] | None] = {}
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type != tokenize.COMMENT:
                 continue
-            found, codes = parse_comment(token.string)
-            if not found:
-                continue
-            line = token.start[0]
-            previous = lines.get(line, frozenset())
-            lines[line] = ALL_CODES if codes is None or previous is None else previous | codes
+            for part in parts(token.string):
+                found, codes = parse_comment(part)
+                if not found:
+                    continue
+                line = token.start[0]
+                previous = lines.get(line, frozenset())
+                lines[line] = ALL_CODES if codes is None or previous is None else previous | codes
     except (tokenize.TokenError, SyntaxError):
         pass
     return Suppressions(lines)

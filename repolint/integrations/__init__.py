@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import os
 import re
-import tokenize
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,7 +34,7 @@ from repolint.runner import (
     read_source,
 )
 from repolint.settings import Settings
-from repolint.suppression import Suppressions, filter_findings, parse_comment, per_file_ignored
+from repolint.suppression import Suppressions, filter_findings, per_file_ignored, scan_comments
 
 _REPOLINT_COMMENT = re.compile(r"#\s*repolint\s*:", re.IGNORECASE)
 
@@ -188,23 +186,9 @@ def findings_for(path: str, text: str | None = None, *, honour_noqa: bool = True
 
 def repolint_comments(text: str) -> Suppressions:
     """The lines silenced by `# repolint: disable=...` comments alone (not `# noqa`)."""
-    lines: dict[int, frozenset[str] | None] = {}
     if not _REPOLINT_COMMENT.search(text):
-        return Suppressions(lines)
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type != tokenize.COMMENT:
-                continue
-            for part in _directives(token.string):
-                found, codes = parse_comment(part)
-                if not found:
-                    continue
-                line = token.start[0]
-                before = lines.get(line, frozenset())
-                lines[line] = None if codes is None or before is None else before | codes
-    except (tokenize.TokenError, SyntaxError):
-        pass
-    return Suppressions(lines)
+        return Suppressions({})
+    return scan_comments(text, _directives)
 
 
 def _directives(comment: str) -> Sequence[str]:
