@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
 from .helpers import count_statements
+from .seeded_copy import build_seeded, private_copy
 
 # Each failed lazy load leaves aiosqlite's `Connection.cursor()` coroutine
 # unawaited; Python reports it when the coroutine is collected, sometimes while
@@ -77,20 +77,14 @@ def seed_shop(engine: Engine) -> None:
 
 @pytest.fixture(scope="module")
 def seeded_shop_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeded shop database, built once (never written to)."""
-    path = tmp_path_factory.mktemp("seeded") / "shop.db"
-    engine = create_engine(f"sqlite:///{path}")
-    seed_shop(engine)
-    engine.dispose()
-    return path
+    """The seeded shop database, built once."""
+    return build_seeded(tmp_path_factory, "shop.db", seed_shop)
 
 
 @pytest.fixture
 def shop_url(seeded_shop_file: Path, tmp_path: Path) -> str:
     """URL of this test's own copy of the seeded shop."""
-    target = tmp_path / "shop.db"
-    shutil.copyfile(seeded_shop_file, target)
-    return f"sqlite:///{target}"
+    return private_copy(seeded_shop_file, tmp_path)
 
 
 @pytest.fixture
