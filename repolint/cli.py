@@ -13,6 +13,7 @@ import click
 from repolint import __version__
 from repolint.baseline import apply_baseline, load_baseline, write_baseline
 from repolint.cache import ResultCache, cache_dir_for, clean
+from repolint.commands.options import project_options
 from repolint.config import CliOverrides, ConfigError, load_settings, split_commas
 from repolint.report import MACHINE_FORMATS, OUTPUT_FORMATS, render_machine
 from repolint.report.json import render_json, render_json_statistics
@@ -115,38 +116,11 @@ def main() -> None:
     help="Comma-separated codes or prefixes to enable on top of the selection, "
     "such as the opt-in ones.",
 )
-@click.option(
-    "--exclude",
-    multiple=True,
-    metavar="GLOBS",
-    help="Comma-separated names or globs to skip, replacing the defaults "
-    "(.git, .venv, build, dist, node_modules, ...).",
-)
-@click.option(
-    "--extend-exclude",
-    multiple=True,
-    metavar="GLOBS",
-    help="Comma-separated names or globs to skip in addition to the defaults, "
-    "e.g. 'migrations,tests/fixtures'.",
-)
+@project_options
 @click.option(
     "--force-exclude",
     is_flag=True,
     help="Apply the excludes to paths named on the command line too (for pre-commit).",
-)
-@click.option(
-    "--src",
-    multiple=True,
-    metavar="DIRS",
-    help="Comma-separated import roots for resolving the project's own imports "
-    "(default: the given paths and a src/ folder under them).",
-)
-@click.option(
-    "--config",
-    "config_file",
-    metavar="FILE",
-    help="Read settings from FILE (a pyproject.toml with [tool.repolint], or a TOML "
-    "file of the same keys) instead of the nearest pyproject.toml.",
 )
 @click.option(
     "--stdin-filename",

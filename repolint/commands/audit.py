@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from repolint.commands.options import project_options
 from repolint.config import CliOverrides, ConfigError, load_settings, split_commas
 
 EXIT_CLEAN, EXIT_BELOW, EXIT_ERROR = 0, 1, 2
@@ -56,30 +57,7 @@ Exit status:
     metavar="PERCENT",
     help="Exit 1 when the share of applicable items that pass is below PERCENT.",
 )
-@click.option(
-    "--exclude",
-    multiple=True,
-    metavar="GLOBS",
-    help="Comma-separated names or globs to skip, replacing the defaults.",
-)
-@click.option(
-    "--extend-exclude",
-    multiple=True,
-    metavar="GLOBS",
-    help="Comma-separated names or globs to skip in addition to the defaults.",
-)
-@click.option(
-    "--src",
-    multiple=True,
-    metavar="DIRS",
-    help="Comma-separated import roots for resolving the project's own imports.",
-)
-@click.option(
-    "--config",
-    "config_file",
-    metavar="FILE",
-    help="Read settings from FILE instead of the nearest pyproject.toml.",
-)
+@project_options
 @click.option("-q", "--quiet", is_flag=True, help="Print the report only: no notes, no warnings.")
 def audit(
     paths: tuple[str, ...],
