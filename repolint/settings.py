@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-DEFAULT_REPOSITORY_SUFFIXES = ("Repository", "Repo", "DAO", "CRUD")
+DEFAULT_REPOSITORY_SUFFIXES = ("Repository", "Repo", "DAO", "CRUD", "Table", "Store")
+DEFAULT_REPOSITORY_BASES = ("BaseUserDatabase", "AccessTokenDatabase")
+"""fastapi-users' data-layer bases: their subclasses receive the caller's session."""
 DEFAULT_REPOSITORY_MODULES = (
     "**/repositories/**",
     "**/repository.py",
+    "**/repository_*.py",
+    "**/repos/**",
     "**/crud/**",
     "**/crud.py",
     "**/dal/**",
+    "**/dao/**",
+    "**/dao.py",
+    "**/models/**",
+    "**/models.py",
 )
 DEFAULT_WITH_RELATIONS_SUFFIXES = ("_with_relations",)
 DEFAULT_EAGER_HOOKS = (
@@ -63,7 +71,7 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     src: tuple[str, ...] = ()
     repository_suffixes: tuple[str, ...] = DEFAULT_REPOSITORY_SUFFIXES
-    repository_bases: tuple[str, ...] = ()
+    repository_bases: tuple[str, ...] = DEFAULT_REPOSITORY_BASES
     repository_modules: tuple[str, ...] = DEFAULT_REPOSITORY_MODULES
     session_providers: tuple[str, ...] = ()
     offload_functions: tuple[str, ...] = ()

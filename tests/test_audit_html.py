@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_audit import ROOT, invoke
+from tests.test_audit import AUDITED, ROOT, invoke
 
 MEASURE = """<script>
 const table = document.getElementById("checklist");
@@ -78,8 +78,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict]:
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        html = invoke("audit", "--output-format", "html", "sample_code").stdout
-        data = json.loads(invoke("audit", "--output-format", "json", "sample_code").stdout)
+        html = invoke("audit", "--output-format", "html", *AUDITED).stdout
+        data = json.loads(invoke("audit", "--output-format", "json", *AUDITED).stdout)
     finally:
         os.chdir(cwd)
     return html, data

@@ -144,7 +144,7 @@ def test_analysed_code_is_never_imported(tmp_path: Path) -> None:
     (tmp_path / "app" / "__init__.py").write_text(
         f"open({str(marker)!r}, 'w').write('imported')\n", encoding="utf-8"
     )
-    (tmp_path / "app" / "models.py").write_text(
+    (tmp_path / "app" / "routes.py").write_text(
         f"open({str(marker)!r}, 'w').write('imported')\nimport app\n" + BAD_ROUTE, encoding="utf-8"
     )
     proc = run("app", "--output-format", "json", cwd=tmp_path)

@@ -233,9 +233,9 @@ def test_rules_table_and_selection() -> None:
 
 
 def test_rules_unknown_selector_is_a_usage_error() -> None:
-    code, out, err = _invoke("rules", "--select", "RPL9")
+    code, out, err = _invoke("rules", "--select", "RPL999")
     assert (code, out) == (2, "")
-    assert err == "error: no rule matches `RPL9` (see `repolint rules`)\n"
+    assert err == "error: no rule matches `RPL999` (see `repolint rules`)\n"
 
 
 # -- repolint explain --------------------------------------------------------------

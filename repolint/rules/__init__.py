@@ -19,6 +19,7 @@ from repolint.rules.rpl305_with_relations_not_eager import WithRelationsNotEager
 from repolint.rules.rpl306_joined_collection_without_unique import JoinedCollectionWithoutUnique
 from repolint.rules.rpl307_unused_eager_load import UnusedEagerLoad
 from repolint.rules.rpl308_lazy_load_in_serialization import LazyLoadInSerialization
+from repolint.rules.rpl309_commit_per_row import CommitPerRow
 from repolint.rules.rpl401_unordered_pagination import UnorderedPagination
 from repolint.rules.rpl402_cartesian_product import CartesianProduct
 from repolint.rules.rpl403_count_by_loading import CountByLoading
@@ -41,6 +42,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     JoinedCollectionWithoutUnique,
     UnusedEagerLoad,
     LazyLoadInSerialization,
+    CommitPerRow,
     UnorderedPagination,
     CartesianProduct,
     CountByLoading,

@@ -67,12 +67,26 @@ class BlockingSessionCall(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         func = node.func
-        if not isinstance(func, ast.Attribute) or func.attr not in SYNC_IO_METHODS:
-            return
         if not ctx.in_async_def(node) or isinstance(ctx.parent(node), ast.Await):
             return  # an awaited call is on an AsyncSession, whatever the annotation says
-        session = ctx.type_of(func.value)
-        if isinstance(session, SessionT) and session.kind == "sync":
+        if ctx.in_startup(node):
+            return  # nothing else runs on the loop before start-up ends
+        session = ctx.type_of(func.value) if isinstance(func, ast.Attribute) else None
+        if not isinstance(session, SessionT):
+            label = ctx.engine_io_label(node)
+            if label is not None:
+                self.report(
+                    ctx,
+                    node,
+                    f"blocking call `{label}` on a sync engine inside `async def`: "
+                    "it blocks the event loop",
+                    hint="use an AsyncEngine and `await` it, or offload the work with "
+                    "`await run_in_threadpool(...)`",
+                )
+            return
+        if not isinstance(func, ast.Attribute) or func.attr not in SYNC_IO_METHODS:
+            return
+        if session.kind == "sync":
             self.report(
                 ctx,
                 node,

@@ -66,7 +66,7 @@ class SyncDataAccessInAsync(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         call = ctx.project_call(node)
-        if call is None or not ctx.in_async_def(node):
+        if call is None or not ctx.in_async_def(node) or ctx.in_startup(node):
             return
         ref = ctx.index.functions.get(call.qual)
         if ref is None or isinstance(ref.node, ast.AsyncFunctionDef):

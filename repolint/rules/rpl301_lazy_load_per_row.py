@@ -41,7 +41,7 @@ import ast
 
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
-from repolint.semantics.lazy import lazy_access, loader_hint, origin_text
+from repolint.semantics.lazy import lazy_access, loader_hint, origin_text, per_row_call_reads
 
 
 class LazyLoadPerRow(Rule):
@@ -64,3 +64,18 @@ class LazyLoadPerRow(Rule):
             f"{origin_text(instance)}: N+1 queries",
             hint=loader_hint(instance, rel),
         )
+
+    def visit_Call(self, node: ast.Call, ctx: Context) -> None:
+        if ctx.in_async_def(node):
+            return
+        for row, callee, rel in per_row_call_reads(node, ctx):
+            if row.kind != "sync":
+                continue
+            model = rel.owner.rsplit(".", 1)[-1]
+            self.report(
+                ctx,
+                node,
+                f"`{callee}()` reads lazy relationship `{model}.{rel.name}` of each row it is"
+                f" given{origin_text(row)}: N+1 queries",
+                hint=loader_hint(row, rel),
+            )

@@ -1,6 +1,7 @@
 """## What it does
 Flags a statement executed (`execute`, `scalars`, `scalar`, `get`,
-`query`) once per item of a `for` loop or comprehension, when the statement
+`query`, or a Flask-SQLAlchemy `Model.query...` consumed by `.all()`, `.first()`,
+`.get()`, `.count()`, ...) once per item of a `for` loop or comprehension, when the statement
 depends on the loop's item. A batch is fine: criteria that use the loop's
 items through `in_()`, or a loop that walks chunks. So is `session.delete(obj)`
 per row (deletes cascade at flush), a loop over a literal, a name bound to a
@@ -54,11 +55,17 @@ from repolint.semantics.loops import (
     whole_chain,
 )
 from repolint.semantics.names import QUERY_EXECUTING_METHODS
-from repolint.semantics.types import SessionT
+from repolint.semantics.types import QueryT, SessionT
 
 NOT_EXECUTED = frozenset(
     {"subquery", "cte", "exists", "statement", "scalar_subquery", "as_scalar", "label", "correlate"}
 )
+
+
+QUERY_ROUND_TRIPS = frozenset(
+    {"all", "first", "one", "one_or_none", "scalar", "get", "count", "get_or_404", "first_or_404"}
+)
+"""Consumers of a Flask-SQLAlchemy `Model.query` that run it."""
 
 
 class QueryPerRow(Rule):
@@ -68,12 +75,20 @@ class QueryPerRow(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         func = node.func
-        if not isinstance(func, ast.Attribute) or func.attr not in QUERY_EXECUTING_METHODS:
+        if not isinstance(func, ast.Attribute):
             return
-        if not isinstance(ctx.type_of(func.value), SessionT):
-            return
-        statement = whole_chain(node, ctx)
-        if func.attr == "query" and _only_builds(statement):
+        receiver = ctx.type_of(func.value)
+        if func.attr in QUERY_EXECUTING_METHODS and isinstance(receiver, SessionT):
+            statement = whole_chain(node, ctx)
+            if func.attr == "query" and _only_builds(statement):
+                return
+        elif (
+            func.attr in QUERY_ROUND_TRIPS
+            and isinstance(receiver, QueryT)
+            and not _from_session_query(func.value, ctx)
+        ):
+            statement = node  # `Model.query.filter_by(...).first()`: the round trip
+        else:
             return
         for loop in enclosing_loops(node, ctx):
             if is_batch_loop(loop) or walks_a_constant(loop, ctx):
@@ -92,6 +107,20 @@ class QueryPerRow(Rule):
                 hint="fetch all items at once with `.where(Model.id.in_(ids))` or a join",
             )
             return
+
+
+def _from_session_query(expr: ast.AST, ctx: Context) -> bool:
+    """The chain starts at `session.query(...)`: reported there, not at its consumer."""
+    while isinstance(expr, (ast.Call, ast.Attribute)):
+        if (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr == "query"
+            and isinstance(ctx.type_of(expr.func.value), SessionT)
+        ):
+            return True
+        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+    return False
 
 
 def _only_builds(chain: ast.AST) -> bool:

@@ -102,6 +102,15 @@ class Context:
     def relationship_access(self, node: ast.AST) -> tuple[object, Relationship] | None:
         return self.typed.rel_access.get(id(node))
 
+    def engine_io_label(self, node: ast.AST) -> str | None:
+        """`engine.connect()`, `conn.execute()`: the sync engine-level I/O a call does."""
+        return self.typed.engine_io_calls.get(id(node))
+
+    def in_startup(self, node: ast.AST) -> bool:
+        """Inside code that runs only at start-up or shutdown (a lifespan, a startup hook)."""
+        scope = self.scope_of(node)
+        return scope is not None and self.index.facts.is_startup(scope.function)
+
     def is_offload_call(self, node: ast.AST) -> bool:
         return id(node) in self.typed.offload_calls
 

@@ -48,6 +48,12 @@ class FunctionFacts:
     params: dict[str, object] = field(default_factory=dict)
     shared_session: str | None = None
     """'sync'/'async' when the body uses a shared session (`db.session`, a scoped_session)."""
+    arg_lazy_reads: list[tuple[str, str, str]] = field(default_factory=list)
+    """(parameter, model, relationship): lazy relationships read on an instance the
+    function was given (bound with `ARG_ORIGIN`), once each."""
+    call_args: dict[str, list[dict[str, object | None]]] = field(default_factory=dict)
+    """Per project callee: the types this function passes to its parameters, per call site
+    (recorded in plain analyses only, for `FactStore.caller_param_type`)."""
 
 
 @dataclass
@@ -60,11 +66,19 @@ class TypedModule:
     calls: dict[int, ProjectCall] = field(default_factory=dict)
     rel_access: dict[int, tuple[object, Relationship]] = field(default_factory=dict)
     offload_calls: set[int] = field(default_factory=set)
+    engine_io_calls: dict[int, str] = field(default_factory=dict)
+    """Sync engine-level I/O calls (engine, connection, DDL), not offloaded: id -> label."""
     final_statements: dict[int, list[tuple[str, object]]] = field(default_factory=dict)
     """Statements as executed, returned or passed on, by the id of their select()/query()."""
 
 
-Key = tuple[str, "str | None", tuple[tuple[str, object], ...]]
+ARG_ORIGIN = "<argument>"
+"""`InstanceT.origin[0]` of an instance bound to a parameter to see what the function reads."""
+
+MAX_CALLERS = 8
+"""Functions calling a name, above which its parameters are not typed from callers."""
+
+Key = tuple[str, "str | None", tuple[tuple[str, object], ...], bool]
 
 
 class FactStore:
@@ -81,6 +95,10 @@ class FactStore:
         self.traversals: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
         self.property_names: dict[str, frozenset[str]] = {}
         """Memo of `FunctionFlow._property_names` by class."""
+        self._plain_depth = 0
+        self._callers: dict[str, list[FunctionRef]] | None = None
+        self._caller_types: dict[tuple[str, str], object | None] = {}
+        self._startup: set[str] | None = None
 
     # -- functions ----------------------------------------------------------
 
@@ -92,7 +110,8 @@ class FactStore:
     ) -> FunctionFacts:
         """Facts of `ref` analysed with `self` an instance of `self_cls` (default: its owner)."""
         self_cls = self_cls or ref.owner
-        key: Key = (ref.qual, self_cls, bound)
+        plain = self._plain_depth > 0
+        key: Key = (ref.qual, self_cls, bound, plain)
         found = self._facts.get(key)
         if found is not None:
             return found
@@ -112,6 +131,80 @@ class FactStore:
         self._facts[key] = facts
         return facts
 
+    @property
+    def plain(self) -> bool:
+        """True while computing facts that type parameters from annotations only."""
+        return self._plain_depth > 0
+
+    def caller_param_type(self, ref: FunctionRef, name: str) -> object | None:
+        """The type every production call site of `ref` in the project passes for its
+        parameter `name`, when they all agree; None when one passes something unknown.
+
+        Callers are analysed *plainly* (their own parameters typed from annotations
+        only), so the answer does not depend on the order functions are analysed in:
+        one bounded round, as the design asks, not a fixed point."""
+        key = (ref.qual, name)
+        if key in self._caller_types:
+            return self._caller_types[key]
+        self._caller_types[key] = None  # cycle guard
+        sites: list[object | None] = []
+        short = ref.qual.rsplit(".", 1)[-1]
+        callers = self._callers_named(short)
+        if len(callers) > MAX_CALLERS or short.startswith("__"):
+            return None  # a name called all over (`get`, `update`): not worth the analyses
+        self._plain_depth += 1
+        try:
+            for caller in callers:
+                facts = self.facts(caller, caller.owner)
+                for site in facts.call_args.get(ref.qual, ()):
+                    sites.append(site.get(name))
+        finally:
+            self._plain_depth -= 1
+        result = _agreed(sites)
+        self._caller_types[key] = result
+        return result
+
+    def is_startup(self, qual: str) -> bool:
+        """Whether the function runs only at start-up or shutdown: a FastAPI/Starlette
+        `lifespan=`, `on_startup=`/`on_shutdown=`, `@app.on_event("startup")`,
+        `add_event_handler("startup", f)`, Quart's `@app.before_serving`, or a function
+        that only such code calls (by name, two rounds)."""
+        if self._startup is None:
+            self._startup = _startup_functions(self.index)
+            for _ in range(2):
+                grown = {
+                    ref.qual
+                    for ref in self.index.functions.values()
+                    if ref.qual not in self._startup
+                    and ref.owner is None
+                    and (callers := self._callers_named(ref.qual.rsplit(".", 1)[-1]))
+                    and all(c.qual in self._startup for c in callers)
+                }
+                if not grown:
+                    break
+                self._startup |= grown
+        base = qual.split(".<locals>.", 1)[0]
+        return qual in self._startup or base in self._startup
+
+    def _callers_named(self, name: str) -> list[FunctionRef]:
+        """Production functions and methods whose body calls something named `name`."""
+        if self._callers is None:
+            table: dict[str, list[FunctionRef]] = {}
+            for caller in list(self.index.functions.values()):
+                if caller.module.is_test or caller.closure is not None:
+                    continue
+                called: set[str] = set()
+                for node in _own_calls(caller.node):
+                    func = node.func
+                    if isinstance(func, ast.Name):
+                        called.add(func.id)
+                    elif isinstance(func, ast.Attribute):
+                        called.add(func.attr)
+                for called_name in called:
+                    table.setdefault(called_name, []).append(caller)
+            self._callers = table
+        return self._callers.get(name, [])
+
     def analyse_module(self, module: ModuleInfo) -> TypedModule:
         """Type every function of `module` as written (its home analysis), recording nodes."""
         from repolint.semantics.flow import FunctionFlow, module_ref
@@ -121,7 +214,7 @@ class FactStore:
         FunctionFlow(self.index, module_ref(module), None, {}, typed).run()
         for ref in self.index.functions_of(module):
             facts = FunctionFlow(self.index, ref, ref.owner, {}, typed).run()
-            self._facts.setdefault((ref.qual, ref.owner, ()), facts)
+            self._facts.setdefault((ref.qual, ref.owner, (), False), facts)
         return typed
 
     def io_path(self, qual: str, self_cls: str | None) -> list[str] | None:
@@ -212,6 +305,94 @@ class FactStore:
             self._symbols_in_progress.discard(qual)
         self._symbols[qual] = result
         return result
+
+
+STARTUP_EVENTS = frozenset({"startup", "shutdown"})
+STARTUP_DECORATORS = frozenset({"before_serving", "after_serving", "while_serving"})
+STARTUP_KEYWORDS = frozenset({"lifespan", "on_startup", "on_shutdown"})
+
+
+def _startup_functions(index: ProjectIndex) -> set[str]:
+    """Functions registered as start-up or shutdown code, found by syntax."""
+    found: set[str] = set()
+
+    def add(expr: ast.AST, module: ModuleInfo) -> None:
+        for item in expr.elts if isinstance(expr, (ast.List, ast.Tuple)) else [expr]:
+            if isinstance(item, (ast.Name, ast.Attribute)):
+                qual = index.canonical(module.imports.qualify(item))
+                if qual:
+                    found.add(qual)
+
+    for module in index.modules.values():
+        if module.is_test:
+            continue
+        for node in module.nodes:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for dec in node.decorator_list:
+                    target = dec.func if isinstance(dec, ast.Call) else dec
+                    name = target.attr if isinstance(target, ast.Attribute) else None
+                    event = dec.args[0] if isinstance(dec, ast.Call) and dec.args else None
+                    if name in STARTUP_DECORATORS or (
+                        name == "on_event"
+                        and isinstance(event, ast.Constant)
+                        and event.value in STARTUP_EVENTS
+                    ):
+                        ref = next(
+                            (r for r in index.functions_of(module) if r.node is node), None
+                        )
+                        if ref is not None:
+                            found.add(ref.qual)
+            elif isinstance(node, ast.Call):
+                for kw in node.keywords:
+                    if kw.arg in STARTUP_KEYWORDS:
+                        add(kw.value, module)
+                func = node.func
+                if (
+                    isinstance(func, ast.Attribute)
+                    and func.attr == "add_event_handler"
+                    and len(node.args) == 2
+                    and isinstance(node.args[0], ast.Constant)
+                    and node.args[0].value in STARTUP_EVENTS
+                ):
+                    add(node.args[1], module)
+    return found
+
+
+def _agreed(sites: list[object | None]) -> object | None:
+    """The join of what the call sites pass, when every one passes a known value of
+    one kind (a session passed in is one the function received)."""
+    from repolint.semantics.types import InstanceT, merge
+
+    if not sites or any(t is None for t in sites):
+        return None
+    joined: object | None = sites[0]
+    for t in sites[1:]:
+        joined = merge(joined, t)
+        if joined is None:
+            return None
+    if isinstance(joined, InstanceT):
+        from dataclasses import replace
+
+        # the function does not loop: a row it is given per row is its caller's N+1,
+        # reported at the call (`semantics.lazy.per_row_call_reads`)
+        joined = replace(joined, per_row=False)
+    if isinstance(joined, SessionT):
+        joined = SessionT(joined.kind, received=True, scoped=joined.scoped)
+    return joined
+
+
+def _own_calls(func: ast.AST) -> list[ast.Call]:
+    """Calls in a function body, not in nested functions or classes."""
+    out: list[ast.Call] = []
+    stack = list(ast.iter_child_nodes(func))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call):
+            out.append(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return out
 
 
 def _short(qual: str) -> str:

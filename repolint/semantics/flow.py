@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from repolint.semantics import statements
-from repolint.semantics.facts import FunctionFacts, ProjectCall, Scope, TypedModule
+from repolint.semantics.facts import ARG_ORIGIN, FunctionFacts, ProjectCall, Scope, TypedModule
 from repolint.semantics.loading import read_options
 from repolint.semantics.module import ModuleInfo, function_params
 from repolint.semantics.names import (
@@ -24,10 +24,13 @@ from repolint.semantics.names import (
     ASYNC_SESSION_CLASSES,
     ASYNC_SESSIONMAKERS,
     BACKGROUND_TASKS,
+    CONTEXT_MANAGER_WRAPPERS,
     DEPENDS,
     FLASK_SQLALCHEMY,
+    ITERATOR_WRAPPERS,
     OFFLOAD_FUNCTIONS,
     OFFLOAD_METHODS,
+    PARTIAL,
     SCOPED_SESSION_CLASSES,
     SELECT_FUNCS,
     SYNC_ENGINE_CLASSES,
@@ -106,6 +109,12 @@ STMT_BUILDERS = frozenset(
         "apply_labels",
     }
 )
+ENGINE_IO_METHODS = frozenset(
+    {"connect", "begin", "execute", "exec_driver_sql", "scalar", "scalars", "commit", "rollback"}
+)
+"""Blocking methods of a sync `Engine` or of the `Connection` it gives."""
+METADATA_IO_METHODS = frozenset({"create_all", "drop_all", "reflect"})
+"""`metadata.create_all(engine)`: DDL over a sync engine."""
 QUERY_ONE = frozenset(
     {"first", "one", "one_or_none", "scalar", "get", "get_or_404", "first_or_404", "one_or_404"}
 )
@@ -164,6 +173,8 @@ class FunctionFlow:
         self.scope_async = self.is_async
         self.is_module = ref.qual.endswith(".<module>")
         self.local_types: dict[int, object] = {}
+        self._call_types: dict[int, object | None] | None = None
+        """Argument types of the call being dispatched (for `FunctionFacts.call_args`)."""
         self.conditions: list[frozenset[str]] = []
         """Names tested by the enclosing `if`/`while` statements."""
 
@@ -190,16 +201,38 @@ class FunctionFlow:
         for i, (arg, default) in enumerate(params):
             if i == 0 and has_self:
                 cls = self.self_cls or self.ref.owner
-                self.env[arg.arg] = ClassT(cls) if "classmethod" in decorators else ObjT(cls)  # type: ignore[arg-type]
+                if arg.arg in self.bound:  # a model method called on a row
+                    self.env[arg.arg] = self.bound[arg.arg]
+                elif "classmethod" not in decorators:
+                    self.env[arg.arg] = ObjT(cls)  # type: ignore[arg-type]
+                elif self.index.is_model(cls):  # a model's (or its mixin's) classmethod
+                    self.env[arg.arg] = ModelClassT(cls)  # type: ignore[arg-type]
+                else:
+                    self.env[arg.arg] = ClassT(cls)  # type: ignore[arg-type]
                 continue
             if arg.arg in self.bound:
                 t = self.bound[arg.arg]
             else:
                 t = param_type(self.index, self.module, arg.annotation, default)
+                if t is None and self._typed_by_callers(arg):
+                    t = self.index.facts.caller_param_type(self.ref, arg.arg)
             self.env[arg.arg] = t
             self.facts.params[arg.arg] = t
             if self.typed is not None and t is not None:
                 self.typed.types[id(arg)] = t
+
+    def _typed_by_callers(self, arg: ast.arg) -> bool:
+        """An unannotated (or `Any`) named parameter of a project function, outside plain
+        analyses and test code: its callers decide its type."""
+        if self.index.facts.plain or self.module.is_test or self.ref.closure is not None:
+            return False
+        node = self.ref.node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        if arg is node.args.vararg or arg is node.args.kwarg:
+            return False
+        ann = arg.annotation
+        return ann is None or _last(self.qualify(ann) or "") in ("Any", "object")
 
     # -- recording --------------------------------------------------------------
 
@@ -304,6 +337,12 @@ class FunctionFlow:
     def _nested_def(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         from repolint.semantics.index import FunctionRef
 
+        if self.is_module:
+            top = self.index.functions.get(f"{self.module.name}.{stmt.name}")
+            if top is not None and top.node is stmt:
+                # a top-level function: typed by its own (home) analysis, not as a closure
+                self.env[stmt.name] = FuncT(top.qual)
+                return
         qual = f"{self.ref.qual}.<locals>.{stmt.name}"
         ref = self.index.functions.get(qual)
         if ref is None:
@@ -484,7 +523,7 @@ class FunctionFlow:
                 return SessionT("sync", received=True, scoped=True)
             return None
         if isinstance(base, ModelClassT):
-            if name == "query" and self._is_flask_model(base.model):
+            if name == "query" and self.index.is_flask_model(base.model):
                 return QueryT(
                     base.model, "sync", shape=Shape(origin=id(expr), froms=frozenset({base.model}))
                 )
@@ -509,18 +548,6 @@ class FunctionFlow:
         memo[cls] = found = frozenset(names)
         return found
 
-    def _is_flask_model(self, model: str) -> bool:
-        for c in self.index.mro(model):
-            module, node = self.index.classes[c]
-            for base in node.bases:
-                if (
-                    isinstance(base, ast.Attribute)
-                    and base.attr == "Model"
-                    and self.index.is_flask_db(base.value, module)
-                ):
-                    return True
-        return False
-
     def _relationship(self, expr: ast.Attribute, base: InstanceT, name: str) -> object | None:
         rel = self.index.relationships(base.model).get(name)
         if rel is None or (rel.target_name is None and rel.strategy != "lazy"):
@@ -530,20 +557,22 @@ class FunctionFlow:
         if (
             isinstance(expr.ctx, ast.Load)
             and base.origin is not None
-            and not self.module.is_test
             and rel.strategy == "lazy"
             and not eager_covers(base.eager, (name,))
         ):
-            self.index.facts.traversals.setdefault(base.origin, []).append(
-                (self.module.display, expr.lineno, name)
-            )
-        if (
-            isinstance(expr.ctx, ast.Load)
-            and isinstance(expr.value, ast.Name)
-            and expr.value.id in self.env
-        ):
-            # loaded now: later reads of the same object's relationship issue no SQL
-            self.env[expr.value.id] = replace(base, eager=base.eager | {(name,)})
+            if base.origin[0] == ARG_ORIGIN:
+                read = (base.origin[1], base.model, name)
+                if read not in self.facts.arg_lazy_reads:
+                    self.facts.arg_lazy_reads.append(read)
+            elif not self.module.is_test:
+                self.index.facts.traversals.setdefault(base.origin, []).append(
+                    (self.module.display, expr.lineno, name)
+                )
+        head, path = _attribute_path(expr)
+        holder = self.env.get(head) if head is not None else None
+        if isinstance(expr.ctx, ast.Load) and isinstance(holder, InstanceT):
+            # loaded now: later reads of the same relationship (`row.a.b` again) issue no SQL
+            self.env[head] = replace(holder, eager=holder.eager | {path})  # type: ignore[index]
         target = rel.target_name
         if target is None:
             return None
@@ -567,6 +596,11 @@ class FunctionFlow:
         self.facts.calls.append(call)
         if self.typed is not None:
             self.typed.calls[id(node)] = call
+        if self.index.facts.plain and self._call_types is not None:
+            ref = self.index.functions.get(qual)
+            if ref is not None:
+                site = call_site_args(ref, node, self._call_types)
+                self.facts.call_args.setdefault(qual, []).append(site)
 
     def _call(self, call: ast.Call) -> object | None:
         func = call.func
@@ -584,6 +618,7 @@ class FunctionFlow:
         if offload and self.typed is not None:
             self.typed.offload_calls.add(id(call))
         types = self._eval_args(call, offload)
+        self._call_types = types
         if not isinstance(receiver, SessionT):
             for value in types.values():
                 if isinstance(value, (StmtT, QueryT)):
@@ -666,12 +701,26 @@ class FunctionFlow:
             return EngineT("async")
         if qual in FLASK_SQLALCHEMY:
             return FlaskDBT()
+        if qual in CONTEXT_MANAGER_WRAPPERS:
+            wrapped = _arg(call, 0, types)
+            return replace(wrapped, context_manager=True) if isinstance(wrapped, FuncT) else None
+        if qual in PARTIAL and call.args:
+            first = call.args[0]
+            first_qual = (
+                self.qualify(first) if isinstance(first, (ast.Name, ast.Attribute)) else None
+            )
+            if first_qual in SYNC_SESSION_CLASSES:
+                return SessionFactoryT("sync")
+            if first_qual in ASYNC_SESSION_CLASSES:
+                return SessionFactoryT("async")
+            wrapped = _arg(call, 0, types)
+            return wrapped if isinstance(wrapped, (FuncT, SessionFactoryT, ClassT)) else None
         if qual in BACKGROUND_TASKS:
             return BackgroundTasksT()
         if qual in ("sqlalchemy.inspect",) and call.args:
             engine = _arg(call, 0, types)
             if isinstance(engine, EngineT) and engine.kind == "sync":
-                self._io(call, f"inspect({_src(call.args[0])})")
+                self._io(call, f"inspect({_src(call.args[0])})", engine=True)
             return None
         providers = self.index.settings.session_providers
         for provider in providers:
@@ -683,6 +732,12 @@ class FunctionFlow:
     def _method(
         self, call: ast.Call, receiver: object | None, name: str, types: dict[int, object | None]
     ) -> object | None:
+        if name in METADATA_IO_METHODS:
+            bind = _arg(call, 0, types) or types.get(id(_kw(call, "bind")))
+            if isinstance(bind, EngineT) and bind.kind == "sync":
+                label = f"{_src(call.func)}({_src(call.args[0]) if call.args else ''})"
+                self._io(call, label, engine=True)
+            return None
         if isinstance(receiver, SessionT):
             return self._session_method(call, receiver, name, types)
         if isinstance(receiver, StmtT):
@@ -726,8 +781,10 @@ class FunctionFlow:
                 return SessionT(receiver.kind, received=False)
             return None
         if isinstance(receiver, EngineT):
-            if receiver.kind == "sync" and name in ("connect", "begin", "execute"):
-                self._io(call, f"{_src(call.func)}()")
+            if receiver.kind == "sync" and name in ENGINE_IO_METHODS:
+                self._io(call, f"{_src(call.func)}()", engine=True)
+            if name in ("connect", "begin", "execution_options"):
+                return receiver  # a Connection: its execute() is I/O the same way
             return None
         if isinstance(receiver, FuncT):
             return None
@@ -738,7 +795,21 @@ class FunctionFlow:
             self._record_call(ref.qual, receiver.cls, call)
             facts = self.index.facts.facts(ref, receiver.cls)
             value = facts.yields if _is_context_manager(ref) else facts.returns
+            if value is None:
+                value = declared_return(self.index, ref)
             return _with_origin(value, receiver.cls, name)
+        if isinstance(receiver, InstanceT):
+            ref = self.index.method(receiver.model, name)
+            if ref is not None:  # `row.to_dict()`: a method of the model
+                self._record_call(ref.qual, receiver.model, call)
+            return None
+        if isinstance(receiver, ModelClassT):
+            ref = self.index.method(receiver.model, name)
+            if ref is None or name in ("__init__", "__new__"):
+                return None
+            # `Event.get(id)`: a classmethod of the model or of its `model_class=` mixin
+            self._record_call(ref.qual, receiver.model, call)
+            return self.index.facts.facts(ref, receiver.model).returns
         if isinstance(receiver, FlaskDBT) and name == "select" and call.args:
             return statements.new_select(call, self)
         return None
@@ -808,9 +879,11 @@ class FunctionFlow:
         if self.typed is not None and shape is not None and shape.origin:
             self.typed.final_statements.setdefault(shape.origin, []).append((how, stmt))
 
-    def _io(self, call: ast.Call, label: str) -> None:
+    def _io(self, call: ast.Call, label: str, engine: bool = False) -> None:
         if not self.offloaded:
             self.facts.io_sites.append((call, label))
+            if engine and self.typed is not None:
+                self.typed.engine_io_calls[id(call)] = label
 
     def _call_value(self, call: ast.Call, callee: object | None) -> object | None:
         if isinstance(callee, SessionFactoryT):
@@ -823,9 +896,16 @@ class FunctionFlow:
                 return None
             self._record_call(ref.qual, callee.self_cls, call)
             facts = self.index.facts.facts(ref, callee.self_cls)
-            value = facts.yields if _is_context_manager(ref) else facts.returns
+            if callee.context_manager or _is_context_manager(ref):
+                value = facts.yields
+            else:
+                value = facts.returns
+            if value is None:
+                value = declared_return(self.index, ref)
             return _with_origin(value, callee.self_cls, ref.node.name) if callee.self_cls else value  # type: ignore[union-attr]
         if isinstance(callee, ClassT):
+            if self.index.is_flask_sqlalchemy_class(callee.cls):
+                return FlaskDBT()
             return ObjT(callee.cls)
         return None
 
@@ -890,6 +970,18 @@ def _head_name(expr: ast.AST) -> str | None:
     while isinstance(expr, ast.Attribute):
         expr = expr.value
     return expr.id if isinstance(expr, ast.Name) else None
+
+
+def _attribute_path(expr: ast.Attribute) -> tuple[str | None, tuple[str, ...]]:
+    """`row.a.b` -> ("row", ("a", "b")); (None, ()) when the chain has no name at its head."""
+    path: list[str] = []
+    node: ast.AST = expr
+    while isinstance(node, ast.Attribute):
+        path.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None, ()
+    return node.id, tuple(reversed(path))
 
 
 def _is_super_call(expr: ast.AST) -> bool:
@@ -977,7 +1069,7 @@ def _with_origin(value: object | None, cls: str | None, method: str) -> object |
 
 def _entered(value: object | None) -> object | None:
     """What `with value as x` binds x to."""
-    if isinstance(value, SessionT):
+    if isinstance(value, (SessionT, EngineT)):
         return value
     return None
 
@@ -1024,6 +1116,34 @@ def _is_context_manager(ref: FunctionRef) -> bool:
         if _last(qual) in CONTEXT_MANAGER_DECORATORS:
             return True
     return False
+
+
+def call_site_args(
+    ref: FunctionRef, call: ast.Call, types: dict[int, object | None]
+) -> dict[str, object | None]:
+    """Parameter name -> the type this call passes (None: unknown or not passed)."""
+    node = ref.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {}
+    params = [a.arg for a, _ in function_params(node) if a is not node.args.vararg]
+    if node.args.kwarg is not None:
+        params = params[:-1]
+    decorators = {_last(ref.module.imports.qualify(d) or "") for d in node.decorator_list}
+    if ref.owner is not None and "staticmethod" not in decorators and params:
+        params = params[1:]
+    out: dict[str, object | None] = dict.fromkeys(params)
+    positional = len(node.args.posonlyargs) + len(node.args.args)
+    if ref.owner is not None and "staticmethod" not in decorators:
+        positional -= 1
+    for i, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            return dict.fromkeys(params)  # `f(*args)`: positions unknown
+        if i < min(positional, len(params)):
+            out[params[i]] = types.get(id(arg))
+    for kw in call.keywords:
+        if kw.arg is not None and kw.arg in out:
+            out[kw.arg] = types.get(id(kw.value))
+    return out
 
 
 def _bind_args(
@@ -1098,8 +1218,29 @@ def annotation_type(
             return None
         return ObjT(sym.qual)
     if sym.kind == "var" and sym.node is not None:
+        if isinstance(sym.node, ast.Call):  # `db: SessionLocal` names a sessionmaker instance
+            value = eval_in_module(index, sym.module, sym.node)
+            if isinstance(value, SessionFactoryT):
+                return SessionT(value.kind, received=True)
+            return None
         return annotation_type(index, sym.module, sym.node, depth + 1)
     return None
+
+
+def declared_return(index: ProjectIndex, ref: FunctionRef) -> object | None:
+    """What a function's return annotation promises, for bodies the flow cannot type:
+    `-> Session`, `-> Iterator[Session]` (a generator provider), `-> Repo`."""
+    node = ref.node
+    returns = getattr(node, "returns", None)
+    if returns is None:
+        return None
+    if isinstance(returns, ast.Subscript):
+        head = _last(ref.module.imports.qualify(returns.value) or "")
+        if head in ITERATOR_WRAPPERS:
+            inner = returns.slice
+            returns = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+    found = annotation_type(index, ref.module, returns)
+    return found if isinstance(found, (SessionT, ObjT)) else None
 
 
 def depends_target(module: ModuleInfo, expr: ast.AST | None) -> ast.AST | bool | None:
@@ -1160,6 +1301,8 @@ def param_type(
             return declared
         facts = index.facts.facts(ref)
         produced = facts.yields if _is_generator(ref.node) else facts.returns
+        if produced is None:
+            produced = declared_return(index, ref)
         if isinstance(produced, SessionT):
             return SessionT(produced.kind, received=True, scoped=produced.scoped)
         return produced if produced is not None else declared
@@ -1190,7 +1333,9 @@ def symbol_type(index: ProjectIndex, qual: str) -> object | None:
         name = sym.qual.rsplit(".", 1)[-1]
         value = module.assigns.get(name)
         if value is not None:
-            return eval_in_module(index, module, value)
+            found = eval_in_module(index, module, value)
+            if found is not None:
+                return found
         annotation = module.annotations.get(name)
         return annotation_type(index, module, annotation)
     return None

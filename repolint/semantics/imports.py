@@ -36,6 +36,8 @@ class ImportTable:
         self.module = module
         self.is_package = is_package
         self.aliases: dict[str, str] = {}
+        self.star_modules: list[str] = []
+        """Modules imported with `from m import *`, in order (their public names are ours)."""
 
     def add(self, node: ast.Import | ast.ImportFrom) -> None:
         """Record one import statement (at any depth of the module)."""
@@ -52,6 +54,8 @@ class ImportTable:
             base = resolve_relative(self.module, self.is_package, node.level, node.module)
         for alias in node.names:
             if alias.name == "*":
+                if base and base not in self.star_modules:
+                    self.star_modules.append(base)
                 continue
             self.aliases[alias.asname or alias.name] = (
                 f"{base}.{alias.name}" if base else alias.name

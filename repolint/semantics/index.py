@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from repolint.semantics.imports import dotted
-from repolint.semantics.models import Relationship, RelationshipReader
+from repolint.semantics.models import Relationship, RelationshipReader, foreign_key_refs
 from repolint.semantics.module import FunctionNode, ModuleInfo, decorator_names
 from repolint.semantics.names import (
     AS_DECLARATIVE,
@@ -70,6 +70,14 @@ def glob_to_regex(pattern: str) -> re.Pattern[str]:
             out += re.escape(pattern[i])
             i += 1
     return re.compile(f"(?:^|.*/){out}$" if not pattern.startswith(("/", "**")) else f"{out}$")
+
+
+def _exports(module: ModuleInfo, name: str) -> bool:
+    """Whether `from module import *` binds `name`: listed in `__all__`, else public."""
+    listed = module.assigns.get("__all__")
+    if isinstance(listed, (ast.List, ast.Tuple)):
+        return any(isinstance(e, ast.Constant) and e.value == name for e in listed.elts)
+    return not name.startswith("_")
 
 
 class ProjectIndex:
@@ -166,6 +174,12 @@ class ProjectIndex:
                 return self._lookup(".".join([target, *rest[1:]]), depth + 1)
         if head in module.assigns or head in module.annotations:
             return Symbol("var", base, module, module.assigns.get(head)) if len(rest) == 1 else None
+        for star in module.imports.star_modules:  # `from .models import *` re-exports
+            source = self.find_module(star)
+            if source is not None and source is not module and _exports(source, head):
+                found = self._lookup(".".join([source.name, *rest]), depth + 1)
+                if found is not None:
+                    return found
         return None
 
     def canonical(self, qual: str | None) -> str | None:
@@ -208,6 +222,12 @@ class ProjectIndex:
                 continue
             seen.append(current)
             stack[0:0] = [b for b, _, _ in self.bases(current) if b]
+            module = self.classes[current][0]
+            for _, expr, _ in self.bases(current):
+                if self.is_flask_model_base(expr, module):
+                    mixin = self.flask_model_mixin(expr, module)
+                    if mixin:
+                        stack.append(mixin)
         return tuple(seen)
 
     def all_base_names(self, cls: str) -> set[str]:
@@ -278,15 +298,92 @@ class ProjectIndex:
 
     # -- models -----------------------------------------------------------
 
-    def is_flask_db(self, expr: ast.AST, module: ModuleInfo) -> bool:
-        """True when `expr` names a Flask-SQLAlchemy `SQLAlchemy()` object."""
-        qual = module.imports.qualify(expr)
+    def is_flask_sqlalchemy_class(self, qual: str | None) -> bool:
+        """Flask-SQLAlchemy's `SQLAlchemy`, or a project subclass of it (in any module)."""
         if qual is None:
             return False
+        if qual in FLASK_SQLALCHEMY:
+            return True
+        seen: set[str] = set()
+        stack = [self.canonical(qual)]
+        while stack:  # plain base walk: `mro` itself asks about Flask-SQLAlchemy objects
+            current = stack.pop()
+            if current in FLASK_SQLALCHEMY:
+                return True
+            if current is None or current in seen or current not in self.classes:
+                continue
+            seen.add(current)
+            stack.extend(base for base, _, _ in self.bases(current))
+        return False
+
+    def is_flask_model(self, model: str) -> bool:
+        """A model mapped through Flask-SQLAlchemy's `db.Model` (it has `Model.query`)."""
+        for c in self.mro(model):
+            module, node = self.classes[c]
+            if any(self.is_flask_model_base(base, module) for base in node.bases):
+                return True
+        return False
+
+    def flask_db_call(
+        self, expr: ast.AST, module: ModuleInfo
+    ) -> tuple[ModuleInfo, ast.Call] | None:
+        """The `SQLAlchemy(...)` call a name such as `db` is bound to (through imports)."""
+        qual = module.imports.qualify(expr)
+        if qual is None:
+            return None
         sym = self.lookup(qual)
         if sym is None or sym.kind != "var" or not isinstance(sym.node, ast.Call):
+            return None
+        if self.is_flask_sqlalchemy_class(sym.module.imports.qualify(sym.node.func)):
+            return sym.module, sym.node
+        return None
+
+    def is_flask_db(self, expr: ast.AST, module: ModuleInfo) -> bool:
+        """True when `expr` names a Flask-SQLAlchemy `SQLAlchemy()` object (or a subclass's)."""
+        return self.flask_db_call(expr, module) is not None
+
+    def is_flask_model_base(self, expr: ast.AST, module: ModuleInfo, depth: int = 0) -> bool:
+        """`db.Model`, or a name bound to it (`BaseModel = db.Model`, imported or not)."""
+        if (
+            isinstance(expr, ast.Attribute)
+            and expr.attr == "Model"
+            and self.is_flask_db(expr.value, module)
+        ):
+            return True
+        if depth > 4 or not isinstance(expr, (ast.Name, ast.Attribute)):
             return False
-        return sym.module.imports.qualify(sym.node.func) in FLASK_SQLALCHEMY
+        qual = module.imports.qualify(expr)
+        sym = self.lookup(qual) if qual else None
+        if sym is None or sym.kind != "var" or sym.node is None:
+            return False
+        return self.is_flask_model_base(sym.node, sym.module, depth + 1)
+
+    def flask_model_mixin(self, expr: ast.AST, module: ModuleInfo) -> str | None:
+        """The project class given as `model_class=` (directly or through
+        `declarative_base(cls=Mixin)`) to the db whose `Model` `expr` names."""
+        while not (isinstance(expr, ast.Attribute) and expr.attr == "Model"):
+            qual = (
+                module.imports.qualify(expr)
+                if isinstance(expr, (ast.Name, ast.Attribute))
+                else None
+            )
+            sym = self.lookup(qual) if qual else None
+            if sym is None or sym.kind != "var" or sym.node is None:
+                return None
+            expr, module = sym.node, sym.module
+        found = self.flask_db_call(expr.value, module)
+        if found is None:
+            return None
+        db_module, call = found
+        value = next((kw.value for kw in call.keywords if kw.arg == "model_class"), None)
+        if isinstance(value, ast.Call):
+            if db_module.imports.qualify(value.func) not in DECLARATIVE_BASE_FACTORIES:
+                return None
+            value = next((kw.value for kw in value.keywords if kw.arg == "cls"), None)
+        if value is None:
+            return None
+        qual = self.canonical(db_module.imports.qualify(value))
+        return qual if qual in self.classes else None
 
     def _is_base_factory_var(self, qual: str | None) -> bool:
         if qual is None:
@@ -328,11 +425,7 @@ class ProjectIndex:
             if base in SQLMODEL_BASE:
                 status = "model" if is_table else (status or "sqlmodel")
                 continue
-            if self._is_base_factory_var(base) or (
-                isinstance(expr, ast.Attribute)
-                and expr.attr == "Model"
-                and self.is_flask_db(expr.value, module)
-            ):
+            if self._is_base_factory_var(base) or self.is_flask_model_base(expr, module):
                 status = "model"
                 continue
             if base in self.classes and base != cls:
@@ -388,14 +481,11 @@ class ProjectIndex:
             )
             for rel in reader.read(model, node)[0]:
                 target = self.resolve_model(rel.target_name, module)
-                rels[rel.name] = Relationship(
-                    model,
-                    rel.name,
-                    target,
-                    rel.strategy,
-                    rel.collection,
-                    rel.line,
-                    reverse=rel.reverse,
+                collection = rel.collection
+                if collection is None and target is not None:
+                    collection = self.is_collection(model, target, rel.remote_side)
+                rels[rel.name] = replace(
+                    rel, owner=model, target_name=target, collection=collection
                 )
         for rel in self._all_backrefs().get(model, []):
             rels.setdefault(rel.name, rel)
@@ -414,18 +504,84 @@ class ProjectIndex:
                 for target_name, spec, line, forward in reader.read(qual, node)[1]:
                     target = self.resolve_model(target_name, module)
                     if target:
+                        collection = spec.collection
+                        if collection is None and not spec.explicit:
+                            forward_collection = self.is_collection(qual, target, False)
+                            if forward_collection is not None:
+                                collection = not forward_collection
                         rel = Relationship(
                             target,
                             spec.name,
                             qual,
                             spec.strategy,
-                            spec.collection,
+                            collection,
                             line,
                             backref_of=qual,
                             reverse=forward,
                         )
                         self._backrefs.setdefault(target, []).append(rel)
         return self._backrefs
+
+    def table_name(self, model: str) -> str | None:
+        """`__tablename__`, or the name Flask-SQLAlchemy (snake_case) or SQLModel (lower
+        case) gives a model that declares none."""
+        found = self.class_attr_value(model, "__tablename__")
+        if found is not None:
+            value = found[1]
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                return value.value.lower()
+            return None
+        name = model.rsplit(".", 1)[-1]
+        if self.is_flask_model(model):
+            return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+        if any(b in SQLMODEL_BASE for b in self.all_base_names(model)):
+            return name.lower()
+        return None
+
+    @cache  # noqa: B019
+    def foreign_key_targets(self, model: str) -> frozenset[str]:
+        """Tables (`t:name`) and models (`m:qual`) the model's foreign keys point at."""
+        out: set[str] = set()
+        for c in self.mro(model):
+            module, node = self.classes[c]
+            for ref in foreign_key_refs(node):
+                if isinstance(ref, ast.Constant) and isinstance(ref.value, str):
+                    parts = ref.value.split(".")
+                    if len(parts) >= 2:
+                        out.add(f"t:{parts[-2].strip().lower()}")
+                    continue
+                while isinstance(ref, ast.Attribute) and ref.attr in ("c", "columns", "id"):
+                    ref = ref.value
+                if isinstance(ref, ast.Attribute):
+                    ref = ref.value  # Model.some_column
+                qual = self.canonical(module.imports.qualify(ref))
+                if qual and self.is_model(qual):
+                    out.add(f"m:{qual}")
+                    table = self.table_name(qual)
+                    if table:
+                        out.add(f"t:{table}")
+        return frozenset(out)
+
+    def _points_at(self, source: str, target: str) -> bool:
+        targets = self.foreign_key_targets(source)
+        if f"m:{target}" in targets:
+            return True
+        table = self.table_name(target)
+        return table is not None and f"t:{table}" in targets
+
+    def is_collection(self, owner: str, target: str, remote_side: bool) -> bool | None:
+        """Whether `owner.rel -> target` is a collection, decided as SQLAlchemy does when
+        neither `uselist=` nor the annotation says: the foreign key on the target's table
+        makes it one-to-many, on the owner's many-to-one. None when it cannot be told."""
+        if owner == target:
+            return not remote_side if self._points_at(owner, owner) else None
+        on_owner = self._points_at(owner, target)
+        on_target = self._points_at(target, owner)
+        if on_owner and not on_target:
+            return False
+        if on_target and not on_owner:
+            return True
+        return None
 
     def lazy_relationships(self, model: str) -> list[Relationship]:
         return [r for r in self.relationships(model).values() if r.strategy == "lazy"]
@@ -439,8 +595,10 @@ class ProjectIndex:
 
     def _name_is_repository(self, name: str) -> bool:
         last = name.rsplit(".", 1)[-1]
+        prefixed = last.startswith("Repository") and last[10:11].isupper()  # RepositoryRecipes
         return (
-            last.endswith(tuple(self.settings.repository_suffixes))
+            prefixed
+            or last.endswith(tuple(self.settings.repository_suffixes))
             or name in self.settings.repository_bases
             or last in self.settings.repository_bases
         )
@@ -450,8 +608,8 @@ class ProjectIndex:
         """Named like a repository (or inheriting from one) and holding or receiving a session."""
         if cls not in self.classes:
             return False
-        if self.is_model(cls):
-            return False
+        if self.is_model(cls) or self.classes[cls][0].is_test:
+            return False  # test code is never the data layer
         named = self._name_is_repository(cls) or any(
             self._name_is_repository(b) for b in self.all_base_names(cls)
         )
@@ -527,6 +685,7 @@ class ProjectIndex:
         """A module-level function taking a session, in a `repository-modules` module."""
         return (
             ref.owner is None
+            and not ref.module.is_test
             and self.in_repository_module(ref.module)
             and self.facts.takes_session(ref)
         )

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from repolint.semantics.context import Context
+from repolint.semantics.facts import ARG_ORIGIN
+from repolint.semantics.flow import call_site_args
 from repolint.semantics.models import Relationship
+from repolint.semantics.module import function_params
 from repolint.semantics.types import InstanceT, eager_covers
 
 
@@ -32,3 +36,50 @@ def origin_text(instance: InstanceT) -> str:
 def loader_hint(instance: InstanceT, rel: Relationship) -> str:
     model = instance.model.rsplit(".", 1)[-1]
     return f"eager-load it in the query: `.options(selectinload({model}.{rel.name}))`"
+
+
+def per_row_call_reads(
+    call: ast.Call, ctx: Context
+) -> list[tuple[InstanceT, str, Relationship]]:
+    """Lazy relationships a project function reads on a row it is given once per row
+    (`serialize(row)`, `Resp.from_model(row)`, `row.to_dict()`): (the row, the
+    callee's label, the relationship). The callee is analysed with that argument
+    bound, so only the relationships its own code reads on it count."""
+    project_call = ctx.project_call(call)
+    if project_call is None:
+        return []
+    index = ctx.index
+    ref = index.functions.get(project_call.qual)
+    if ref is None:
+        return []
+    given: list[tuple[str, InstanceT]] = []
+    func = call.func
+    receiver = ctx.type_of(func.value) if isinstance(func, ast.Attribute) else None
+    if isinstance(receiver, InstanceT) and receiver.per_row:
+        params = function_params(ref.node)
+        if params:
+            given.append((params[0][0].arg, receiver))
+    for name, value in call_site_args(ref, call, _arg_types(call, ctx)).items():
+        if isinstance(value, InstanceT) and value.per_row:
+            given.append((name, value))
+    found: list[tuple[InstanceT, str, Relationship]] = []
+    label = _label(ref.qual, ref.owner)
+    for name, row in given:
+        marked = replace(row, per_row=False, origin=(ARG_ORIGIN, name))
+        facts = index.facts.facts(ref, project_call.self_cls, ((name, marked),))
+        for param, model, rel_name in facts.arg_lazy_reads:
+            rel = index.relationships(model).get(rel_name)
+            if param == name and rel is not None:
+                found.append((row, label, rel))
+    return found
+
+
+def _arg_types(call: ast.Call, ctx: Context) -> dict[int, object | None]:
+    types: dict[int, object | None] = {id(a): ctx.type_of(a) for a in call.args}
+    types.update({id(k.value): ctx.type_of(k.value) for k in call.keywords})
+    return types
+
+
+def _label(qual: str, owner: str | None) -> str:
+    name = qual.rsplit(".", 1)[-1]
+    return f"{owner.rsplit('.', 1)[-1]}.{name}" if owner else name

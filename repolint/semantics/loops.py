@@ -1,10 +1,11 @@
-"""Loops around a statement: what they iterate, which names follow the item (RPL303)."""
+"""Loops around a statement: what they iterate, which names follow the item (RPL303, RPL309)."""
 
 from __future__ import annotations
 
 import ast
 
 from repolint.semantics.context import Context
+from repolint.semantics.module import function_params
 
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 CHUNK_WORDS = ("chunk", "batch", "partition", "page", "window", "slice")
@@ -133,7 +134,12 @@ def _fixed_literal(name: ast.Name, ctx: Context) -> bool:
         getattr(value, "elts", None) or getattr(value, "keys", None)
     ):
         return False
-    scope: ast.AST = ctx.enclosing_function(name) or ctx.module.tree
+    if not _fixed_items(value):
+        return False  # `items = [item]` wraps what the caller gave: as many as it is
+    function = ctx.enclosing_function(name)
+    if function is not None and any(a.arg == name.id for a, _ in function_params(function)):
+        return False  # a parameter rebound to a literal on one path only
+    scope: ast.AST = function or ctx.module.tree
     for node in ast.walk(scope):
         target = (
             node.func.value
@@ -165,6 +171,18 @@ def _class_literal(expr: ast.AST, ctx: Context) -> bool:
         ):
             return isinstance(stmt.value, LITERALS)
     return False
+
+
+def _fixed_items(value: ast.AST) -> bool:
+    """Items set by code: constants, classes and UPPER_CASE names, nested literals."""
+    items = [*getattr(value, "elts", []), *(k for k in getattr(value, "keys", []) if k)]
+    for item in items:
+        if isinstance(item, ast.Constant) or (isinstance(item, LITERALS) and _fixed_items(item)):
+            continue
+        last = item.attr if isinstance(item, ast.Attribute) else getattr(item, "id", "")
+        if not last or not last[:1].isupper():
+            return False
+    return True
 
 
 def _only_value(name: ast.Name, ctx: Context) -> ast.AST | None:
@@ -288,4 +306,43 @@ def exits_loop_after(node: ast.AST, loop: ast.AST, ctx: Context) -> bool:
                 if any(isinstance(s, (ast.Return, ast.Raise, ast.Break)) for s in later):
                     return True
         child = anc
+    return False
+
+
+def batch_guarded(node: ast.AST, loop: ast.AST, ctx: Context) -> bool:
+    """Under an `if` inside `loop` that tests a batch boundary (RPL309):
+    `i % 100 == 0`, `len(pending) >= n`, `done == batch_size`."""
+    child = node
+    for anc in ctx.ancestors(node):
+        if anc is loop:
+            return False
+        if isinstance(anc, ast.If) and child in anc.body and _tests_a_batch(anc.test):
+            return True
+        child = anc
+    return False
+
+
+def _tests_a_batch(test: ast.expr) -> bool:
+    for n in ast.walk(test):
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod):
+            return True
+        if isinstance(n, ast.Compare) and any(
+            isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "len"
+            for side in (n.left, *n.comparators)
+            for c in ast.walk(side)
+        ):
+            return True
+        name = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else ""
+        if any(w in name.lower() for w in CHUNK_WORDS):
+            return True
+    return False
+
+
+def in_except_handler(node: ast.AST, loop: ast.AST, ctx: Context) -> bool:
+    """In an `except` clause inside `loop`: the recovery path, not each item's (RPL309)."""
+    for anc in ctx.ancestors(node):
+        if anc is loop:
+            return False
+        if isinstance(anc, ast.ExceptHandler):
+            return True
     return False

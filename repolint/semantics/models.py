@@ -41,6 +41,8 @@ class Relationship:
     backref_of: str | None = None
     reverse: str | None = None
     """The relationship on the target that points back (back_populates/backref)."""
+    remote_side: bool = False
+    """`remote_side=` given: a self-referential many-to-one."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class BackrefSpec:
     name: str
     strategy: str
     collection: bool | None
+    """None: the opposite of the forward side, once that is decided."""
+    explicit: bool = False
+    """`backref("x", uselist=...)` said so itself."""
 
 
 def _kw(call: ast.Call, name: str) -> ast.expr | None:
@@ -185,14 +190,17 @@ class RelationshipReader:
         uselist = _kw(call, "uselist")
         if isinstance(uselist, ast.Constant) and isinstance(uselist.value, bool):
             collection = uselist.value
+        elif collection is None and _kw(call, "secondary") is not None:
+            collection = True  # many-to-many through an association table
         backref = self._backref(_kw(call, "backref"), collection)
         back = _kw(call, "back_populates")
         reverse = (
             back.value if isinstance(back, ast.Constant) and isinstance(back.value, str) else None
         )
         reverse = reverse or (backref.name if backref else None)
+        remote = _kw(call, "remote_side") is not None
         return Relationship(
-            owner, name, target, strategy, collection, line, reverse=reverse
+            owner, name, target, strategy, collection, line, reverse=reverse, remote_side=remote
         ), backref
 
     def _backref(
@@ -209,10 +217,37 @@ class RelationshipReader:
                 first = value.args[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     uselist = _kw(value, "uselist")
-                    coll = (
-                        uselist.value
-                        if isinstance(uselist, ast.Constant) and isinstance(uselist.value, bool)
-                        else other_collection
+                    if isinstance(uselist, ast.Constant) and isinstance(uselist.value, bool):
+                        return BackrefSpec(
+                            first.value, strategy_of(_kw(value, "lazy")), uselist.value, True
+                        )
+                    return BackrefSpec(
+                        first.value, strategy_of(_kw(value, "lazy")), other_collection
                     )
-                    return BackrefSpec(first.value, strategy_of(_kw(value, "lazy")), coll)
         return None
+
+
+def foreign_key_refs(cls: ast.ClassDef) -> list[ast.expr]:
+    """What the foreign keys declared in a class body point at: `ForeignKey("t.id")`,
+    `ForeignKey(Model.id)`, SQLModel's `Field(foreign_key="t.id")`, and the targets of a
+    `ForeignKeyConstraint` in `__table_args__`."""
+    refs: list[ast.expr] = []
+    for stmt in cls.body:
+        value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+        if not isinstance(value, (ast.Call, ast.Tuple, ast.List, ast.Dict)):
+            continue
+        for node in ast.walk(value):
+            if not isinstance(node, ast.Call):
+                continue
+            last = (dotted(node.func) or "").rsplit(".", 1)[-1]
+            if last == "ForeignKey" and node.args:
+                refs.append(node.args[0])
+            elif last == "ForeignKeyConstraint" and len(node.args) > 1:
+                targets = node.args[1]
+                if isinstance(targets, (ast.List, ast.Tuple)):
+                    refs.extend(targets.elts)
+            elif last == "Field":
+                found = _kw(node, "foreign_key")
+                if found is not None:
+                    refs.append(found)
+    return refs

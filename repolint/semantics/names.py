@@ -180,3 +180,22 @@ ASYNC_COROUTINE_METHODS = frozenset(
     }
 )
 QUERY_EXECUTING_METHODS = frozenset({"execute", "scalars", "scalar", "get", "query", "exec"})
+
+CONTEXT_MANAGER_WRAPPERS = frozenset(
+    {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
+)
+PARTIAL = frozenset({"functools.partial"})
+ITERATOR_WRAPPERS = frozenset(
+    {
+        "Iterator",
+        "Generator",
+        "AsyncIterator",
+        "AsyncGenerator",
+        "Iterable",
+        "ContextManager",
+        "AsyncContextManager",
+        "AbstractContextManager",
+        "AbstractAsyncContextManager",
+    }
+)
+"""Return annotations whose first argument is what a generator provider yields."""

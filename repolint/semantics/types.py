@@ -183,6 +183,8 @@ class FuncT:
 
     key: str
     self_cls: str | None = None
+    context_manager: bool = False
+    """Wrapped by `contextmanager(...)`/`asynccontextmanager(...)` in a call, not a decorator."""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Helpers for the runtime proofs: the seed data, a statement counter, a
-slow-statement switch and an event-loop stall meter.
+commit counter, a slow-statement switch and an event-loop stall meter.
 
 Importing this module puts sample_code/ on sys.path, so `import rota` works.
 Everything runs against real SQLite files (sqlite / aiosqlite), no mocks.
@@ -113,6 +113,23 @@ def count_statements(engine: Engine) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before_cursor_execute)
+
+
+@contextlib.contextmanager
+def count_commits(engine: Engine) -> Iterator[list[int]]:
+    """Collect one entry per transaction the engine commits while the block runs
+    (the `commit` connection event: SQLite gets no COMMIT statement, the driver
+    calls `connection.commit()`)."""
+    commits: list[int] = []
+
+    def commit(conn):
+        commits.append(len(commits) + 1)
+
+    event.listen(engine, "commit", commit)
+    try:
+        yield commits
+    finally:
+        event.remove(engine, "commit", commit)
 
 
 def make_statements_slow(engine: Engine, seconds: float = SLOW_STATEMENT_SECONDS) -> None:
