@@ -42,6 +42,7 @@ _LIST_KEYS: dict[str, str] = {
     "eager-hooks": "eager_hooks",
     "async-bases": "async_bases",
     "tests": "tests",
+    "migrations": "migrations",
     "not-found-errors": "not_found_errors",
 }
 _TABLE_KEYS = {"per-file-ignores": "per_file_ignores"}

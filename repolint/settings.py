@@ -31,6 +31,8 @@ DEFAULT_EAGER_HOOKS = (
 )
 DEFAULT_ASYNC_BASES = ("AsyncBaseRepository",)
 DEFAULT_TESTS = ("tests/", "test_*.py", "*_test.py")
+DEFAULT_MIGRATIONS = ("**/alembic/versions/**", "**/migrations/versions/**")
+"""Alembic revision scripts (a module with `revision = "..."` and `def upgrade()` too)."""
 DEFAULT_NOT_FOUND_ERRORS = ("RecordNotFoundError",)
 DEFAULT_EXCLUDE = (
     ".bzr",
@@ -79,6 +81,7 @@ class Settings:
     eager_hooks: tuple[str, ...] = DEFAULT_EAGER_HOOKS
     async_bases: tuple[str, ...] = DEFAULT_ASYNC_BASES
     tests: tuple[str, ...] = DEFAULT_TESTS
+    migrations: tuple[str, ...] = DEFAULT_MIGRATIONS
     not_found_errors: tuple[str, ...] = DEFAULT_NOT_FOUND_ERRORS
     project_root: str = "."
     extra: tuple[tuple[str, str], ...] = field(default=())

@@ -139,3 +139,19 @@ def test_progress_waits_before_drawing() -> None:
     drawn("analysing", 5, 10)
     drawn.close()
     assert "analysing" in stream.getvalue()
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_renaming_an_unrelated_file_changes_nothing(tmp_path: Path, jobs: int) -> None:
+    """Facts typed from callers (parameters, per-row calls) do not depend on the order
+    the files are met in: an unrelated file first or last in file order, any `--jobs`."""
+    import shutil
+
+    baseline = check(SAMPLES, 1)
+    keys = sorted((Path(f.path).name, f.line, f.code) for f in baseline.findings)
+    for name in ("aaa_first.py", "zzz_last.py"):
+        root = tmp_path / name.removesuffix(".py")
+        shutil.copytree(SAMPLES, root / "sample_code")
+        (root / "sample_code" / "library" / name).write_text("VALUE = 1\n", encoding="utf-8")
+        moved = check(root / "sample_code", jobs)
+        assert sorted((Path(f.path).name, f.line, f.code) for f in moved.findings) == keys

@@ -75,13 +75,21 @@ class QueryPerRow(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         func = node.func
+        project_call = ctx.project_call(node)
+        if project_call is not None:
+            self._project_call(node, project_call.qual, project_call.self_cls, ctx)
+            return
         if not isinstance(func, ast.Attribute):
             return
         receiver = ctx.type_of(func.value)
         if func.attr in QUERY_EXECUTING_METHODS and isinstance(receiver, SessionT):
             statement = whole_chain(node, ctx)
-            if func.attr == "query" and _only_builds(statement):
-                return
+            if func.attr == "query":
+                if _only_builds(statement):
+                    return
+                consumer = _round_trip(node, ctx)
+                if consumer is not None:  # reported where the query runs: `.first()`
+                    node, func = consumer, consumer.func  # type: ignore[assignment]
         elif (
             func.attr in QUERY_ROUND_TRIPS
             and isinstance(receiver, QueryT)
@@ -90,23 +98,59 @@ class QueryPerRow(Rule):
             statement = node  # `Model.query.filter_by(...).first()`: the round trip
         else:
             return
-        for loop in enclosing_loops(node, ctx):
-            if is_batch_loop(loop) or walks_a_constant(loop, ctx):
-                return
-            names = loop_names(loop)
-            if not mentions_any(statement, names):
-                continue
-            if uses_in_batch(statement, names, ctx) or walks_tables(loop, statement, ctx):
-                return
-            if exits_loop_after(node, loop, ctx):
-                return
+        if _per_item(node, statement, ctx):
             self.report(
                 ctx,
                 node,
                 f"`{func.attr}()` runs one statement per item of the loop: N round trips",
                 hint="fetch all items at once with `.where(Model.id.in_(ids))` or a join",
             )
+
+    def _project_call(
+        self, node: ast.Call, qual: str, self_cls: str | None, ctx: Context
+    ) -> None:
+        """A project function that runs a statement, called once per item."""
+        if not enclosing_loops(node, ctx) or not _per_item(node, node, ctx):
             return
+        path = ctx.index.facts.db_path(qual, self_cls, "query")
+        if path is None:
+            return
+        self.report(
+            ctx,
+            node,
+            f"`{' -> '.join(path[:-1])}` runs `{path[-1]}` once per item of the loop: "
+            "N round trips",
+            hint="give it all the items at once (`.where(Model.id.in_(ids))`) or a join",
+        )
+
+
+def _per_item(node: ast.Call, statement: ast.AST, ctx: Context) -> bool:
+    """The innermost loop whose item `statement` uses runs it once per item (not a batch,
+    a fixed handful, a walk over tables, nor a loop the call leaves)."""
+    for loop in enclosing_loops(node, ctx):
+        if is_batch_loop(loop) or walks_a_constant(loop, ctx):
+            return False
+        names = loop_names(loop)
+        if not mentions_any(statement, names):
+            continue
+        if uses_in_batch(statement, names, ctx) or walks_tables(loop, statement, ctx):
+            return False
+        return not exits_loop_after(node, loop, ctx)
+    return False
+
+
+def _round_trip(query: ast.Call, ctx: Context) -> ast.Call | None:
+    """The call that runs a `session.query(...)` chain: `.all()`, `.first()`, ..."""
+    node: ast.AST = query
+    while True:
+        attribute = ctx.parent(node)
+        call = ctx.parent(attribute) if isinstance(attribute, ast.Attribute) else None
+        if not isinstance(call, ast.Call) or call.func is not attribute:
+            return None
+        assert isinstance(attribute, ast.Attribute)
+        if attribute.attr in QUERY_ROUND_TRIPS:
+            return call
+        node = call
 
 
 def _from_session_query(expr: ast.AST, ctx: Context) -> bool:

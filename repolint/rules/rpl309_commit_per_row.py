@@ -83,19 +83,23 @@ class CommitPerRow(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         func = node.func
+        project_call = ctx.project_call(node)
+        if project_call is not None:
+            path = ctx.index.facts.db_path(project_call.qual, project_call.self_cls, "commit")
+            if path is not None and _once_per_row(node, ctx):
+                cost = "round trip" if ".flush(" in path[-1] else "transaction"
+                self.report(
+                    ctx,
+                    node,
+                    f"`{' -> '.join(path[:-1])}` does `{path[-1]}` once per row of the loop: "
+                    f"one {cost} per row",
+                    hint="commit once after the loop (or per batch): give the helper a "
+                    "`commit=False` path, or move the commit to the caller",
+                )
+            return
         if not isinstance(func, ast.Attribute) or func.attr not in ENDS_A_ROUND:
             return
-        if not isinstance(ctx.type_of(func.value), SessionT) or not ctx.per_row(node):
-            return
-        loops = enclosing_loops(node, ctx)
-        if not loops or any(is_batch_loop(loop) for loop in loops):
-            return
-        loop = loops[0]
-        if (
-            batch_guarded(node, loop, ctx)
-            or in_except_handler(node, loop, ctx)
-            or exits_loop_after(node, loop, ctx)
-        ):
+        if not isinstance(ctx.type_of(func.value), SessionT) or not _once_per_row(node, ctx):
             return
         cost = "one transaction per row" if func.attr == "commit" else "one round trip per row"
         self.report(
@@ -104,3 +108,19 @@ class CommitPerRow(Rule):
             f"`{func.attr}()` runs once per row of the loop: {cost}",
             hint=f"{func.attr} once after the loop, or per batch",
         )
+
+
+def _once_per_row(node: ast.Call, ctx: Context) -> bool:
+    """In a loop over rows, on every item: not per batch, not in the loop's `except`,
+    not followed by leaving the loop."""
+    if not ctx.per_row(node):
+        return False
+    loops = enclosing_loops(node, ctx)
+    if not loops or any(is_batch_loop(loop) for loop in loops):
+        return False
+    loop = loops[0]
+    return not (
+        batch_guarded(node, loop, ctx)
+        or in_except_handler(node, loop, ctx)
+        or exits_loop_after(node, loop, ctx)
+    )

@@ -43,6 +43,8 @@ class FunctionFacts:
     returns: object | None = None
     yields: object | None = None
     io_sites: list[tuple[ast.AST, str]] = field(default_factory=list)
+    db_sites: list[tuple[ast.AST, str, str]] = field(default_factory=list)
+    """Round trips on a session, sync or async, not offloaded: (call, label, 'query'|'commit')."""
     calls: list[ProjectCall] = field(default_factory=list)
     self_attrs: dict[str, object] = field(default_factory=dict)
     params: dict[str, object] = field(default_factory=dict)
@@ -91,6 +93,7 @@ class FactStore:
         self._symbols: dict[str, object | None] = {}
         self._symbols_in_progress: set[str] = set()
         self._io_paths: dict[tuple[str, str | None], list[str] | None] = {}
+        self._db_paths: dict[tuple[str, str | None, str], list[str] | None] = {}
         self.typed: dict[str, TypedModule] = {}
         self.traversals: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
         self.property_names: dict[str, frozenset[str]] = {}
@@ -237,6 +240,32 @@ class FactStore:
                         result = [label, *sub]
                         break
         self._io_paths[key] = result
+        return result
+
+    def db_path(self, qual: str, self_cls: str | None, kind: str) -> list[str] | None:
+        """['f()', 'g()', 'db.scalar(...)'] when calling `qual` runs a statement
+        (`kind` 'query') or ends a transaction ('commit') on a session, at any depth."""
+        key = (qual, self_cls, kind)
+        if key in self._db_paths:
+            return self._db_paths[key]
+        self._db_paths[key] = None  # cycle guard
+        ref = self.index.functions.get(qual)
+        result: list[str] | None = None
+        if ref is not None and not _memoized(ref):
+            facts = self.facts(ref, self_cls)
+            label = f"{_short(qual)}()"
+            if self_cls and ref.owner and self_cls != ref.owner:  # `Book.get()`, not the mixin's
+                label = f"{self_cls.rsplit('.', 1)[-1]}.{qual.rsplit('.', 1)[-1]}()"
+            site = next((s for s in facts.db_sites if s[2] == kind), None)
+            if site is not None:
+                result = [label, site[1]]
+            else:
+                for call in facts.calls:
+                    sub = self.db_path(call.qual, call.self_cls, kind)
+                    if sub is not None:
+                        result = [label, *sub]
+                        break
+        self._db_paths[key] = result
         return result
 
     # -- classes ------------------------------------------------------------
@@ -393,6 +422,16 @@ def _own_calls(func: ast.AST) -> list[ast.Call]:
             continue
         stack.extend(ast.iter_child_nodes(node))
     return out
+
+
+def _memoized(ref: FunctionRef) -> bool:
+    """`@lru_cache`, `@cache.memoize(...)`, `@cached`: its queries do not run on every call."""
+    for dec in getattr(ref.node, "decorator_list", ()):
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        words = ast.unparse(target).lower()
+        if "cache" in words or "memoize" in words:
+            return True
+    return False
 
 
 def _short(qual: str) -> str:

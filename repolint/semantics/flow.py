@@ -31,6 +31,7 @@ from repolint.semantics.names import (
     OFFLOAD_FUNCTIONS,
     OFFLOAD_METHODS,
     PARTIAL,
+    QUERY_EXECUTING_METHODS,
     SCOPED_SESSION_CLASSES,
     SELECT_FUNCS,
     SYNC_ENGINE_CLASSES,
@@ -576,6 +577,10 @@ class FunctionFlow:
         target = rel.target_name
         if target is None:
             return None
+        if rel.dynamic:  # a query: each `.all()`/`.filter(...).first()` on it is a round trip
+            return QueryT(
+                target, base.kind, shape=Shape(origin=id(expr), froms=frozenset({target}))
+            )
         eager = eager_below(base.eager, name)
         if rel.reverse and rel.collection:
             # each element's many-to-one back to `base` is in the identity map: no SQL
@@ -751,6 +756,8 @@ class FunctionFlow:
                 self._final(receiver, "exec")
             if receiver.kind == "sync" and name in QUERY_ONE | QUERY_MANY | {"count"}:
                 self._io(call, f"{_src(call.func)}(...)")
+                if not self.offloaded:
+                    self.facts.db_sites.append((call, _call_label(call), "query"))
             if receiver.model is None:
                 return None
             if name in QUERY_MANY:
@@ -822,6 +829,11 @@ class FunctionFlow:
             session = SessionT("async", session.received, session.scoped)
         if session.kind == "sync" and name in SYNC_IO_METHODS:
             self._io(call, f"{_src(call.func)}(...)")
+        round_trip = "commit" if name in ("commit", "flush") else None
+        if name in QUERY_EXECUTING_METHODS or name in ("merge", "refresh", "stream"):
+            round_trip = "query"
+        if round_trip is not None and not self.offloaded:
+            self.facts.db_sites.append((call, _call_label(call), round_trip))
         stmt = _arg(call, 0, types)
         if name == "query":
             return statements.new_query(call, self, session.kind)
@@ -1003,6 +1015,11 @@ def _src(node: ast.AST) -> str:
     except Exception:
         return "..."
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _call_label(call: ast.Call) -> str:
+    """`db.scalars(...)`, `query.first()`: a call as paths show it."""
+    return f"{_src(call.func)}({'...' if call.args or call.keywords else ''})"
 
 
 def _select_args(call: ast.Call) -> list[ast.expr]:

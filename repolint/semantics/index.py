@@ -111,6 +111,8 @@ class ProjectIndex:
             for i in range(1, len(parts)):
                 self._by_last.setdefault(".".join(parts[i:]), []).append(name)
         self._repo_module_patterns = [glob_to_regex(p) for p in settings.repository_modules]
+        self._migration_patterns = [glob_to_regex(p) for p in settings.migrations]
+        self._migrations: dict[str, bool] = {}
         self._relationships: dict[str, dict[str, Relationship]] = {}
         self._backrefs: dict[str, list[Relationship]] | None = None
         self._models_by_name: dict[str, list[str]] | None = None
@@ -518,6 +520,7 @@ class ProjectIndex:
                             line,
                             backref_of=qual,
                             reverse=forward,
+                            dynamic=spec.dynamic,
                         )
                         self._backrefs.setdefault(target, []).append(rel)
         return self._backrefs
@@ -539,16 +542,19 @@ class ProjectIndex:
         return None
 
     @cache  # noqa: B019
-    def foreign_key_targets(self, model: str) -> frozenset[str]:
-        """Tables (`t:name`) and models (`m:qual`) the model's foreign keys point at."""
-        out: set[str] = set()
+    def foreign_keys(self, model: str) -> tuple[tuple[str | None, frozenset[str]], ...]:
+        """Each foreign key of the model: (its column attribute, or None; the tables
+        `t:name` and models `m:qual` it points at)."""
+        out: list[tuple[str | None, frozenset[str]]] = []
         for c in self.mro(model):
             module, node = self.classes[c]
-            for ref in foreign_key_refs(node):
+            for column, ref in foreign_key_refs(node):
+                found: set[str] = set()
                 if isinstance(ref, ast.Constant) and isinstance(ref.value, str):
                     parts = ref.value.split(".")
                     if len(parts) >= 2:
-                        out.add(f"t:{parts[-2].strip().lower()}")
+                        found.add(f"t:{parts[-2].strip().lower()}")
+                    out.append((column, frozenset(found)))
                     continue
                 while isinstance(ref, ast.Attribute) and ref.attr in ("c", "columns", "id"):
                     ref = ref.value
@@ -556,18 +562,41 @@ class ProjectIndex:
                     ref = ref.value  # Model.some_column
                 qual = self.canonical(module.imports.qualify(ref))
                 if qual and self.is_model(qual):
-                    out.add(f"m:{qual}")
+                    found.add(f"m:{qual}")
                     table = self.table_name(qual)
                     if table:
-                        out.add(f"t:{table}")
-        return frozenset(out)
+                        found.add(f"t:{table}")
+                out.append((column, frozenset(found)))
+        return tuple(out)
 
-    def _points_at(self, source: str, target: str) -> bool:
-        targets = self.foreign_key_targets(source)
+    def _fk_points_at(self, targets: frozenset[str], target: str) -> bool:
         if f"m:{target}" in targets:
             return True
         table = self.table_name(target)
         return table is not None and f"t:{table}" in targets
+
+    def _points_at(self, source: str, target: str) -> bool:
+        return any(self._fk_points_at(t, target) for _, t in self.foreign_keys(source))
+
+    def local_fk_columns(self, model: str, target: str) -> frozenset[str]:
+        """The model's column attributes whose foreign keys point at `target`."""
+        return frozenset(
+            column
+            for column, targets in self.foreign_keys(model)
+            if column and self._fk_points_at(targets, target)
+        )
+
+    def pinned_relationships(self, model: str, columns: frozenset[str]) -> frozenset[str]:
+        """Many-to-one relationships whose foreign key columns a query pins to one value:
+        one object for every row, loaded once and then served by the identity map."""
+        out: set[str] = set()
+        for rel in self.relationships(model).values():
+            if rel.collection is not False or rel.target_name is None:
+                continue
+            local = self.local_fk_columns(model, rel.target_name)
+            if local and local <= columns and len(local) == 1:
+                out.add(rel.name)
+        return frozenset(out)
 
     def is_collection(self, owner: str, target: str, remote_side: bool) -> bool | None:
         """Whether `owner.rel -> target` is a collection, decided as SQLAlchemy does when
@@ -587,6 +616,20 @@ class ProjectIndex:
         return [r for r in self.relationships(model).values() if r.strategy == "lazy"]
 
     # -- repositories -----------------------------------------------------
+
+    def is_migration(self, module: ModuleInfo) -> bool:
+        """An Alembic revision script: it matches `migrations`, or (with the default
+        setting) it sets `revision = "..."` and defines `upgrade()`."""
+        found = self._migrations.get(module.name)
+        if found is None:
+            path = str(module.path).replace("\\", "/")
+            found = any(p.match(path) for p in self._migration_patterns) or (
+                bool(self.settings.migrations)
+                and "revision" in module.assigns
+                and "upgrade" in module.functions
+            )
+            self._migrations[module.name] = found
+        return found
 
     def in_repository_module(self, module: ModuleInfo) -> bool:
         path = str(module.path).replace("\\", "/")

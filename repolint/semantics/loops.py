@@ -215,7 +215,7 @@ def statement_trees(statement: ast.AST, ctx: Context) -> list[ast.AST]:
             (
                 getattr(anc, f)
                 for f in ("body", "orelse", "finalbody")
-                if holder in getattr(anc, f, [])
+                if isinstance(getattr(anc, f, None), list) and holder in getattr(anc, f)
             ),
             None,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from repolint.semantics.imports import dotted
 from repolint.semantics.loading import strategy_of
@@ -43,6 +43,8 @@ class Relationship:
     """The relationship on the target that points back (back_populates/backref)."""
     remote_side: bool = False
     """`remote_side=` given: a self-referential many-to-one."""
+    dynamic: bool = False
+    """`lazy="dynamic"` / `DynamicMapped`: reading it gives a query, run by each consumer."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class BackrefSpec:
     """None: the opposite of the forward side, once that is decided."""
     explicit: bool = False
     """`backref("x", uselist=...)` said so itself."""
+    dynamic: bool = False
 
 
 def _kw(call: ast.Call, name: str) -> ast.expr | None:
@@ -175,7 +178,9 @@ class RelationshipReader:
         if annotation is not None and isinstance(annotation, ast.Subscript):
             head = (dotted(annotation.value) or "").rsplit(".", 1)[-1]
             if head in ("WriteOnlyMapped", "DynamicMapped"):
-                return Relationship(owner, name, target or ann_target, "other", True, line), None
+                dynamic = head == "DynamicMapped"
+                rel = Relationship(owner, name, target or ann_target, "other", True, line)
+                return replace(rel, dynamic=dynamic), None
         target = target or ann_target
         lazy = _kw(call, "lazy")
         kwargs = _kw(call, "sa_relationship_kwargs")
@@ -199,8 +204,17 @@ class RelationshipReader:
         )
         reverse = reverse or (backref.name if backref else None)
         remote = _kw(call, "remote_side") is not None
+        dynamic = isinstance(lazy, ast.Constant) and lazy.value == "dynamic"
         return Relationship(
-            owner, name, target, strategy, collection, line, reverse=reverse, remote_side=remote
+            owner,
+            name,
+            target,
+            strategy,
+            True if dynamic else collection,
+            line,
+            reverse=reverse,
+            remote_side=remote,
+            dynamic=dynamic,
         ), backref
 
     def _backref(
@@ -216,38 +230,44 @@ class RelationshipReader:
             if qual in BACKREF_FUNCS or qual.endswith(".backref") or qual == "backref":
                 first = value.args[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    lazy = _kw(value, "lazy")
+                    dynamic = isinstance(lazy, ast.Constant) and lazy.value == "dynamic"
                     uselist = _kw(value, "uselist")
                     if isinstance(uselist, ast.Constant) and isinstance(uselist.value, bool):
                         return BackrefSpec(
-                            first.value, strategy_of(_kw(value, "lazy")), uselist.value, True
+                            first.value, strategy_of(lazy), uselist.value, True, dynamic
                         )
                     return BackrefSpec(
-                        first.value, strategy_of(_kw(value, "lazy")), other_collection
+                        first.value, strategy_of(lazy), other_collection, dynamic=dynamic
                     )
         return None
 
 
-def foreign_key_refs(cls: ast.ClassDef) -> list[ast.expr]:
-    """What the foreign keys declared in a class body point at: `ForeignKey("t.id")`,
-    `ForeignKey(Model.id)`, SQLModel's `Field(foreign_key="t.id")`, and the targets of a
-    `ForeignKeyConstraint` in `__table_args__`."""
-    refs: list[ast.expr] = []
+def foreign_key_refs(cls: ast.ClassDef) -> list[tuple[str | None, ast.expr]]:
+    """The foreign keys declared in a class body: (the column attribute, or None in
+    `__table_args__`; what it points at). `ForeignKey("t.id")`, `ForeignKey(Model.id)`,
+    SQLModel's `Field(foreign_key="t.id")`, the targets of a `ForeignKeyConstraint`."""
+    refs: list[tuple[str | None, ast.expr]] = []
     for stmt in cls.body:
         value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
         if not isinstance(value, (ast.Call, ast.Tuple, ast.List, ast.Dict)):
             continue
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target  # type: ignore[union-attr]
+        column = (
+            target.id if isinstance(target, ast.Name) and target.id != "__table_args__" else None
+        )
         for node in ast.walk(value):
             if not isinstance(node, ast.Call):
                 continue
             last = (dotted(node.func) or "").rsplit(".", 1)[-1]
             if last == "ForeignKey" and node.args:
-                refs.append(node.args[0])
+                refs.append((column, node.args[0]))
             elif last == "ForeignKeyConstraint" and len(node.args) > 1:
                 targets = node.args[1]
                 if isinstance(targets, (ast.List, ast.Tuple)):
-                    refs.extend(targets.elts)
+                    refs.extend((None, t) for t in targets.elts)
             elif last == "Field":
                 found = _kw(node, "foreign_key")
                 if found is not None:
-                    refs.append(found)
+                    refs.append((column, found))
     return refs

@@ -115,14 +115,22 @@ def apply_builder(
     if name in CRITERIA_METHODS:
         filtered = set(shape.filtered)
         links = set(shape.links)
-        for arg in call.args:
+        pinned: set[str] = set()
+        for arg in _spread(call.args, flow):
             for part in _conjuncts(arg):
                 models = sorted(criteria_models(part, flow))
                 filtered.update(models)
                 links.update((a, b) for a in models for b in models if a < b)
+                pinned |= _pinned_column(part, receiver.model, flow)
+        receiver = _with_pinned(receiver, frozenset(pinned), flow)
         return replace(
             receiver, shape=replace(shape, filtered=frozenset(filtered), links=frozenset(links))
         )
+    if name == "filter_by":
+        pinned = {
+            kw.arg for kw in call.keywords if kw.arg and not criteria_models(kw.value, flow)
+        }
+        return _with_pinned(receiver, frozenset(pinned), flow)
     if name in JOIN_METHODS:
         froms = set(shape.froms)
         links = set(shape.links)
@@ -152,6 +160,56 @@ def apply_builder(
         ordered = "no" if unordered else "yes"
         return replace(receiver, shape=replace(shape, ordered=ordered, order_guards=guards))
     return receiver
+
+
+def _spread(args: list[ast.expr], flow: FunctionFlow) -> list[ast.expr]:
+    """Criteria with `*criteria` replaced by the items of the list literal the function
+    binds that name to (once)."""
+    out: list[ast.expr] = []
+    for arg in args:
+        if isinstance(arg, ast.Starred) and isinstance(arg.value, ast.Name):
+            values = [
+                node.value
+                for node in ast.walk(flow.ref.node)
+                if isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == arg.value.id for t in node.targets)
+            ]
+            if len(values) == 1 and isinstance(values[0], (ast.List, ast.Tuple)):
+                out.extend(values[0].elts)
+                continue
+        out.append(arg)
+    return out
+
+
+def _pinned_column(part: ast.expr, model: str | None, flow: FunctionFlow) -> set[str]:
+    """`Model.col == value` (not another column) on the selected model: {"col"}."""
+    if model is None or not isinstance(part, ast.Compare) or len(part.ops) != 1:
+        return set()
+    if not isinstance(part.ops[0], (ast.Eq, ast.Is)):
+        return set()
+    for column, other in ((part.left, part.comparators[0]), (part.comparators[0], part.left)):
+        t = flow.index_type(column)
+        if (
+            isinstance(t, ColumnT)
+            and not t.relationship
+            and t.model == model
+            and not criteria_models(other, flow)
+        ):
+            return {t.name}
+    return set()
+
+
+def _with_pinned(
+    receiver: StmtT | QueryT, pinned: frozenset[str], flow: FunctionFlow
+) -> StmtT | QueryT:
+    """Many-to-one relationships whose foreign key is pinned load one object for every
+    row: the identity map serves it after the first read, so it counts as loaded."""
+    if not pinned or receiver.model is None:
+        return receiver
+    rels = flow.index.pinned_relationships(receiver.model, pinned)
+    if not rels:
+        return receiver
+    return replace(receiver, eager=receiver.eager | {(r,) for r in rels})
 
 
 def unlinked_models(shape: Shape) -> list[str]:

@@ -44,7 +44,7 @@ class Book(BaseModel):
     title = db.Column(db.String(200), nullable=False)
     shelf_id = db.Column(db.Integer, db.ForeignKey("shelves.id"), nullable=False)
     author_id = db.Column(db.Integer, db.ForeignKey("authors.id"), nullable=False)
-    # many-to-one: the foreign key is on this table
-    author = db.relationship("Author")
+    # many-to-one: the foreign key is on this table; `Author.books` is a dynamic query
+    author = db.relationship("Author", backref=db.backref("books", lazy="dynamic"))
     # many-to-many through an association table: a collection
     tags = db.relationship("Tag", secondary=book_tags)

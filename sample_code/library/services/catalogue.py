@@ -4,9 +4,12 @@ a project subclass of `SQLAlchemy`, `BaseModel = db.Model`, models re-exported w
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy.orm import joinedload, selectinload
 
-from library.models import Book, Loan, Member, Shelf
+from library.extensions import db
+from library.models import Author, Book, Loan, Member, Shelf
 
 
 def shelf_listing():
@@ -91,3 +94,61 @@ def catalogue_lines_eager():
 def featured_line(book_id):
     """One book: `describe()` reads its author once."""
     return describe(Book.get(book_id))  # ok: RPL301
+
+
+def authors_by_name(names):
+    """A legacy `session.query()` chain per name: reported where it runs (`first()`)."""
+    return [
+        db.session.query(Author)  # expect: RPL404
+        .filter_by(name=name)
+        .first()  # expect: RPL303
+        for name in names
+    ]
+
+
+def titles_for(book_ids):
+    """The mixin's `get` runs a statement: once per id."""
+    return [Book.get(book_id).title for book_id in book_ids]  # expect: RPL303
+
+
+@lru_cache(maxsize=256)
+def shelf_name(shelf_id):
+    """Memoized: its query runs once per shelf for the life of the process."""
+    return Shelf.get(shelf_id).name
+
+
+def shelf_names(books):
+    return [shelf_name(book.shelf_id) for book in books]  # ok: RPL303
+
+
+def recent_titles_per_author():
+    """`Author.books` is `lazy="dynamic"`: each `.all()` on it is a query, once per author."""
+    return {
+        author.name: [b.title for b in author.books.order_by(Book.id.desc()).limit(3).all()]  # expect: RPL303
+        for author in Author.query.all()
+    }
+
+
+def recent_titles(author_id):
+    """One author: one query on the dynamic relationship."""
+    author = Author.get(author_id)
+    return [b.title for b in author.books.order_by(Book.id.desc()).limit(3).all()]  # ok: RPL303
+
+
+def shelf_books(shelf_id):
+    """The query pins `Book.shelf_id`: every row has the same shelf, loaded once and
+    then served by the identity map."""
+    books = Book.query.filter(Book.shelf_id == shelf_id).all()
+    return [f"{book.shelf.name}: {book.title}" for book in books]  # ok: RPL301
+
+
+def member_emails_on_loans(member_id):
+    """`filter_by(member_id=...)` pins the backref `Loan.member` the same way."""
+    loans = Loan.query.filter_by(member_id=member_id).all()
+    return [loan.member.email for loan in loans]  # ok: RPL301
+
+
+def loan_book_titles(member_id):
+    """Pinning the member says nothing about each loan's book."""
+    loans = Loan.query.filter_by(member_id=member_id).all()
+    return [loan.book.title for loan in loans]  # expect: RPL301

@@ -1,0 +1,477 @@
+"""The real-world shapes of sample_code/library/ and sample_code/notes/, proved by execution.
+
+library/ is a Flask-SQLAlchemy 3.1 app declared as projects declare it (a subclass of
+`SQLAlchemy`, `model_class=declarative_base(cls=LibraryModel)`, `BaseModel = db.Model`,
+star re-exports, relationships whose cardinality comes from the foreign keys). It runs
+in a Flask app context on in-memory SQLite; every measurement gets a fresh app context,
+so a fresh `db.session` and an empty identity map.
+
+The seed: 3 shelves x 4 books (book n is on shelf (n - 1) // 4 + 1), 3 authors given
+round-robin (book n by author (n - 1) % 3 + 1), 3 tags, two per book, and member 1 with
+3 loans (books 1, 5, 9, by three different authors).
+
+A lazy many-to-one (`Book.author`, `Book.shelf`, `Loan.book`) costs one SELECT per
+*distinct* target, not per row: SQLAlchemy's lazy loader looks a many-to-one up by
+primary key in the session's identity map before it emits anything. So the figures
+below are 1 + distinct authors / shelves, and `test_a_many_to_one_costs_one_select_per_distinct_row`
+shows the same code at 1 + N when every book has its own author.
+
+notes/ is a FastAPI app over sync sessions. Its engine points at `sqlite:///notes.db`
+(relative to the working directory); the tests never touch it: `SessionLocal` is
+configured onto a SQLite file under tmp_path, and `health()` reads the module global
+`engine` of `notes.api.routes`, which the test rebinds to that file's engine.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import library.models as library_models
+import pytest
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.query import Query as FlaskQuery
+from library.core.base import LibraryModel
+from library.core.database import BaseModel
+from library.extensions import LibrarySQLAlchemy, db
+from library.models import Author, Book, Loan, Member, Shelf, Tag, book_tags
+from library.services import catalogue
+from notes.data import count_notes
+from notes.db import SessionLocal
+from notes.models import Base as NotesBase
+from notes.models import Note, User
+from notes.models import Tag as NoteTag
+from notes.repos.tags import add_tag
+from sqlalchemy import Engine, create_engine, inspect, select, text
+from sqlalchemy.orm import MANYTOMANY, MANYTOONE, ONETOMANY, Session
+from starlette.concurrency import run_in_threadpool
+
+from repolint.engine import build_project
+from repolint.settings import Settings
+
+from .helpers import (
+    NO_STALL_BELOW,
+    SAMPLE_CODE,
+    SLOW_STATEMENT_SECONDS,
+    STALL_AT_LEAST,
+    count_commits,
+    count_statements,
+    make_statements_slow,
+    measure_stall,
+)
+from .seeded_copy import build_seeded, private_copy
+
+with warnings.catch_warnings():
+    # routes.py keeps an `@app.on_event("shutdown")` hook, deprecated by FastAPI
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from notes.api import routes as notes_routes
+
+# -- library: Flask-SQLAlchemy -------------------------------------------------
+
+N_SHELVES = 3
+BOOKS_PER_SHELF = 4
+N_BOOKS = N_SHELVES * BOOKS_PER_SHELF
+N_AUTHORS = 3
+TAG_LABELS = ("fiction", "history", "science")
+LOANED_BOOK_IDS = (1, 5, 9)
+
+
+def library_app(n_authors: int) -> Flask:
+    """A Flask app on in-memory SQLite (Flask-SQLAlchemy gives it a StaticPool), seeded."""
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+    db.init_app(app)
+    with app.app_context():
+        db.create_all()
+        authors = [Author(name=f"Author {i}") for i in range(1, n_authors + 1)]
+        tags = [Tag(label=label) for label in TAG_LABELS]
+        books: list[Book] = []
+        for s in range(1, N_SHELVES + 1):
+            shelf = Shelf(name=f"Shelf {s}")
+            for _ in range(BOOKS_PER_SHELF):
+                n = len(books) + 1
+                book = Book(
+                    title=f"Book {n}",
+                    author=authors[(n - 1) % n_authors],
+                    tags=[tags[(n - 1) % 3], tags[n % 3]],
+                )
+                shelf.books.append(book)
+                books.append(book)
+            db.session.add(shelf)
+        reader = Member(email="reader@example.org")
+        reader.loans = [Loan(book=books[i - 1]) for i in LOANED_BOOK_IDS]
+        db.session.add_all([reader, Member(email="idle@example.org")])
+        db.session.commit()
+        assert [b.id for b in books] == list(range(1, N_BOOKS + 1))
+    return app
+
+
+def _dispose(app: Flask) -> None:
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def library() -> Iterator[Flask]:
+    app = library_app(N_AUTHORS)
+    yield app
+    _dispose(app)
+
+
+@pytest.fixture(scope="module")
+def library_one_author_per_book() -> Iterator[Flask]:
+    app = library_app(N_BOOKS)
+    yield app
+    _dispose(app)
+
+
+def run_counted(app: Flask, fn: Callable[..., Any], *args: Any) -> tuple[Any, int]:
+    """Call fn in a fresh app context (a fresh db.session); return its result and the
+    number of statements the engine ran, checking they are all SELECTs."""
+    with app.app_context(), count_statements(db.engine) as statements:
+        result = fn(*args)
+        if isinstance(result, list) and result and isinstance(result[0], Book):
+            result = [book.title for book in result]
+    assert all(s.lstrip().upper().startswith("SELECT") for s in statements), statements
+    return result, len(statements)
+
+
+def expected_listing() -> list[str]:
+    return [
+        f"Shelf {(n - 1) // BOOKS_PER_SHELF + 1}: Book {n} by Author {(n - 1) % N_AUTHORS + 1}"
+        for n in range(1, N_BOOKS + 1)
+    ]
+
+
+def test_models_are_mapped_through_the_project_subclass(library: Flask) -> None:
+    """`db` is the project's LibrarySQLAlchemy; `BaseModel` is its `db.Model`, built from
+    `declarative_base(cls=LibraryModel)`; every model is mapped on `db.metadata` and gets
+    Flask-SQLAlchemy's `query` and the mixin's `get` classmethod."""
+    assert type(db) is LibrarySQLAlchemy
+    assert isinstance(db, SQLAlchemy)
+    assert BaseModel is db.Model
+    assert issubclass(db.Model, LibraryModel)
+    models = (Shelf, Book, Author, Tag, Member, Loan)
+    for model in models:
+        assert issubclass(model, BaseModel)
+        assert model.__fsa__ is db
+        assert model.__table__.metadata is db.metadata
+        assert inspect(model).class_ is model
+    assert book_tags.metadata is db.metadata
+    assert set(db.metadata.tables) == {
+        "shelves",
+        "books",
+        "authors",
+        "tags",
+        "book_tags",
+        "members",
+        "loans",
+    }
+    # the star re-exports give the defining classes, and only what __all__ lists
+    assert library_models.Book is Book
+    assert not hasattr(library_models, "_internal_helper")
+    with library.app_context():
+        assert isinstance(Shelf.query, FlaskQuery)
+        shelf = Shelf.get(2)
+        assert isinstance(shelf, Shelf)
+        assert shelf.name == "Shelf 2"
+        assert Shelf.get(99) is None
+
+
+def _runtime_relationships(model: type) -> dict[str, tuple[str, bool, str]]:
+    out = {}
+    for rel in inspect(model).relationships:
+        target = rel.mapper.class_
+        if rel.lazy in ("select", True):
+            strategy = "lazy"
+        elif rel.lazy in ("selectin", "joined", "subquery", "immediate", False):
+            strategy = "eager"
+        else:  # dynamic, write_only, raise, noload
+            strategy = "other"
+        out[rel.key] = (f"{target.__module__}.{target.__qualname__}", rel.uselist, strategy)
+    return out
+
+
+def test_cardinality_comes_from_the_foreign_keys(library: Flask) -> None:
+    """No relationship says `uselist=`: SQLAlchemy decides from where the foreign key is,
+    and so does repolint. Both views are compared, then the objects themselves."""
+    shelf_rels = inspect(Shelf).relationships
+    book_rels = inspect(Book).relationships
+    assert (shelf_rels["books"].direction, shelf_rels["books"].uselist) == (ONETOMANY, True)
+    assert (book_rels["shelf"].direction, book_rels["shelf"].uselist) == (MANYTOONE, False)
+    assert (book_rels["author"].direction, book_rels["author"].uselist) == (MANYTOONE, False)
+    assert (book_rels["tags"].direction, book_rels["tags"].uselist) == (MANYTOMANY, True)
+    assert book_rels["tags"].secondary is book_tags
+    assert inspect(Member).relationships["loans"].lazy == "selectin"
+
+    project = build_project(
+        sorted((SAMPLE_CODE / "library").rglob("*.py")),
+        Settings(project_root=str(SAMPLE_CODE)),
+    )
+    for model in (Shelf, Book, Author, Tag, Member, Loan):
+        qual = f"{model.__module__}.{model.__qualname__}"
+        assert project.index.is_model(qual), qual
+        seen = {
+            name: (rel.target_name, rel.collection, rel.strategy)
+            for name, rel in project.index.relationships(qual).items()
+        }
+        assert seen == _runtime_relationships(model), qual
+
+    with library.app_context():
+        shelf = Shelf.get(1)
+        assert isinstance(shelf.books, list)
+        assert [type(b) for b in shelf.books] == [Book] * BOOKS_PER_SHELF
+        book = shelf.books[0]
+        assert isinstance(book.author, Author)
+        assert book.shelf is shelf
+        assert isinstance(book.tags, list)
+        assert sorted(t.label for t in book.tags) == ["fiction", "history"]
+
+
+def test_shelf_listing_two_nested_lazy_loads(library: Flask) -> None:
+    """shelf_listing(): 1 (shelves) + 1 per shelf (shelf.books) + 1 per distinct author
+    (book.author). shelf_listing_eager(): selectinload(Shelf.books).joinedload(Book.author)
+    is 2 statements, the books and their authors in one."""
+    bad, bad_count = run_counted(library, catalogue.shelf_listing)
+    good, good_count = run_counted(library, catalogue.shelf_listing_eager)
+    assert bad == good == expected_listing()
+    assert bad_count == 1 + N_SHELVES + N_AUTHORS == 7
+    assert good_count == 2
+
+
+def test_backref_shelf_of_each_book(library: Flask) -> None:
+    """shelf_of_each_book(): Book.query.all() then book.shelf (the backref) per book:
+    1 + one SELECT per distinct shelf. shelf_titles(): the shelf, its books, and no
+    SELECT for book.shelf (the shelf is already in the identity map)."""
+    bad, bad_count = run_counted(library, catalogue.shelf_of_each_book)
+    assert bad == [f"Shelf {(n - 1) // BOOKS_PER_SHELF + 1}" for n in range(1, N_BOOKS + 1)]
+    assert bad_count == 1 + N_SHELVES == 4
+
+    good, good_count = run_counted(library, catalogue.shelf_titles, 2)
+    assert good == [f"Shelf 2/Book {n}" for n in range(5, 9)]
+    assert good_count == 2  # Shelf.get(2), shelf.books
+
+    with library.app_context():
+        shelf = Shelf.get(2)
+        books = list(shelf.books)
+        with count_statements(db.engine) as statements:
+            shelves = [book.shelf for book in books]
+        assert statements == []
+        assert all(s is shelf for s in shelves)
+
+
+def test_secondary_collection_per_book(library: Flask) -> None:
+    """tag_labels(): book.tags (many-to-many through book_tags) per book: 1 + N.
+    tag_labels_eager(): selectinload(Book.tags): 2."""
+    bad, bad_count = run_counted(library, catalogue.tag_labels)
+    good, good_count = run_counted(library, catalogue.tag_labels_eager)
+    assert bad == good
+    assert bad["Book 1"] == ["fiction", "history"]
+    assert len(bad) == N_BOOKS
+    assert bad_count == 1 + N_BOOKS == 13
+    assert good_count == 2
+
+
+def test_per_row_read_in_a_helper(library: Flask) -> None:
+    """catalogue_lines(): describe(book) reads book.author per row: 1 + one SELECT per
+    distinct author (3 authors over 12 books). catalogue_lines_eager(): joinedload: 1.
+    featured_line(): one book, one author: 2."""
+    bad, bad_count = run_counted(library, catalogue.catalogue_lines)
+    good, good_count = run_counted(library, catalogue.catalogue_lines_eager)
+    assert bad == good == [f"Book {n} (Author {(n - 1) % N_AUTHORS + 1})" for n in range(1, 13)]
+    assert bad_count == 1 + N_AUTHORS == 4
+    assert good_count == 1
+
+    one, one_count = run_counted(library, catalogue.featured_line, 3)
+    assert one == "Book 3 (Author 3)"
+    assert one_count == 2
+
+
+def test_a_many_to_one_costs_one_select_per_distinct_row(
+    library_one_author_per_book: Flask,
+) -> None:
+    """The same code on a library where every book has its own author: the per-row
+    author loads are no longer absorbed by the identity map, and the count is 1 + N."""
+    app = library_one_author_per_book
+    lines, count = run_counted(app, catalogue.catalogue_lines)
+    assert lines[-1] == "Book 12 (Author 12)"
+    assert count == 1 + N_BOOKS == 13
+    _, eager_count = run_counted(app, catalogue.catalogue_lines_eager)
+    assert eager_count == 1
+
+    _, listing_count = run_counted(app, catalogue.shelf_listing)
+    _, listing_eager_count = run_counted(app, catalogue.shelf_listing_eager)
+    assert listing_count == 1 + N_SHELVES + N_BOOKS == 16
+    assert listing_eager_count == 2
+
+
+def test_selectin_collection_then_lazy_many_to_one(library: Flask) -> None:
+    """loaned_titles(): Member.loans is lazy="selectin" (loaded with the member), each
+    loan's book is not: 1 + 1 + one per loan. loaned_titles_eager(): 2."""
+    bad, bad_count = run_counted(library, catalogue.loaned_titles, 1)
+    good, good_count = run_counted(library, catalogue.loaned_titles_eager, 1)
+    assert bad == good == [f"Book {n}" for n in LOANED_BOOK_IDS]
+    assert bad_count == 2 + len(LOANED_BOOK_IDS) == 5
+    assert good_count == 2
+
+
+def test_rpl303_one_lookup_per_id(library: Flask) -> None:
+    """titles_by_id(ids): Book.query.filter_by(id=...).first() per id: N statements
+    (a query, unlike a many-to-one, always goes to the database). titles_by_ids(): 1."""
+    ids = [1, 5, 9, 12]
+    bad, bad_count = run_counted(library, catalogue.titles_by_id, ids)
+    good, good_count = run_counted(library, catalogue.titles_by_ids, ids)
+    assert bad == good == [f"Book {n}" for n in ids]
+    assert bad_count == len(ids) == 4
+    assert good_count == 1
+
+    repeated, repeated_count = run_counted(library, catalogue.titles_by_id, [1, 1, 1])
+    assert repeated == ["Book 1"] * 3
+    assert repeated_count == 3
+
+
+# -- notes: FastAPI over sync sessions ----------------------------------------
+
+N_NOTES = 3
+
+
+def seed_notes(engine: Engine) -> None:
+    NotesBase.metadata.create_all(engine)
+    with Session(engine) as db:
+        owner = User(email="owner@example.org")
+        db.add_all([Note(title=f"Note {i}", owner=owner) for i in range(1, N_NOTES + 1)])
+        db.commit()
+
+
+@pytest.fixture(scope="module")
+def notes_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_seeded(tmp_path_factory, "notes.db", seed_notes)
+
+
+@pytest.fixture
+def notes_url(notes_file: Path, tmp_path: Path) -> str:
+    return private_copy(notes_file, tmp_path)
+
+
+@pytest.fixture
+def notes_engine(notes_url: str) -> Iterator[Engine]:
+    engine = create_engine(notes_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def slow_notes(notes_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """A slow engine on the seeded notes file, bound where the sample looks for its
+    engine: `SessionLocal` (what `get_db()` and the routes open) and the `engine`
+    global of notes.api.routes. Both are restored afterwards."""
+    engine = create_engine(notes_url)
+    make_statements_slow(engine)
+    original = SessionLocal.kw.get("bind")
+    SessionLocal.configure(bind=engine)
+    monkeypatch.setattr(notes_routes, "engine", engine)
+    yield engine
+    SessionLocal.configure(bind=original)
+    engine.dispose()
+
+
+EXPECTED_NOTES = [{"id": i, "title": f"Note {i}"} for i in range(1, N_NOTES + 1)]
+
+
+def test_rpl102_async_route_calls_the_sync_dao(slow_notes: Engine) -> None:
+    """list_notes(): Notes.get_notes() (a NotesTable singleton whose method opens
+    `with get_db()`, get_db = contextmanager(_session)) runs on the loop.
+    list_notes_threaded(): run_in_threadpool(Notes.get_notes)."""
+    bad, bad_gap = measure_stall(notes_routes.list_notes)
+    good, good_gap = measure_stall(notes_routes.list_notes_threaded)
+    assert bad == good == EXPECTED_NOTES
+    assert bad_gap >= STALL_AT_LEAST, bad_gap
+    assert good_gap < NO_STALL_BELOW, good_gap
+
+
+async def note_count_offloaded() -> int:
+    """note_count() with the session work in a worker thread (the sample has no twin)."""
+
+    def count() -> int:
+        with SessionLocal() as db:
+            return count_notes(db)
+
+    return await run_in_threadpool(count)
+
+
+def test_rpl102_session_typed_by_the_sessionmaker_instance(slow_notes: Engine) -> None:
+    """note_count(): count_notes(db: SessionLocal) is a sync Session's scalar() on the loop."""
+    bad, bad_gap = measure_stall(notes_routes.note_count)
+    good, good_gap = measure_stall(note_count_offloaded)
+    assert bad == good == N_NOTES
+    assert bad_gap >= STALL_AT_LEAST, bad_gap
+    assert good_gap < NO_STALL_BELOW, good_gap
+
+
+async def health_offloaded() -> str:
+    """health() with the engine-level I/O in a worker thread (the sample has no twin)."""
+
+    def ping() -> None:
+        with notes_routes.engine.connect() as conn:
+            conn.execute(text("select 1"))
+
+    await run_in_threadpool(ping)
+    return "ok"
+
+
+def test_rpl101_engine_connect_in_async_route(slow_notes: Engine) -> None:
+    """health(): `with engine.connect() as conn: conn.execute(...)` inside async def:
+    no Session at all, the loop still waits for the statement."""
+    bad, bad_gap = measure_stall(notes_routes.health)
+    good, good_gap = measure_stall(health_offloaded)
+    assert bad == good == "ok"
+    assert SLOW_STATEMENT_SECONDS * 0.9 <= bad_gap < SLOW_STATEMENT_SECONDS + 0.5, bad_gap
+    assert good_gap < NO_STALL_BELOW, good_gap
+
+
+def add_tag_flushed(session: Session, label: str) -> NoteTag:
+    """add_tag() leaving the transaction to its caller: flush, not commit."""
+    tag = NoteTag(label=label)
+    session.add(tag)
+    session.flush()
+    return tag
+
+
+def stored_labels(engine: Engine) -> list[str]:
+    with Session(engine) as db:
+        return list(db.scalars(select(NoteTag.label).order_by(NoteTag.id)))
+
+
+@pytest.mark.parametrize(
+    ("helper", "survivors", "commits"),
+    [(add_tag, ["draft", "python"], 1), (add_tag_flushed, [], 0)],
+    ids=["add_tag_commits", "flush_twin"],
+)
+def test_rpl201_repository_commits_the_callers_transaction(
+    notes_engine: Engine,
+    helper: Callable[[Session, str], NoteTag],
+    survivors: list[str],
+    commits: int,
+) -> None:
+    """The caller adds a tag of its own, calls the repository helper, then rolls back.
+    add_tag() -> _save() has already committed both (the caller's rollback undoes
+    nothing); with the flush twin the rollback undoes both."""
+    with Session(notes_engine) as db, count_commits(notes_engine) as committed:
+        db.add(NoteTag(label="draft"))  # the caller's own, not yet flushed
+        tag = helper(db, "python")
+        assert tag.id is not None  # both give the new row its id
+        db.rollback()
+    assert len(committed) == commits
+    assert stored_labels(notes_engine) == survivors
+
+
+def test_rpl201_flush_twin_commits_with_its_caller(notes_engine: Engine) -> None:
+    """Control: the flush twin's row is stored when the caller commits."""
+    with Session(notes_engine) as db, count_commits(notes_engine) as committed:
+        add_tag_flushed(db, "python")
+        db.commit()
+    assert len(committed) == 1
+    assert stored_labels(notes_engine) == ["python"]
