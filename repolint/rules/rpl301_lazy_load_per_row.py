@@ -68,14 +68,17 @@ class LazyLoadPerRow(Rule):
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         if ctx.in_async_def(node):
             return
-        for row, callee, rel in per_row_call_reads(node, ctx):
-            if row.kind != "sync":
-                continue
-            model = rel.owner.rsplit(".", 1)[-1]
-            self.report(
-                ctx,
-                node,
-                f"`{callee}()` reads lazy relationship `{model}.{rel.name}` of each row it is"
-                f" given{origin_text(row)}: N+1 queries",
-                hint=loader_hint(row, rel),
-            )
+        reads = [r for r in per_row_call_reads(node, ctx) if r[0].kind == "sync"]
+        if not reads:
+            return
+        row, callee, first = reads[0]
+        names = [f"`{r.owner.rsplit('.', 1)[-1]}.{r.name}`" for _, _, r in reads]
+        listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        noun = "relationship" if len(names) == 1 else "relationships"
+        self.report(
+            ctx,
+            node,
+            f"`{callee}()` reads lazy {noun} {listed} of each row it is given"
+            f"{origin_text(row)}: N+1 queries",
+            hint=loader_hint(row, first),
+        )

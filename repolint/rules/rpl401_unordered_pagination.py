@@ -44,7 +44,7 @@ import ast
 
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
-from repolint.semantics.types import QueryT, StmtT
+from repolint.semantics.types import FlaskDBT, QueryT, StmtT
 
 
 class UnorderedPagination(Rule):
@@ -54,6 +54,9 @@ class UnorderedPagination(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "paginate":
+            self._paginate(node, func, ctx)
+            return
         if not isinstance(func, ast.Attribute) or func.attr != "offset":
             return
         stmt = ctx.type_of(func.value)
@@ -76,6 +79,23 @@ class UnorderedPagination(Rule):
                 "`offset()` without `order_by()`: the row order is undefined, pages can overlap"
             )
         self.report(ctx, node, message, hint="add `.order_by(<unique key>)` before paginating")
+
+
+    def _paginate(self, node: ast.Call, func: ast.Attribute, ctx: Context) -> None:
+        """Flask-SQLAlchemy: `Model.query....paginate(...)`, `db.paginate(select(...))`."""
+        receiver = ctx.type_of(func.value)
+        stmt: object | None = receiver if isinstance(receiver, QueryT) else None
+        if isinstance(receiver, FlaskDBT) and node.args:
+            stmt = ctx.type_of(node.args[0])
+        if not isinstance(stmt, (StmtT, QueryT)) or stmt.shape.ordered == "yes":
+            return
+        how = "ordered only on some paths" if stmt.shape.ordered == "maybe" else "not ordered"
+        self.report(
+            ctx,
+            node,
+            f"`paginate()` of a query that is {how}: pages can overlap or skip rows",
+            hint="add `.order_by(<unique key>)` before paginating",
+        )
 
 
 def _ordering(node: ast.Call, stmt: StmtT | QueryT, ctx: Context) -> str | None:

@@ -77,6 +77,9 @@ class TypedModule:
 ARG_ORIGIN = "<argument>"
 """`InstanceT.origin[0]` of an instance bound to a parameter to see what the function reads."""
 
+MAX_PATH_CALLS = 3
+"""Project calls a per-item path may go through (`f() -> g() -> h()` does the I/O)."""
+
 MAX_CALLERS = 8
 """Functions calling a name, above which its parameters are not typed from callers."""
 
@@ -93,7 +96,7 @@ class FactStore:
         self._symbols: dict[str, object | None] = {}
         self._symbols_in_progress: set[str] = set()
         self._io_paths: dict[tuple[str, str | None], list[str] | None] = {}
-        self._db_paths: dict[tuple[str, str | None, str], list[str] | None] = {}
+        self._db_paths: dict[tuple[str, str | None, str, int], list[str] | None] = {}
         self.typed: dict[str, TypedModule] = {}
         self.traversals: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
         self.property_names: dict[str, frozenset[str]] = {}
@@ -242,10 +245,16 @@ class FactStore:
         self._io_paths[key] = result
         return result
 
-    def db_path(self, qual: str, self_cls: str | None, kind: str) -> list[str] | None:
+    def db_path(
+        self, qual: str, self_cls: str | None, kind: str, depth: int = MAX_PATH_CALLS
+    ) -> list[str] | None:
         """['f()', 'g()', 'db.scalar(...)'] when calling `qual` runs a statement
-        (`kind` 'query') or ends a transaction ('commit') on a session, at any depth."""
-        key = (qual, self_cls, kind)
+        (`kind` 'query') or ends a transaction ('commit') on a session, through at most
+        `depth` project calls: deeper, the statement is too likely conditional to say it
+        runs on every call."""
+        if depth <= 0:
+            return None
+        key = (qual, self_cls, kind, depth)
         if key in self._db_paths:
             return self._db_paths[key]
         self._db_paths[key] = None  # cycle guard
@@ -261,7 +270,7 @@ class FactStore:
                 result = [label, site[1]]
             else:
                 for call in facts.calls:
-                    sub = self.db_path(call.qual, call.self_cls, kind)
+                    sub = self.db_path(call.qual, call.self_cls, kind, depth - 1)
                     if sub is not None:
                         result = [label, *sub]
                         break

@@ -52,6 +52,7 @@ from repolint.semantics.types import (
     InstanceT,
     ModelClassT,
     ObjT,
+    PageT,
     QueryT,
     ResultT,
     RowsT,
@@ -204,6 +205,9 @@ class FunctionFlow:
                 cls = self.self_cls or self.ref.owner
                 if arg.arg in self.bound:  # a model method called on a row
                     self.env[arg.arg] = self.bound[arg.arg]
+                elif "classmethod" not in decorators and self.index.is_model(cls):
+                    # a model's own method: `self.rel` is a relationship of a loaded row
+                    self.env[arg.arg] = InstanceT(cls, "sync")  # type: ignore[arg-type]
                 elif "classmethod" not in decorators:
                     self.env[arg.arg] = ObjT(cls)  # type: ignore[arg-type]
                 elif self.index.is_model(cls):  # a model's (or its mixin's) classmethod
@@ -496,6 +500,11 @@ class FunctionFlow:
             return self.index.facts.symbol_type(qual) if qual else None
         name = expr.attr
         if isinstance(base, InstanceT):
+            if name in self._property_names(base.model) and isinstance(expr.ctx, ast.Load):
+                ref = self.index.method(base.model, name)
+                if ref is not None:  # `row.display_name`: a property of the model
+                    self._record_call(ref.qual, base.model, expr)
+                    return self._instance_method(ref, base)
             return self._relationship(expr, base, name)
         if isinstance(base, ObjT):
             if name in self._property_names(base.cls):
@@ -532,7 +541,22 @@ class FunctionFlow:
             return ColumnT(base.model, name, name in rels)
         if isinstance(base, SessionT) and name == "session" and base.scoped:
             return base
+        if isinstance(base, PageT) and name == "items":
+            return base.rows
         return None
+
+    def _instance_method(self, ref: FunctionRef, row: InstanceT) -> object | None:
+        """What a model's method returns; on a row this function was given, the lazy
+        relationships the method reads on `self` count as read on that argument."""
+        if row.origin is None or row.origin[0] != ARG_ORIGIN:
+            return self.index.facts.facts(ref, row.model).returns
+        as_self = replace(row, origin=(ARG_ORIGIN, "self"))
+        facts = self.index.facts.facts(ref, row.model, (("self", as_self),))
+        for param, model, rel in facts.arg_lazy_reads:
+            read = (row.origin[1], model, rel)
+            if param == "self" and read not in self.facts.arg_lazy_reads:
+                self.facts.arg_lazy_reads.append(read)
+        return facts.returns
 
     def _property_names(self, cls: str) -> frozenset[str]:
         memo = self.index.facts.property_names
@@ -762,6 +786,9 @@ class FunctionFlow:
                 return None
             if name in QUERY_MANY:
                 return _rows_of(receiver)
+            if name == "paginate":
+                rows = _rows_of(receiver)
+                return PageT(rows) if rows is not None else None
             if name in QUERY_ONE:
                 return InstanceT(receiver.model, receiver.kind, receiver.eager)
             return None
@@ -807,9 +834,10 @@ class FunctionFlow:
             return _with_origin(value, receiver.cls, name)
         if isinstance(receiver, InstanceT):
             ref = self.index.method(receiver.model, name)
-            if ref is not None:  # `row.to_dict()`: a method of the model
-                self._record_call(ref.qual, receiver.model, call)
-            return None
+            if ref is None:
+                return None
+            self._record_call(ref.qual, receiver.model, call)  # `row.to_dict()`
+            return self._instance_method(ref, receiver)
         if isinstance(receiver, ModelClassT):
             ref = self.index.method(receiver.model, name)
             if ref is None or name in ("__init__", "__new__"):
@@ -819,6 +847,12 @@ class FunctionFlow:
             return self.index.facts.facts(ref, receiver.model).returns
         if isinstance(receiver, FlaskDBT) and name == "select" and call.args:
             return statements.new_select(call, self)
+        if isinstance(receiver, FlaskDBT) and name == "paginate":
+            stmt = _arg(call, 0, types)
+            if isinstance(stmt, StmtT) and stmt.model is not None:
+                self._final(stmt, "exec")
+                return PageT(RowsT(stmt.model, "sync", stmt.eager))
+            return None
         return None
 
     def _session_method(
@@ -1041,6 +1075,8 @@ def _rows_of(source: object) -> RowsT | None:
 
 
 def _is_row_source(value: object | None) -> bool:
+    if isinstance(value, PageT):
+        return True
     if isinstance(value, ResultT):
         return value.scalars
     return isinstance(value, ROW_SOURCES) or (
@@ -1065,6 +1101,8 @@ def element_of(node: ast.AST, iterable: object | None, flow: FunctionFlow) -> ob
         assert isinstance(node, ast.Call)
         inner = element_of(node.args[0], flow.index_type(node.args[0]), flow)
         return TupleT((None, inner))
+    if isinstance(iterable, PageT):
+        iterable = iterable.rows
     scalars = isinstance(iterable, ResultT) and iterable.scalars
     if getattr(iterable, "model", None) is None:
         return None

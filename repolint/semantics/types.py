@@ -153,6 +153,13 @@ class RowsT:
 
 
 @dataclass(frozen=True)
+class PageT:
+    """Flask-SQLAlchemy's `Pagination`: `query.paginate(...)`, `db.paginate(stmt)`."""
+
+    rows: RowsT
+
+
+@dataclass(frozen=True)
 class InstanceT:
     """One model instance loaded through a session (not a new, transient one)."""
 
@@ -210,6 +217,7 @@ T = Union[  # noqa: UP007 - a runtime alias, kept readable on 3.10
     QueryT,
     ResultT,
     RowsT,
+    PageT,
     InstanceT,
     ObjT,
     ClassT,
