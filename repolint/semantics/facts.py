@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from repolint.semantics.module import ModuleInfo
+from repolint.semantics.module import ModuleInfo, own_nodes
 from repolint.semantics.types import SessionT
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ class FunctionFacts:
     arg_lazy_reads: list[tuple[str, str, str]] = field(default_factory=list)
     """(parameter, model, relationship): lazy relationships read on an instance the
     function was given (bound with `ARG_ORIGIN`), once each."""
+    caller_typed: set[str] = field(default_factory=set)
+    """Parameters typed from what the callers pass (a join), not from an annotation."""
     call_args: dict[str, list[dict[str, object | None]]] = field(default_factory=dict)
     """Per project callee: the types this function passes to its parameters, per call site
     (recorded in plain analyses only, for `FactStore.caller_param_type`)."""
@@ -105,6 +107,7 @@ class FactStore:
         self._callers: dict[str, list[FunctionRef]] | None = None
         self._caller_types: dict[tuple[str, str], object | None] = {}
         self._startup: set[str] | None = None
+        self._hooks: dict[str, dict[str, list[tuple[ModuleInfo, ast.expr]]]] = {}
 
     # -- functions ----------------------------------------------------------
 
@@ -298,12 +301,40 @@ class FactStore:
             if found is not None:
                 return found
         value = index.class_attr_value(cls, attr)
+        from repolint.semantics.flow import eval_in_module
+
         if value is not None:
             owner, expr = value
-            from repolint.semantics.flow import eval_in_module
-
             return eval_in_module(index, index.classes[owner][0], expr)
-        return None
+        assigned = self._hook_assigns(cls).get(attr, [])
+        types = [eval_in_module(index, module, expr) for module, expr in assigned]
+        return _agreed(types) if types else None
+
+    def _hook_assigns(self, cls: str) -> dict[str, list[tuple[ModuleInfo, ast.expr]]]:
+        """`self.x = <expr>` in the methods other than `__init__` (set-up hooks such as
+        `_process_args`, `setUp`, `prepare`), by attribute, over the whole MRO."""
+        found = self._hooks.get(cls)
+        if found is None:
+            found = {}
+            for ref in self.index.methods(cls).values():
+                node = ref.node
+                if ref.node.name == "__init__" or not isinstance(  # type: ignore[union-attr]
+                    node, (ast.FunctionDef, ast.AsyncFunctionDef)
+                ):
+                    continue
+                params = node.args.posonlyargs + node.args.args
+                me = params[0].arg if params else None
+                for sub in own_nodes(node):
+                    if isinstance(sub, ast.Assign) and len(sub.targets) == 1:
+                        target = sub.targets[0]
+                        if (
+                            isinstance(target, ast.Attribute)
+                            and isinstance(target.value, ast.Name)
+                            and target.value.id == me
+                        ):
+                            found.setdefault(target.attr, []).append((ref.module, sub.value))
+            self._hooks[cls] = found
+        return found
 
     def class_session_kind(self, cls: str) -> str | None:
         """'sync'/'async' when instances hold a session or methods receive one."""
@@ -375,9 +406,7 @@ def _startup_functions(index: ProjectIndex) -> set[str]:
                         and isinstance(event, ast.Constant)
                         and event.value in STARTUP_EVENTS
                     ):
-                        ref = next(
-                            (r for r in index.functions_of(module) if r.node is node), None
-                        )
+                        ref = next((r for r in index.functions_of(module) if r.node is node), None)
                         if ref is not None:
                             found.add(ref.qual)
             elif isinstance(node, ast.Call):
@@ -421,16 +450,7 @@ def _agreed(sites: list[object | None]) -> object | None:
 
 def _own_calls(func: ast.AST) -> list[ast.Call]:
     """Calls in a function body, not in nested functions or classes."""
-    out: list[ast.Call] = []
-    stack = list(ast.iter_child_nodes(func))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Call):
-            out.append(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-    return out
+    return [node for node in own_nodes(func) if isinstance(node, ast.Call)]
 
 
 def _memoized(ref: FunctionRef) -> bool:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from repolint.semantics import statements
 from repolint.semantics.facts import ARG_ORIGIN, FunctionFacts, ProjectCall, Scope, TypedModule
 from repolint.semantics.loading import read_options
-from repolint.semantics.module import ModuleInfo, function_params
+from repolint.semantics.module import ModuleInfo, function_params, own_nodes
 from repolint.semantics.names import (
     ANNOTATED,
     ASYNC_ENGINE_CLASSES,
@@ -132,6 +132,8 @@ LIST_WRAPPERS = frozenset({"list", "sorted", "tuple", "reversed", "set", "frozen
 CONTEXT_MANAGER_DECORATORS = ("contextmanager", "asynccontextmanager")
 PROPERTY_DECORATORS = ("property", "cached_property")
 NOT_MODEL_ATTRS = frozenset({"__class__", "__dict__"})
+BINDABLE = (StmtT, QueryT, ModelClassT)
+"""Argument types a callee is analysed with, per call, when it cannot type them itself."""
 
 
 def module_ref(module: ModuleInfo) -> FunctionRef:
@@ -221,6 +223,8 @@ class FunctionFlow:
                 t = param_type(self.index, self.module, arg.annotation, default)
                 if t is None and self._typed_by_callers(arg):
                     t = self.index.facts.caller_param_type(self.ref, arg.arg)
+                    if t is not None:
+                        self.facts.caller_typed.add(arg.arg)
             self.env[arg.arg] = t
             self.facts.params[arg.arg] = t
             if self.typed is not None and t is not None:
@@ -545,6 +549,29 @@ class FunctionFlow:
             return base.rows
         return None
 
+    def _callee_facts(
+        self, ref: FunctionRef, self_cls: str | None, call: ast.Call
+    ) -> FunctionFacts:
+        """The callee's facts; when it returns nothing known by itself and this call
+        passes a statement or a model class to a parameter it cannot type, the facts of
+        the callee with those arguments bound (`self.list(select(User))` returns users)."""
+        facts = self.index.facts.facts(ref, self_cls)
+        if self._call_types is None:
+            return facts
+        passed = call_site_args(ref, call, self._call_types)
+        bound = tuple(
+            sorted(
+                (name, value)
+                for name, value in passed.items()
+                if isinstance(value, BINDABLE)
+                and (facts.params.get(name) is None or name in facts.caller_typed)
+            )
+        )
+        known = facts.returns is not None or facts.yields is not None
+        if not bound or (known and not any(n in facts.caller_typed for n, _ in bound)):
+            return facts
+        return self.index.facts.facts(ref, self_cls, bound)
+
     def _instance_method(self, ref: FunctionRef, row: InstanceT) -> object | None:
         """What a model's method returns; on a row this function was given, the lazy
         relationships the method reads on `self` count as read on that argument."""
@@ -827,7 +854,7 @@ class FunctionFlow:
             if ref is None:
                 return None
             self._record_call(ref.qual, receiver.cls, call)
-            facts = self.index.facts.facts(ref, receiver.cls)
+            facts = self._callee_facts(ref, receiver.cls, call)
             value = facts.yields if _is_context_manager(ref) else facts.returns
             if value is None:
                 value = declared_return(self.index, ref)
@@ -941,7 +968,7 @@ class FunctionFlow:
             if ref is None:
                 return None
             self._record_call(ref.qual, callee.self_cls, call)
-            facts = self.index.facts.facts(ref, callee.self_cls)
+            facts = self._callee_facts(ref, callee.self_cls, call)
             if callee.context_manager or _is_context_manager(ref):
                 value = facts.yields
             else:
@@ -1115,7 +1142,10 @@ def element_of(node: ast.AST, iterable: object | None, flow: FunctionFlow) -> ob
 def _with_origin(value: object | None, cls: str | None, method: str) -> object | None:
     if cls is None:
         return value
-    if isinstance(value, (RowsT, InstanceT, ResultT)) and value.origin is None:
+    if isinstance(value, (RowsT, InstanceT, ResultT)) and (
+        value.origin is None or (value.origin[0] == cls and value.origin[0] != ARG_ORIGIN)
+    ):
+        # the method the caller called, not the helper of the same object it delegated to
         return replace(value, origin=(cls, method))
     if isinstance(value, TupleT):
         return TupleT(tuple(_with_origin(v, cls, method) for v in value.items))
@@ -1144,22 +1174,9 @@ def _is_generator(func: ast.AST) -> bool:
     found = _GENERATORS.get(id(func))
     if found is not None and found[0] is func:
         return found[1]
-    result = any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _own_nodes(func))
+    result = any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(func))
     _GENERATORS[id(func)] = (func, result)
     return result
-
-
-def _own_nodes(func: ast.AST) -> list[ast.AST]:
-    """Nodes of a function body, not descending into nested functions or classes."""
-    out: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(func))
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-    return out
 
 
 def _is_context_manager(ref: FunctionRef) -> bool:

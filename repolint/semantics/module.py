@@ -166,6 +166,19 @@ def function_params(func: FunctionNode | ast.Lambda) -> list[tuple[ast.arg, ast.
     return out
 
 
+def own_nodes(func: ast.AST) -> list[ast.AST]:
+    """Nodes of a function body, not descending into nested functions or classes."""
+    out: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(func))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
 def is_async(func: ast.AST) -> bool:
     return isinstance(func, ast.AsyncFunctionDef)
 
