@@ -43,11 +43,12 @@ _LIST_KEYS: dict[str, str] = {
     "async-bases": "async_bases",
     "tests": "tests",
     "migrations": "migrations",
+    "test-rules": "test_rules",
     "not-found-errors": "not_found_errors",
 }
 _TABLE_KEYS = {"per-file-ignores": "per_file_ignores"}
 KNOWN_KEYS: tuple[str, ...] = tuple(sorted([*_LIST_KEYS, *_TABLE_KEYS]))
-_CODE_KEYS = ("select", "ignore", "extend_select")
+_CODE_KEYS = ("select", "ignore", "extend_select", "test_rules")
 
 
 class ConfigError(Exception):

@@ -31,6 +31,8 @@ DEFAULT_EAGER_HOOKS = (
 )
 DEFAULT_ASYNC_BASES = ("AsyncBaseRepository",)
 DEFAULT_TESTS = ("tests/", "test_*.py", "*_test.py")
+DEFAULT_TEST_RULES = ("RPL103", "RPL105", "RPL302", "RPL306")
+"""Rules checked in test code by default: those whose problem fails the test itself."""
 DEFAULT_MIGRATIONS = ("**/alembic/versions/**", "**/migrations/versions/**")
 """Alembic revision scripts (a module with `revision = "..."` and `def upgrade()` too)."""
 DEFAULT_NOT_FOUND_ERRORS = ("RecordNotFoundError",)
@@ -82,6 +84,7 @@ class Settings:
     async_bases: tuple[str, ...] = DEFAULT_ASYNC_BASES
     tests: tuple[str, ...] = DEFAULT_TESTS
     migrations: tuple[str, ...] = DEFAULT_MIGRATIONS
+    test_rules: tuple[str, ...] = DEFAULT_TEST_RULES
     not_found_errors: tuple[str, ...] = DEFAULT_NOT_FOUND_ERRORS
     project_root: str = "."
     extra: tuple[tuple[str, str], ...] = field(default=())

@@ -168,12 +168,15 @@ def read_labels(path: Path, codebase: str, root: Path | None) -> list[Label]:
 # --- running repolint ----------------------------------------------------------------
 
 
-def findings(python: str, root: Path) -> set[tuple[str, int, str]]:
-    """(path relative to root, line, code) of every finding of repolint on root."""
+def findings(python: str, root: Path, default_rules: bool = False) -> set[tuple[str, int, str]]:
+    """(path relative to root, line, code) of every finding of repolint on root: every
+    rule (`--select RPL`), or the rules on by default."""
     command = [
         python, "-m", "repolint", "check", str(root), "--output-format", "json",
-        "--no-cache", "--exit-zero", "--select", "RPL",
+        "--no-cache", "--exit-zero",
     ]  # fmt: skip
+    if not default_rules:
+        command += ["--select", "RPL"]
     try:
         result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
     except OSError as exc:

@@ -43,12 +43,14 @@ import ast
 
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
+from repolint.semantics.flow import call_constants
 from repolint.semantics.loops import (
     enclosing_loops,
     exits_loop_after,
     is_batch_loop,
     loop_names,
     mentions_any,
+    streams,
     uses_in_batch,
     walks_a_constant,
     walks_tables,
@@ -88,8 +90,9 @@ class QueryPerRow(Rule):
                 if _only_builds(statement):
                     return
                 consumer = _round_trip(node, ctx)
-                if consumer is not None:  # reported where the query runs: `.first()`
-                    node, func = consumer, consumer.func  # type: ignore[assignment]
+                if consumer is None:
+                    return  # built here, run elsewhere: reported where it runs
+                node, func = consumer, consumer.func  # type: ignore[assignment]
         elif (
             func.attr in QUERY_ROUND_TRIPS
             and isinstance(receiver, QueryT)
@@ -106,13 +109,13 @@ class QueryPerRow(Rule):
                 hint="fetch all items at once with `.where(Model.id.in_(ids))` or a join",
             )
 
-    def _project_call(
-        self, node: ast.Call, qual: str, self_cls: str | None, ctx: Context
-    ) -> None:
+    def _project_call(self, node: ast.Call, qual: str, self_cls: str | None, ctx: Context) -> None:
         """A project function that runs a statement, called once per item."""
         if not enclosing_loops(node, ctx) or not _per_item(node, node, ctx):
             return
-        path = ctx.index.facts.db_path(qual, self_cls, "query")
+        ref = ctx.index.functions.get(qual)
+        bound = call_constants(ref, node) if ref is not None else ()
+        path = ctx.index.facts.db_path(qual, self_cls, "query", bound=bound)
         if path is None:
             return
         self.report(
@@ -128,7 +131,7 @@ def _per_item(node: ast.Call, statement: ast.AST, ctx: Context) -> bool:
     """The innermost loop whose item `statement` uses runs it once per item (not a batch,
     a fixed handful, a walk over tables, nor a loop the call leaves)."""
     for loop in enclosing_loops(node, ctx):
-        if is_batch_loop(loop) or walks_a_constant(loop, ctx):
+        if is_batch_loop(loop) or walks_a_constant(loop, ctx) or streams(loop, ctx):
             return False
         names = loop_names(loop)
         if not mentions_any(statement, names):

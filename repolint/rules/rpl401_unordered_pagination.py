@@ -80,7 +80,6 @@ class UnorderedPagination(Rule):
             )
         self.report(ctx, node, message, hint="add `.order_by(<unique key>)` before paginating")
 
-
     def _paginate(self, node: ast.Call, func: ast.Attribute, ctx: Context) -> None:
         """Flask-SQLAlchemy: `Model.query....paginate(...)`, `db.paginate(select(...))`."""
         receiver = ctx.type_of(func.value)

@@ -98,7 +98,7 @@ class FactStore:
         self._symbols: dict[str, object | None] = {}
         self._symbols_in_progress: set[str] = set()
         self._io_paths: dict[tuple[str, str | None], list[str] | None] = {}
-        self._db_paths: dict[tuple[str, str | None, str, int], list[str] | None] = {}
+        self._db_paths: dict[tuple[object, ...], list[str] | None] = {}
         self.typed: dict[str, TypedModule] = {}
         self.traversals: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
         self.property_names: dict[str, frozenset[str]] = {}
@@ -108,6 +108,7 @@ class FactStore:
         self._caller_types: dict[tuple[str, str], object | None] = {}
         self._startup: set[str] | None = None
         self._hooks: dict[str, dict[str, list[tuple[ModuleInfo, ast.expr]]]] = {}
+        self._method_assigns: dict[str, list[tuple[str, ast.expr]]] = {}
 
     # -- functions ----------------------------------------------------------
 
@@ -181,13 +182,19 @@ class FactStore:
         if self._startup is None:
             self._startup = _startup_functions(self.index)
             for _ in range(2):
+                called = {
+                    name
+                    for qual in self._startup
+                    if (ref := self.index.functions.get(qual)) is not None
+                    for name in _called_names(ref.node)
+                }
                 grown = {
                     ref.qual
                     for ref in self.index.functions.values()
-                    if ref.qual not in self._startup
-                    and ref.owner is None
-                    and (callers := self._callers_named(ref.qual.rsplit(".", 1)[-1]))
-                    and all(c.qual in self._startup for c in callers)
+                    if ref.owner is None
+                    and ref.qual.rsplit(".", 1)[-1] in called
+                    and ref.qual not in self._startup
+                    and all(c.qual in self._startup for c in self._callers_named(ref.node.name))  # type: ignore[union-attr]
                 }
                 if not grown:
                     break
@@ -202,14 +209,7 @@ class FactStore:
             for caller in list(self.index.functions.values()):
                 if caller.module.is_test or caller.closure is not None:
                     continue
-                called: set[str] = set()
-                for node in _own_calls(caller.node):
-                    func = node.func
-                    if isinstance(func, ast.Name):
-                        called.add(func.id)
-                    elif isinstance(func, ast.Attribute):
-                        called.add(func.attr)
-                for called_name in called:
+                for called_name in _called_names(caller.node):
                     table.setdefault(called_name, []).append(caller)
             self._callers = table
         return self._callers.get(name, [])
@@ -249,7 +249,12 @@ class FactStore:
         return result
 
     def db_path(
-        self, qual: str, self_cls: str | None, kind: str, depth: int = MAX_PATH_CALLS
+        self,
+        qual: str,
+        self_cls: str | None,
+        kind: str,
+        depth: int = MAX_PATH_CALLS,
+        bound: tuple[tuple[str, object], ...] = (),
     ) -> list[str] | None:
         """['f()', 'g()', 'db.scalar(...)'] when calling `qual` runs a statement
         (`kind` 'query') or ends a transaction ('commit') on a session, through at most
@@ -257,14 +262,14 @@ class FactStore:
         runs on every call."""
         if depth <= 0:
             return None
-        key = (qual, self_cls, kind, depth)
+        key = (qual, self_cls, kind, depth, bound)
         if key in self._db_paths:
             return self._db_paths[key]
         self._db_paths[key] = None  # cycle guard
         ref = self.index.functions.get(qual)
         result: list[str] | None = None
         if ref is not None and not _memoized(ref):
-            facts = self.facts(ref, self_cls)
+            facts = self.facts(ref, self_cls, bound)
             label = f"{_short(qual)}()"
             if self_cls and ref.owner and self_cls != ref.owner:  # `Book.get()`, not the mixin's
                 label = f"{self_cls.rsplit('.', 1)[-1]}.{qual.rsplit('.', 1)[-1]}()"
@@ -317,23 +322,31 @@ class FactStore:
         if found is None:
             found = {}
             for ref in self.index.methods(cls).values():
-                node = ref.node
-                if ref.node.name == "__init__" or not isinstance(  # type: ignore[union-attr]
-                    node, (ast.FunctionDef, ast.AsyncFunctionDef)
-                ):
-                    continue
-                params = node.args.posonlyargs + node.args.args
-                me = params[0].arg if params else None
-                for sub in own_nodes(node):
-                    if isinstance(sub, ast.Assign) and len(sub.targets) == 1:
-                        target = sub.targets[0]
-                        if (
-                            isinstance(target, ast.Attribute)
-                            and isinstance(target.value, ast.Name)
-                            and target.value.id == me
-                        ):
-                            found.setdefault(target.attr, []).append((ref.module, sub.value))
+                for attr, value in self._self_assigns(ref):
+                    found.setdefault(attr, []).append((ref.module, value))
             self._hooks[cls] = found
+        return found
+
+    def _self_assigns(self, ref: FunctionRef) -> list[tuple[str, ast.expr]]:
+        """`self.x = value` statements of a method other than `__init__` (memoized)."""
+        found = self._method_assigns.get(ref.qual)
+        if found is not None:
+            return found
+        found = []
+        node = ref.node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name != "__init__":
+            params = node.args.posonlyargs + node.args.args
+            me = params[0].arg if params else None
+            for sub in own_nodes(node, statements_only=True):
+                if isinstance(sub, ast.Assign) and len(sub.targets) == 1:
+                    target = sub.targets[0]
+                    if (
+                        isinstance(target, ast.Attribute)
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id == me
+                    ):
+                        found.append((target.attr, sub.value))
+        self._method_assigns[ref.qual] = found
         return found
 
     def class_session_kind(self, cls: str) -> str | None:
@@ -379,6 +392,8 @@ class FactStore:
 STARTUP_EVENTS = frozenset({"startup", "shutdown"})
 STARTUP_DECORATORS = frozenset({"before_serving", "after_serving", "while_serving"})
 STARTUP_KEYWORDS = frozenset({"lifespan", "on_startup", "on_shutdown"})
+STARTUP_MARKERS = ("lifespan", "on_startup", "on_shutdown", "on_event", "_serving", "event_handler")
+"""Text a module must hold to register start-up code (a cheap filter before the walk)."""
 
 
 def _startup_functions(index: ProjectIndex) -> set[str]:
@@ -393,7 +408,9 @@ def _startup_functions(index: ProjectIndex) -> set[str]:
                     found.add(qual)
 
     for module in index.modules.values():
-        if module.is_test:
+        if module.is_test or not any(
+            marker in line for line in module.lines for marker in STARTUP_MARKERS
+        ):
             continue
         for node in module.nodes:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -448,9 +465,17 @@ def _agreed(sites: list[object | None]) -> object | None:
     return joined
 
 
-def _own_calls(func: ast.AST) -> list[ast.Call]:
-    """Calls in a function body, not in nested functions or classes."""
-    return [node for node in own_nodes(func) if isinstance(node, ast.Call)]
+def _called_names(func: ast.AST) -> set[str]:
+    """Names called in a function body (`f(...)`, `x.f(...)`), not in nested scopes."""
+    called: set[str] = set()
+    for node in own_nodes(func):
+        if isinstance(node, ast.Call):
+            target = node.func
+            if isinstance(target, ast.Name):
+                called.add(target.id)
+            elif isinstance(target, ast.Attribute):
+                called.add(target.attr)
+    return called
 
 
 def _memoized(ref: FunctionRef) -> bool:

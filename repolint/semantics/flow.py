@@ -10,6 +10,7 @@ another file reaches the caller here.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,7 @@ from repolint.semantics.types import (
     BackgroundTasksT,
     ClassT,
     ColumnT,
+    ConstT,
     EngineT,
     FlaskDBT,
     FuncT,
@@ -177,6 +179,8 @@ class FunctionFlow:
         self.scope_async = self.is_async
         self.is_module = ref.qual.endswith(".<module>")
         self.local_types: dict[int, object] = {}
+        self.consts: dict[str, object] = {}
+        """Parameters bound to the constants one call passes (`ConstT`), not reassigned."""
         self._call_types: dict[int, object | None] | None = None
         """Argument types of the call being dispatched (for `FunctionFacts.call_args`)."""
         self.conditions: list[frozenset[str]] = []
@@ -216,6 +220,10 @@ class FunctionFlow:
                     self.env[arg.arg] = ModelClassT(cls)  # type: ignore[arg-type]
                 else:
                     self.env[arg.arg] = ClassT(cls)  # type: ignore[arg-type]
+                continue
+            if isinstance(self.bound.get(arg.arg), ConstT):
+                self.consts[arg.arg] = self.bound[arg.arg].value  # type: ignore[union-attr]
+                self.env[arg.arg] = None
                 continue
             if arg.arg in self.bound:
                 t = self.bound[arg.arg]
@@ -262,6 +270,8 @@ class FunctionFlow:
     def exec_block(self, stmts: list[ast.stmt]) -> None:
         for stmt in stmts:
             self.exec_stmt(stmt)
+            if (self.consts or isinstance(stmt, ast.If)) and _ends_path(stmt, self._decided):
+                return  # `if light: return ...` decided by this call: the rest never runs
 
     def exec_stmt(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.Assign):
@@ -283,6 +293,9 @@ class FunctionFlow:
             self._note(stmt, value)
             self._final(value, "return")
             self.facts.returns = merge(self.facts.returns, value)
+        elif isinstance(stmt, ast.If) and self._decided(stmt.test) is not None:
+            self.eval(stmt.test)
+            self.exec_block(stmt.body if self._decided(stmt.test) else stmt.orelse)
         elif isinstance(stmt, (ast.If, ast.While)):
             self.eval(stmt.test)
             self.conditions.append(_names(stmt.test))
@@ -361,8 +374,65 @@ class FunctionFlow:
         if self.typed is not None:
             FunctionFlow(self.index, ref, None, {}, self.typed).run()
 
+    def _decided(self, test: ast.AST) -> bool | None:
+        """The truth of a test on constants this call passed (`light`, `not full`,
+        `user is None`) or on the class of a known row (`isinstance(target, Workout)`),
+        or None when the test depends on anything else."""
+        if isinstance(test, ast.Call) and isinstance(test.func, ast.Name):
+            return self._isinstance(test) if test.func.id == "isinstance" else None
+        if not self.consts:
+            return None
+        if isinstance(test, ast.Name) and test.id in self.consts:
+            return bool(self.consts[test.id])
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            inner = self._decided(test.operand)
+            return None if inner is None else not inner
+        if (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.left, ast.Name)
+            and test.left.id in self.consts
+            and isinstance(test.comparators[0], ast.Constant)
+        ):
+            left, right, op = self.consts[test.left.id], test.comparators[0].value, test.ops[0]
+            if isinstance(op, (ast.Is, ast.Eq)):
+                return left == right
+            if isinstance(op, (ast.IsNot, ast.NotEq)):
+                return left != right
+        if isinstance(test, ast.BoolOp):
+            parts = [self._decided(v) for v in test.values]
+            if isinstance(test.op, ast.And):
+                return False if False in parts else (True if all(parts) else None)
+            return True if True in parts else (False if all(p is False for p in parts) else None)
+        return None
+
+    def _isinstance(self, test: ast.Call) -> bool | None:
+        """`isinstance(x, C)` for `x` a row of a known model (or a known project object)."""
+        if len(test.args) != 2 or not isinstance(test.args[0], ast.Name):
+            return None
+        if "isinstance" in self.env or test.func.id != "isinstance":  # type: ignore[attr-defined]
+            return None
+        value = self.env.get(test.args[0].id)
+        cls = value.model if isinstance(value, InstanceT) else getattr(value, "cls", None)
+        if not isinstance(value, (InstanceT, ObjT)) or cls is None:
+            return None
+        second = test.args[1]
+        options = second.elts if isinstance(second, ast.Tuple) else [second]
+        mro = self.index.mro(cls)
+        undecided = False
+        for option in options:
+            qual = self.index.canonical(self.qualify(option))
+            if qual is None or qual not in self.index.classes:
+                return None  # a class repolint cannot see
+            if qual in mro:
+                return True
+            if cls in self.index.mro(qual):
+                undecided = True  # the row may be of that subclass
+        return None if undecided else False
+
     def assign(self, target: ast.AST, value: object | None, value_node: ast.AST | None) -> None:
         if isinstance(target, ast.Name):
+            self.consts.pop(target.id, None)
             self.env[target.id] = value
             self._note(target, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -431,6 +501,9 @@ class FunctionFlow:
             return None
         if isinstance(expr, ast.IfExp):
             self.eval(expr.test)
+            decided = self._decided(expr.test)
+            if decided is not None:
+                return self.eval(expr.body if decided else expr.orelse)
             return merge(self.eval(expr.body), self.eval(expr.orelse))
         if isinstance(expr, ast.BoolOp):
             result: object | None = None
@@ -1188,6 +1261,45 @@ def _is_context_manager(ref: FunctionRef) -> bool:
         if _last(qual) in CONTEXT_MANAGER_DECORATORS:
             return True
     return False
+
+
+def _ends_path(stmt: ast.stmt, decided: Callable[[ast.AST], bool | None]) -> bool:
+    """`return`/`raise`, or an `if` whose branch taken for this call ends that way."""
+    if isinstance(stmt, (ast.Return, ast.Raise)):
+        return True
+    if isinstance(stmt, ast.If):
+        taken = decided(stmt.test)
+        if taken is not None:
+            branch = stmt.body if taken else stmt.orelse
+            return bool(branch) and _ends_path(branch[-1], decided)
+    return False
+
+
+def call_constants(ref: FunctionRef, call: ast.Call) -> tuple[tuple[str, ConstT], ...]:
+    """The constants a call passes to the callee's parameters, and the constant defaults
+    of those it does not pass: what decides the callee's `if flag:` branches for it."""
+    node = ref.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return ()
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        return ()  # `f(*args)`, `f(**options)`: what each parameter gets is unknown
+    params = function_params(node)
+    decorators = {_last(ref.module.imports.qualify(d) or "") for d in node.decorator_list}
+    if ref.owner is not None and "staticmethod" not in decorators and params:
+        params = params[1:]
+    passed: dict[str, ast.expr] = {}
+    positional = [a for a, _ in params if a not in node.args.kwonlyargs]
+    for arg, value in zip(positional, call.args, strict=False):
+        passed[arg.arg] = value
+    passed.update({k.arg: k.value for k in call.keywords if k.arg})
+    out: list[tuple[str, ConstT]] = []
+    for arg, default in params:
+        value = passed.get(arg.arg, default)
+        if isinstance(value, ast.Constant) and not isinstance(value.value, bytes):
+            out.append((arg.arg, ConstT(value.value)))  # type: ignore[arg-type]
+    return tuple(sorted(out, key=lambda p: p[0]))
 
 
 def call_site_args(

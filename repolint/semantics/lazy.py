@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from repolint.semantics.context import Context
 from repolint.semantics.facts import ARG_ORIGIN
-from repolint.semantics.flow import call_site_args
+from repolint.semantics.flow import call_constants, call_site_args
 from repolint.semantics.models import Relationship
 from repolint.semantics.module import function_params
 from repolint.semantics.types import InstanceT, eager_covers
@@ -38,9 +38,7 @@ def loader_hint(instance: InstanceT, rel: Relationship) -> str:
     return f"eager-load it in the query: `.options(selectinload({model}.{rel.name}))`"
 
 
-def per_row_call_reads(
-    call: ast.Call, ctx: Context
-) -> list[tuple[InstanceT, str, Relationship]]:
+def per_row_call_reads(call: ast.Call, ctx: Context) -> list[tuple[InstanceT, str, Relationship]]:
     """Lazy relationships a project function reads on a row it is given once per row
     (`serialize(row)`, `Resp.from_model(row)`, `row.to_dict()`): (the row, the
     callee's label, the relationship). The callee is analysed with that argument
@@ -64,9 +62,11 @@ def per_row_call_reads(
             given.append((name, value))
     found: list[tuple[InstanceT, str, Relationship]] = []
     label = _label(ref.qual, ref.owner)
+    constants = call_constants(ref, call)
     for name, row in given:
         marked = replace(row, per_row=False, origin=(ARG_ORIGIN, name))
-        facts = index.facts.facts(ref, project_call.self_cls, ((name, marked),))
+        bound = tuple(sorted([(name, marked), *((n, c) for n, c in constants if n != name)]))
+        facts = index.facts.facts(ref, project_call.self_cls, bound)  # type: ignore[arg-type]
         for param, model, rel_name in facts.arg_lazy_reads:
             rel = index.relationships(model).get(rel_name)
             if param == name and rel is not None:

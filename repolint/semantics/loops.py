@@ -107,6 +107,8 @@ def is_batch_loop(loop: ast.AST) -> bool:
 def walks_a_constant(loop: ast.AST, ctx: Context) -> bool:
     """`for k in ("a", "b")`, `for k in KINDS`, `kinds = [...]; for k in kinds`: a fixed handful."""
     for iterable in iterables(loop):
+        if _is_cast(iterable):
+            iterable = iterable.args[1]  # type: ignore[attr-defined]
         func = iterable.func if isinstance(iterable, ast.Call) else None
         if isinstance(func, ast.Attribute) and func.attr in ("items", "keys", "values"):
             iterable = func.value
@@ -130,6 +132,8 @@ MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault
 def _fixed_literal(name: ast.Name, ctx: Context) -> bool:
     """Bound once to a non-empty literal and never grown (`x.append`, `x[k] = v`)."""
     value = _only_value(name, ctx)
+    if value is not None and _is_cast(value):
+        value = value.args[1]  # type: ignore[attr-defined]
     if not isinstance(value, LITERALS) or not (
         getattr(value, "elts", None) or getattr(value, "keys", None)
     ):
@@ -171,6 +175,26 @@ def _class_literal(expr: ast.AST, ctx: Context) -> bool:
         ):
             return isinstance(stmt.value, LITERALS)
     return False
+
+
+def _is_cast(node: ast.AST) -> bool:
+    """`cast(T, value)` / `typing.cast(...)`: the value, for the type checker only."""
+    if not isinstance(node, ast.Call) or len(node.args) != 2:
+        return False
+    func = node.func
+    return (isinstance(func, ast.Name) and func.id == "cast") or (
+        isinstance(func, ast.Attribute) and func.attr == "cast"
+    )
+
+
+def streams(loop: ast.AST, ctx: Context) -> bool:
+    """`async for` over something that is not rows: a stream of messages, handled as
+    each arrives, with nothing fetched to batch."""
+    if not isinstance(loop, ast.AsyncFor):
+        return False
+    from repolint.semantics.types import ROW_SOURCES, ResultT
+
+    return not isinstance(ctx.type_of(loop.iter), (*ROW_SOURCES, ResultT))
 
 
 def _fixed_items(value: ast.AST) -> bool:

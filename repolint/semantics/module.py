@@ -166,16 +166,32 @@ def function_params(func: FunctionNode | ast.Lambda) -> list[tuple[ast.arg, ast.
     return out
 
 
-def own_nodes(func: ast.AST) -> list[ast.AST]:
-    """Nodes of a function body, not descending into nested functions or classes."""
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def own_nodes(func: ast.AST, statements_only: bool = False) -> list[ast.AST]:
+    """Nodes of a function body, not descending into nested functions or classes
+    (`ast.iter_child_nodes` inlined, as in `walk_tree`). With `statements_only`, only
+    statements are visited: enough to find assignments, and much cheaper."""
     out: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(func))
+    stack: list[ast.AST] = [func]
+    node_type = ast.AST
+    first = True
     while stack:
         node = stack.pop()
-        out.append(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
+        if not first:
+            out.append(node)
+            if isinstance(node, _SCOPES):
+                continue
+        first = False
+        for name in node._fields:
+            if statements_only and name not in _STATEMENT_LISTS:
+                continue
+            value = getattr(node, name, None)
+            if isinstance(value, node_type):
+                stack.append(value)
+            elif value.__class__ is list:
+                stack.extend(item for item in value if isinstance(item, node_type))
     return out
 
 

@@ -127,9 +127,7 @@ def apply_builder(
             receiver, shape=replace(shape, filtered=frozenset(filtered), links=frozenset(links))
         )
     if name == "filter_by":
-        pinned = {
-            kw.arg for kw in call.keywords if kw.arg and not criteria_models(kw.value, flow)
-        }
+        pinned = {kw.arg for kw in call.keywords if kw.arg and not criteria_models(kw.value, flow)}
         return _with_pinned(receiver, frozenset(pinned), flow)
     if name in JOIN_METHODS:
         froms = set(shape.froms)

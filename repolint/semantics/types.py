@@ -195,6 +195,15 @@ class FuncT:
 
 
 @dataclass(frozen=True)
+class ConstT:
+    """A constant one call passes to a parameter (or the parameter's default when the call
+    passes nothing): the callee analysed for that call takes only the branches it
+    decides (`if not light:`)."""
+
+    value: bool | int | float | str | None
+
+
+@dataclass(frozen=True)
 class TupleT:
     items: tuple[object, ...]
 
