@@ -2,7 +2,14 @@
 Flags a blocking method of a synchronous SQLAlchemy `Session` (`execute`,
 `scalars`, `scalar`, `exec`, `get`, `query`, `commit`, `flush`, `refresh`,
 `merge`, `rollback`, `delete`, `connection`) called directly inside an
-`async def`.
+`async def`, and engine-level sync I/O there: `engine.connect()`,
+`engine.begin()`, `conn.execute(...)` on the connection they give,
+`inspect(engine)`, `metadata.create_all(engine)`.
+
+A session or engine is recognised however the project provides it: an
+annotation (also one naming a `sessionmaker` instance, `db: SessionLocal`),
+`Depends(...)`, `with SessionLocal() as db`, `get_db = contextmanager(...)`,
+`functools.partial(Session, engine)`, a provider annotated `-> Session`.
 
 ## Why is this bad?
 A sync session talks to the database on the calling thread. Inside a
@@ -14,7 +21,10 @@ Calls passed uncalled to `run_in_threadpool`, `asyncio.to_thread`,
 `anyio.to_thread.run_sync`, `loop.run_in_executor`, `AsyncSession.run_sync`
 or `BackgroundTasks.add_task` run on a worker thread and are not flagged;
 neither are nested `def`s or sync `def` routes (FastAPI runs those in a
-thread pool).
+thread pool). Start-up and shutdown code is not flagged either: a FastAPI or
+Starlette `lifespan`, `on_startup=`/`on_shutdown=`, `@app.on_event("startup")`,
+`add_event_handler(...)`, Quart's `before_serving`, and the functions only
+they call. Nothing else runs on the loop then.
 
 ## Example
 ```python

@@ -2,7 +2,8 @@
 Flags a call, inside an `async def`, of a synchronous function or method of
 the project that reaches sync database I/O: a sync repository's method, a
 service taking `db: Session`, or a helper that opens `SessionLocal()`
-itself, at any call depth. The message shows the path to the I/O.
+itself, a `*Table` DAO whose methods open `with get_db() as db:`, at any
+call depth. The message shows the path to the I/O.
 
 ## Why is this bad?
 The blocking call is not in the coroutine's own body, so RPL101 cannot see
@@ -11,7 +12,8 @@ dashboard_numbers() -> active_member_count()` ends in `db.scalar(...)` on
 the event-loop thread.
 
 Calls passed uncalled to `run_in_threadpool`, `asyncio.to_thread` and the
-other offload functions are not flagged.
+other offload functions are not flagged, nor calls in start-up and shutdown
+code (a `lifespan`, `@app.on_event("startup")`, ...: see RPL101).
 
 ## Example
 ```python

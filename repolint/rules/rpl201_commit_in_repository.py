@@ -2,7 +2,15 @@
 Flags `commit()` or `rollback()` on a session the data layer *received*
 (a constructor or method parameter, a `Depends(...)`, a shared
 `scoped_session` or Flask-SQLAlchemy's `db.session`) inside a repository
-class or a function of a repository module.
+class or a function of a repository module. The data layer goes by the
+names real projects give it: classes named `*Repository`, `*Repo`, `*DAO`,
+`*CRUD`, `*Table`, `*Store` or `Repository*`, subclasses of fastapi-users'
+`BaseUserDatabase`, and module functions in `repositories/`, `repos/`,
+`crud/`, `dao/`, `dal/`, `models/` packages and `repository.py`,
+`repository_*.py`, `crud.py`, `dao.py`, `models.py` modules, as long as they
+hold or receive a session. A helper that takes an unannotated session is
+typed from its callers (`_save(session, obj)`). Test code is never the data
+layer.
 
 Not flagged: a repository method itself named `commit`/`rollback` that
 delegates; a commit guarded by a caller-controlled flag whose default is

@@ -1,8 +1,25 @@
 """## What it does
 Flags a lazy relationship read once per row in sync code, on objects whose
 query did not eager-load it: the N+1 query pattern. Where the rows come from
-(a repository method, a helper, a `Depends(...)` dependency in another file)
-is followed through the project; rows of unknown origin are not flagged.
+(a repository method, a helper, a `Depends(...)` dependency in another file,
+an attribute a set-up hook assigns) is followed through the project; rows of
+unknown origin are not flagged. A project function called once per row that
+reads a lazy relationship of the row it is given (`describe(book)`,
+`row.to_dict()`, `Resp.from_model(row)`) is reported at that call, naming the
+relationships it reads.
+
+Models are recognised as real projects declare them: `db.Model` of any
+subclass of Flask-SQLAlchemy's `SQLAlchemy`, reached through aliases
+(`BaseModel = db.Model`) and star re-exports. A relationship with neither
+`uselist=` nor a `Mapped[list[...]]` annotation is a collection or a single
+object as SQLAlchemy decides: from where its foreign key is, or `secondary=`.
+
+Not flagged: a relationship already read on the same row earlier in the
+iteration (one load, one finding); a child's back-populated parent reached
+through that parent's collection; a many-to-one whose foreign key the query
+pins to one value (`filter_by(shelf_id=x)`: the identity map serves every row
+after the first load); migration scripts and test code (see `migrations` and
+`test-rules`).
 
 ## Why is this bad?
 Each access issues its own `SELECT`: one query for the list, then one per

@@ -1,14 +1,22 @@
 """## What it does
-Flags a statement executed (`execute`, `scalars`, `scalar`, `get`,
-`query`, or a Flask-SQLAlchemy `Model.query...` consumed by `.all()`, `.first()`,
-`.get()`, `.count()`, ...) once per item of a `for` loop or comprehension, when the statement
-depends on the loop's item. A batch is fine: criteria that use the loop's
+Flags a statement executed (`execute`, `scalars`, `scalar`, `get`, a
+`session.query(...)` chain, a Flask-SQLAlchemy `Model.query...` or a
+`lazy="dynamic"` relationship consumed by `.all()`, `.first()`, `.get()`,
+`.count()`, ...) once per item of a `for` loop or comprehension, when the
+statement depends on the loop's item. It is reported where the statement
+runs (`.first()`, `execute`), not where it is built. A project function or
+method called once per item that runs a statement (`Book.get(book_id)`,
+`get_members(db, g.id)`, `row.serialize()`) is reported at that call, with
+the path to the statement, through at most three calls; the constants the
+call passes decide which branches of the callee count. A batch is fine: criteria that use the loop's
 items through `in_()`, or a loop that walks chunks. So is `session.delete(obj)`
 per row (deletes cascade at flush), a loop over a literal, a name bound to a
 literal or an UPPER_CASE constant (a fixed handful, not rows), a loop over
 tables or models (`delete(model)` for each model: one statement per table is
-the only way), a `query()` that only builds a subquery, and a call after
-which the loop body always returns, raises or breaks (it runs once).
+the only way), a `query()` that only builds a subquery, a call after
+which the loop body always returns, raises or breaks (it runs once), a
+memoized function (`@lru_cache`, `@cache.memoize()`), an `async for` over a
+stream that is not rows, and migration scripts (see `migrations`).
 
 ## Why is this bad?
 One round trip per item: N items cost N queries, and the cost grows with the

@@ -5,6 +5,8 @@ fetched by a query, directly or through a variable, a helper or a repository
 method, or a relationship collection. These are the same row loops that
 RPL301 follows. A flush is flagged too: it is one round trip per row, where a
 single flush (or the commit itself) would send the same statements together.
+A project function called once per row that commits (a `save()` helper, a
+model's `update()`) is flagged at that call, with the path to the commit.
 
 Not flagged: a loop over a fixed handful (a literal, an `Enum`, a constant, a
 `range()`) or over anything else that is not rows, a loop over chunks

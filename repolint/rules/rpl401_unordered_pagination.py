@@ -2,7 +2,9 @@
 Flags `.offset(...)` on a `select()` or `Query` that, on some path from where
 it is built, gets no `.order_by(...)` (or gets `order_by(None)`). The message
 says when the ordering is only conditional (`if sort: stmt = stmt.order_by(sort)`).
-`offset(0)` (a planner fence, not a page) is not flagged.
+`offset(0)` (a planner fence, not a page) is not flagged. Flask-SQLAlchemy's
+`query.paginate(...)` and `db.paginate(select(...))` are offsets too: an
+unordered query given to them is flagged at the `paginate` call.
 When the `offset` sits under an `if` that tests a name the ordering's `if`
 also tests (`if page: ... order_by` / `if page: ... offset`), the two are
 taken to go together and nothing is reported.

@@ -8,7 +8,8 @@ so a fresh `db.session` and an empty identity map.
 
 The seed: 3 shelves x 4 books (book n is on shelf (n - 1) // 4 + 1), 3 authors given
 round-robin (book n by author (n - 1) % 3 + 1), 3 tags, two per book, and member 1 with
-3 loans (books 1, 5, 9, by three different authors).
+3 loans (loans 1, 2, 3 on books 1, 5, 9, by three different authors). The tests
+that return loans get a library of their own (`fresh_library`).
 
 A lazy many-to-one (`Book.author`, `Book.shelf`, `Loan.book`) costs one SELECT per
 *distinct* target, not per row: SQLAlchemy's lazy loader looks a many-to-one up by
@@ -31,14 +32,15 @@ from typing import Any
 
 import library.models as library_models
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.query import Query as FlaskQuery
 from library.core.base import LibraryModel
 from library.core.database import BaseModel
 from library.extensions import LibrarySQLAlchemy, db
 from library.models import Author, Book, Loan, Member, Shelf, Tag, book_tags
-from library.services import catalogue
+from library.services import catalogue, loans
+from library.views.shelves import ShelfView, ShelfViewEager
 from notes.data import count_notes
 from notes.db import SessionLocal
 from notes.models import Base as NotesBase
@@ -46,6 +48,7 @@ from notes.models import Note, User
 from notes.models import Tag as NoteTag
 from notes.repos.tags import add_tag
 from sqlalchemy import Engine, create_engine, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import MANYTOMANY, MANYTOONE, ONETOMANY, Session
 from starlette.concurrency import run_in_threadpool
 
@@ -331,6 +334,271 @@ def test_rpl303_one_lookup_per_id(library: Flask) -> None:
     repeated, repeated_count = run_counted(library, catalogue.titles_by_id, [1, 1, 1])
     assert repeated == ["Book 1"] * 3
     assert repeated_count == 3
+
+
+# -- library: pinned foreign keys, dynamic relationships, per-item calls -------
+
+
+def author_of(n: int, n_authors: int = N_AUTHORS) -> int:
+    """The seed gives book n to author (n - 1) % n_authors + 1."""
+    return (n - 1) % n_authors + 1
+
+
+def books_on_shelf(shelf_id: int) -> list[int]:
+    return list(range((shelf_id - 1) * BOOKS_PER_SHELF + 1, shelf_id * BOOKS_PER_SHELF + 1))
+
+
+def test_pinned_foreign_key_is_served_by_the_identity_map(library: Flask) -> None:
+    """shelf_books(2): the query pins Book.shelf_id, so `book.shelf` is one and the same
+    row for all 4 books: the first read SELECTs it by primary key, the other three find it
+    in the identity map: 1 + 1. member_emails_on_loans(1): the same through the backref
+    Loan.member: 1 + 1. Member.loans is lazy="selectin", yet loading the member from a
+    loan runs no third SELECT: SQLAlchemy skips an eager loader whose path (Loan.member ->
+    Member.loans) already holds its target mapper (Loan), and leaves the collection
+    unloaded. loan_book_titles(1): pinning the member says nothing about the books; each
+    of the 3 loans has its own book (1, 5, 9), so 1 + 3."""
+    titles, count = run_counted(library, catalogue.shelf_books, 2)
+    assert titles == [f"Shelf 2: Book {n}" for n in books_on_shelf(2)]
+    assert count == 1 + 1 == 2
+
+    emails, count = run_counted(library, catalogue.member_emails_on_loans, 1)
+    assert emails == ["reader@example.org"] * len(LOANED_BOOK_IDS)
+    assert count == 1 + 1 == 2
+
+    with library.app_context():
+        member_loans = Loan.query.filter_by(member_id=1).all()
+        with count_statements(db.engine) as statements:
+            members = [loan.member for loan in member_loans]
+        assert len(statements) == 1
+        assert all(member is members[0] for member in members)
+        assert "loans" not in inspect(members[0]).dict
+
+    assert len(set(LOANED_BOOK_IDS)) == len(LOANED_BOOK_IDS)  # every loan its own book
+    titles, count = run_counted(library, catalogue.loan_book_titles, 1)
+    assert titles == [f"Book {n}" for n in LOANED_BOOK_IDS]
+    assert count == 1 + len(LOANED_BOOK_IDS) == 4
+
+
+def recent_by_author(author_id: int, n_authors: int) -> list[str]:
+    """The 3 highest-numbered books of an author, newest first."""
+    ns = [n for n in range(N_BOOKS, 0, -1) if author_of(n, n_authors) == author_id]
+    return [f"Book {n}" for n in ns[:3]]
+
+
+def test_rpl303_dynamic_relationship_per_author(
+    library: Flask, library_one_author_per_book: Flask
+) -> None:
+    """recent_titles_per_author(): Author.books is lazy="dynamic", an AppenderQuery: its
+    `.all()` is a SELECT every time, never cached in the identity map or on the author.
+    1 (the authors) + 1 per author: 4 with 3 authors, 13 with 12.
+    recent_titles(1): Author.get (a query) and one dynamic query: 2, whatever the size."""
+    bad, bad_count = run_counted(library, catalogue.recent_titles_per_author)
+    assert bad == {f"Author {a}": recent_by_author(a, N_AUTHORS) for a in range(1, 4)}
+    assert bad["Author 1"] == ["Book 10", "Book 7", "Book 4"]
+    assert bad_count == 1 + N_AUTHORS == 4
+
+    good, good_count = run_counted(library, catalogue.recent_titles, 1)
+    assert good == bad["Author 1"]
+    assert good_count == 1 + 1 == 2
+
+    app = library_one_author_per_book
+    bad, bad_count = run_counted(app, catalogue.recent_titles_per_author)
+    assert bad["Author 12"] == ["Book 12"]
+    assert bad_count == 1 + N_BOOKS == 13
+    _, good_count = run_counted(app, catalogue.recent_titles, 12)
+    assert good_count == 2
+
+
+def test_rpl303_mixin_get_per_id(library: Flask) -> None:
+    """titles_for(ids): Book.get per id, and the mixin's `get` is
+    `cls.query.filter_by(id=oid).first()`, a query, not Session.get: N statements for N
+    ids, even when an id repeats and its row is already in the identity map.
+    titles_by_ids(ids): one IN query."""
+    ids = [1, 5, 9, 12]
+    bad, bad_count = run_counted(library, catalogue.titles_for, ids)
+    good, good_count = run_counted(library, catalogue.titles_by_ids, ids)
+    assert bad == good == [f"Book {n}" for n in ids]
+    assert bad_count == len(ids) == 4
+    assert good_count == 1
+
+    repeated, repeated_count = run_counted(library, catalogue.titles_for, [3, 3, 3])
+    assert repeated == ["Book 3"] * 3
+    assert repeated_count == 3
+
+
+@pytest.fixture
+def empty_shelf_name_cache() -> Iterator[None]:
+    """shelf_name is an lru_cache living as long as the process: empty it around the test."""
+    catalogue.shelf_name.cache_clear()
+    yield
+    catalogue.shelf_name.cache_clear()
+
+
+def shelf_names_counted(app: Flask) -> tuple[list[str], int]:
+    """shelf_names() over all 12 books (loaded first, not counted), in a fresh app context."""
+    with app.app_context():
+        books = Book.query.order_by(Book.id).all()
+        with count_statements(db.engine) as statements:
+            names = catalogue.shelf_names(books)
+    return names, len(statements)
+
+
+@pytest.mark.usefixtures("empty_shelf_name_cache")
+def test_rpl303_memoized_lookup_runs_once_per_key(library: Flask) -> None:
+    """shelf_names(books): shelf_name(shelf_id) is `functools.lru_cache`d, so its Shelf.get
+    runs once per distinct shelf id: 3 SELECTs for 12 books (3 misses, 9 hits). A repeated
+    call, even in a new app context with an empty session, runs none: the cache holds the
+    names, not rows, for the life of the process."""
+    expected = [f"Shelf {(n - 1) // BOOKS_PER_SHELF + 1}" for n in range(1, N_BOOKS + 1)]
+    first, first_count = shelf_names_counted(library)
+    assert first == expected
+    assert first_count == N_SHELVES == 3
+    info = catalogue.shelf_name.cache_info()
+    assert (info.misses, info.hits) == (N_SHELVES, N_BOOKS - N_SHELVES) == (3, 9)
+
+    again, again_count = shelf_names_counted(library)
+    assert again == expected
+    assert again_count == 0
+    assert catalogue.shelf_name.cache_info().misses == N_SHELVES
+
+
+def test_rpl303_legacy_query_chain_per_name(library: Flask) -> None:
+    """authors_by_name(names): `db.session.query(Author).filter_by(name=...).first()` per
+    name: one SELECT per name, 5 for 5 names, including a repeated name (a query always
+    goes to the database) and a name with no row (first() -> None)."""
+    names = ["Author 1", "Author 2", "Author 3", "Author 1", "Nobody"]
+
+    def found_names() -> list[str | None]:
+        return [a.name if a else None for a in catalogue.authors_by_name(names)]
+
+    found, count = run_counted(library, found_names)
+    assert found == ["Author 1", "Author 2", "Author 3", "Author 1", None]
+    assert count == len(names) == 5
+
+
+# -- library: commits through a helper ----------------------------------------
+
+
+MEMBER_LOAN_IDS = (1, 2, 3)
+"""Member 1's loans, in the order Loan.query.filter_by(member_id=1) returns them."""
+REFUSED_LOAN_ID = 2
+
+
+@pytest.fixture
+def fresh_library() -> Iterator[Flask]:
+    """A library of its own for the tests that write: returning loans changes the seed."""
+    app = library_app(N_AUTHORS)
+    yield app
+    _dispose(app)
+
+
+def returned_loan_ids(app: Flask) -> list[int]:
+    with app.app_context():
+        return [loan.id for loan in Loan.query.filter_by(returned=True).order_by(Loan.id)]
+
+
+def refuse_returning(app: Flask, loan_id: int) -> None:
+    """A SQLite trigger aborts any UPDATE of one loan's `returned`; SQLite reports
+    RAISE(ABORT) as a constraint failure, which SQLAlchemy raises as IntegrityError."""
+    with app.app_context():
+        db.session.execute(
+            text(
+                "CREATE TRIGGER refuse_return BEFORE UPDATE OF returned ON loans "
+                f"WHEN NEW.id = {loan_id} BEGIN SELECT RAISE(ABORT, 'loan refused'); END"
+            )
+        )
+        db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("job", "commits", "verbs"),
+    [
+        (loans.return_all, 3, ["SELECT", "UPDATE"] * 3),
+        (loans.return_all_at_once, 1, ["SELECT", "UPDATE"]),
+    ],
+    ids=["return_all", "return_all_at_once"],
+)
+def test_rpl309_commit_per_row_through_a_helper(
+    fresh_library: Flask, job: Callable[[int], None], commits: int, verbs: list[str]
+) -> None:
+    """return_all(1): _store(loan) commits per loan: 3 commits on Flask-SQLAlchemy's engine
+    (count_commits fits it, it is a plain Engine), and each commit expires the session, so
+    loans 2 and 3 are SELECTed again before their UPDATE: SELECT, UPDATE x 3.
+    return_all_at_once(1): 1 commit, one SELECT and one UPDATE (an executemany)."""
+    with (
+        fresh_library.app_context(),
+        count_commits(db.engine) as committed,
+        count_statements(db.engine) as statements,
+    ):
+        job(1)
+    assert len(committed) == commits
+    assert [s.split(None, 1)[0] for s in statements] == verbs
+    assert returned_loan_ids(fresh_library) == list(MEMBER_LOAN_IDS)
+
+
+@pytest.mark.parametrize(
+    ("job", "commits", "survivors"),
+    [(loans.return_all, 1, [1]), (loans.return_all_at_once, 0, [])],
+    ids=["return_all", "return_all_at_once"],
+)
+def test_rpl309_failure_half_way(
+    fresh_library: Flask, job: Callable[[int], None], commits: int, survivors: list[int]
+) -> None:
+    """A trigger refuses to return loan 2. return_all(1) has already committed loan 1 when
+    its 2nd commit fails: 1 commit, loan 1 stays returned. return_all_at_once(1) fails in
+    its only commit: 0 commits, no loan returned."""
+    refuse_returning(fresh_library, REFUSED_LOAN_ID)
+    with (
+        pytest.raises(IntegrityError, match="loan refused"),
+        fresh_library.app_context(),
+        count_commits(db.engine) as committed,
+    ):
+        job(1)
+    assert len(committed) == commits
+    assert returned_loan_ids(fresh_library) == survivors
+
+
+# -- library: an attribute set in a set-up hook ----------------------------------
+
+
+def run_view(app: Flask, view_class: type, shelf_id: int) -> tuple[list[str], int, int]:
+    """The view as the framework drives it: `_process_args()` then `_process()`, in a test
+    request context (a fresh app context, so a fresh session) whose view_args name the
+    shelf. Returns the lines and the statements of each phase."""
+    with app.test_request_context(f"/shelves/{shelf_id}"):
+        request.view_args = {"shelf_id": shelf_id}
+        view = view_class()
+        with count_statements(db.engine) as set_up:
+            view._process_args()
+        with count_statements(db.engine) as process:
+            lines = view._process()
+    assert all(s.lstrip().upper().startswith("SELECT") for s in set_up + process)
+    return lines, len(set_up), len(process)
+
+
+def test_set_up_hook_attribute_read_per_row(
+    library: Flask, library_one_author_per_book: Flask
+) -> None:
+    """ShelfView: `_process_args` stores Shelf.get(2) on self (1 SELECT); `_process` reads
+    self.shelf.books (1) and each book's author: one SELECT per distinct author, 3 for
+    books 5..8 by authors 2, 3, 1, 2 (1 + 1 + 3 in all), and 4 when every book has its
+    own author (1 + 1 + 4). ShelfViewEager: one joinedload query in the hook, none in
+    `_process`, on either library."""
+    distinct_authors = len({author_of(n) for n in books_on_shelf(2)})
+    expected = [f"Book {n} by Author {author_of(n)}" for n in books_on_shelf(2)]
+
+    bad, bad_set_up, bad_process = run_view(library, ShelfView, 2)
+    good, good_set_up, good_process = run_view(library, ShelfViewEager, 2)
+    assert bad == good == expected
+    assert (bad_set_up, bad_process) == (1, 1 + distinct_authors) == (1, 4)
+    assert (good_set_up, good_process) == (1, 0)
+
+    app = library_one_author_per_book
+    bad, bad_set_up, bad_process = run_view(app, ShelfView, 2)
+    good, good_set_up, good_process = run_view(app, ShelfViewEager, 2)
+    assert bad == good == [f"Book {n} by Author {n}" for n in books_on_shelf(2)]
+    assert (bad_set_up, bad_process) == (1, 1 + BOOKS_PER_SHELF) == (1, 5)
+    assert (good_set_up, good_process) == (1, 0)
 
 
 # -- notes: FastAPI over sync sessions ----------------------------------------
