@@ -640,7 +640,9 @@ class FunctionFlow:
                 and (facts.params.get(name) is None or name in facts.caller_typed)
             )
         )
-        known = facts.returns is not None or facts.yields is not None
+        produced = facts.yields if facts.returns is None else facts.returns
+        # a statement "of unknown entities" (`select(model)`) is worth analysing per call
+        known = produced is not None and getattr(produced, "model", "") is not None
         if not bound or (known and not any(n in facts.caller_typed for n, _ in bound)):
             return facts
         return self.index.facts.facts(ref, self_cls, bound)
