@@ -328,6 +328,55 @@ def test_readme_configuration_example_is_valid(tmp_path: Path) -> None:
     write(tmp_path / "pyproject.toml", example)
     settings, _ = load_settings(["."], cwd=tmp_path)
     assert settings.ignore == ("RPL305",)
-    assert settings.repository_suffixes[-2:] == ("Store", "Table")
+    assert settings.repository_suffixes == ("Repository", "Repo", "DAO", "Store")
+    assert settings.test_rules == ("RPL1", "RPL302", "RPL306")
+    assert settings.migrations == ("**/alembic/versions/**", "**/migrations/versions/**")
     assert len(settings.per_file_ignores) == 2
     assert "RPL305" not in enabled_codes(settings)  # and every code named is known
+
+
+PER_ITEM = """
+from sqlalchemy.orm import Session
+from app.models import Person
+
+def names(db: Session, ids):
+    return [db.get(Person, i).name for i in ids]
+"""
+MODELS = """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Person(Base):
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+"""
+
+
+@pytest.mark.parametrize(
+    ("where", "setting", "reported"),
+    [
+        ("tests/test_names.py", "", False),
+        ("tests/test_names.py", 'test-rules = ["RPL"]', True),
+        ("migrations/versions/0001_names.py", "", False),
+        ("migrations/versions/0001_names.py", "migrations = []", True),
+        ("app/names.py", "", True),
+    ],
+)
+def test_test_code_and_migrations_settings(
+    tmp_path: Path, where: str, setting: str, reported: bool
+) -> None:
+    """Test code gets only the rules of `test-rules`; revision scripts none of the
+    per-row rules unless `migrations` is emptied."""
+    from repolint.runner import run
+
+    write(tmp_path / "pyproject.toml", f"[tool.repolint]\n{setting}\n")
+    write(tmp_path / "app" / "__init__.py", "")
+    write(tmp_path / "app" / "models.py", MODELS)
+    write(tmp_path / where, PER_ITEM)
+    settings, _ = load_settings([str(tmp_path)], cwd=tmp_path)
+    result = run([str(tmp_path)], settings, jobs=1)
+    codes = [(Path(f.path).name, f.code) for f in result.findings]
+    assert ((Path(where).name, "RPL303") in codes) is reported, codes

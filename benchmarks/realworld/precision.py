@@ -55,9 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only:
         names = [n for n in names if n in args.only]
     total: Counter[str] = Counter()
-    print(
-        f"{'code base':28} {'true':>5} {'low':>5} {'false':>5} {'precision':>9} {'gone':>5} {'new':>5}"
-    )
+    heads = ("true", "low", "false", "precision", "gone", "new")
+    widths = (5, 5, 5, 9, 5, 5)
+    print(f"{'code base':28} " + " ".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True)))
     try:
         for name in names:
             root = ensure_code(packages[name], args.dest, fetch_missing=True)

@@ -139,11 +139,13 @@ def _per_item(node: ast.Call, statement: ast.AST, ctx: Context) -> bool:
     """The innermost loop whose item `statement` uses runs it once per item (not a batch,
     a fixed handful, a walk over tables, nor a loop the call leaves)."""
     for loop in enclosing_loops(node, ctx):
-        if is_batch_loop(loop) or walks_a_constant(loop, ctx) or streams(loop, ctx):
+        if is_batch_loop(loop):
             return False
         names = loop_names(loop)
         if not mentions_any(statement, names):
-            continue
+            continue  # a loop the statement does not depend on (checked first: cheap)
+        if walks_a_constant(loop, ctx) or streams(loop, ctx):
+            return False
         if uses_in_batch(statement, names, ctx) or walks_tables(loop, statement, ctx):
             return False
         return not exits_loop_after(node, loop, ctx)

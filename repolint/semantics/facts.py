@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -174,6 +175,37 @@ class FactStore:
         self._caller_types[key] = result
         return result
 
+    def _callers_table(self) -> dict[str, list[FunctionRef]]:
+        """Called name -> the functions and methods whose lines hold `name(`: read from
+        the text, which is far cheaper than walking every body; a candidate that does not
+        really call it records no arguments for it, so being generous costs little."""
+        table: dict[str, list[FunctionRef]] = {}
+        for module in self.index.modules.values():
+            if module.is_test:
+                continue
+            spans = sorted(
+                (
+                    (r.node.lineno, getattr(r.node, "end_lineno", r.node.lineno) or 0, r)
+                    for r in self.index.functions_of(module)
+                    if isinstance(r.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                ),
+                key=lambda span: (span[0], span[1]),
+            )
+            if not spans:
+                continue
+            owners: list[FunctionRef | None] = [None] * (len(module.lines) + 2)
+            for start, end, ref in spans:  # by start: a nested span overwrites its outer one
+                owners[start : end + 1] = [ref] * (end + 1 - start)
+            for number, line in enumerate(module.lines, start=1):
+                owner = owners[number] if number < len(owners) else None
+                if owner is None or "(" not in line:
+                    continue
+                for name in _CALLED.findall(line):
+                    entries = table.setdefault(name, [])
+                    if not entries or entries[-1] is not owner:
+                        entries.append(owner)
+        return table
+
     def is_startup(self, qual: str) -> bool:
         """Whether the function runs only at start-up or shutdown: a FastAPI/Starlette
         `lifespan=`, `on_startup=`/`on_shutdown=`, `@app.on_event("startup")`,
@@ -205,13 +237,7 @@ class FactStore:
     def _callers_named(self, name: str) -> list[FunctionRef]:
         """Production functions and methods whose body calls something named `name`."""
         if self._callers is None:
-            table: dict[str, list[FunctionRef]] = {}
-            for caller in list(self.index.functions.values()):
-                if caller.module.is_test or caller.closure is not None:
-                    continue
-                for called_name in _called_names(caller.node):
-                    table.setdefault(called_name, []).append(caller)
-            self._callers = table
+            self._callers = self._callers_table()
         return self._callers.get(name, [])
 
     def analyse_module(self, module: ModuleInfo) -> TypedModule:
@@ -463,6 +489,9 @@ def _agreed(sites: list[object | None]) -> object | None:
     if isinstance(joined, SessionT):
         joined = SessionT(joined.kind, received=True, scoped=joined.scoped)
     return joined
+
+
+_CALLED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 
 
 def _called_names(func: ast.AST) -> set[str]:

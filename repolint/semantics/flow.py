@@ -249,7 +249,12 @@ class FunctionFlow:
         if arg is node.args.vararg or arg is node.args.kwarg:
             return False
         ann = arg.annotation
-        return ann is None or _last(self.qualify(ann) or "") in ("Any", "object")
+        if ann is not None and _last(self.qualify(ann) or "") not in ("Any", "object"):
+            return False
+        # only a parameter the body uses (`session.commit()`, `row.owner`, `for x in rows`):
+        # one only passed along costs its callers' analyses for nothing (a cheap text test)
+        body = self.module.lines[node.lineno - 1 : node.end_lineno or node.lineno]
+        return any(f"{arg.arg}." in line or f"in {arg.arg}" in line for line in body)
 
     # -- recording --------------------------------------------------------------
 

@@ -67,8 +67,23 @@ def mentions_any(expr: ast.AST, names: set[str]) -> bool:
     return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(expr))
 
 
+_LOOP_NAMES: dict[int, tuple[ast.AST, frozenset[str]]] = {}
+
+
 def loop_names(loop: ast.AST) -> set[str]:
-    """The loop's targets and the names its body derives from them."""
+    """The loop's targets and the names its body derives from them (memoized per loop:
+    every call inside a loop asks)."""
+    found = _LOOP_NAMES.get(id(loop))
+    if found is not None and found[0] is loop:
+        return set(found[1])
+    names = _loop_names(loop)
+    if len(_LOOP_NAMES) > 4096:
+        _LOOP_NAMES.clear()
+    _LOOP_NAMES[id(loop)] = (loop, frozenset(names))
+    return names
+
+
+def _loop_names(loop: ast.AST) -> set[str]:
     names = {n for t in targets(loop) for n in names_in(t)}
     if not isinstance(loop, (ast.For, ast.AsyncFor)):
         return names
@@ -209,15 +224,30 @@ def _fixed_items(value: ast.AST) -> bool:
     return True
 
 
+_ASSIGNS: dict[int, tuple[ast.AST, dict[str, list[ast.AST]]]] = {}
+
+
+def _assigned_values(scope: ast.AST) -> dict[str, list[ast.AST]]:
+    """Name -> the values assigned to it anywhere in `scope` (memoized per scope)."""
+    found = _ASSIGNS.get(id(scope))
+    if found is not None and found[0] is scope:
+        return found[1]
+    table: dict[str, list[ast.AST]] = {}
+    for n in ast.walk(scope):
+        if isinstance(n, (ast.Assign, ast.AnnAssign)):
+            for t in _bound(n):
+                if isinstance(t, ast.Name):
+                    table.setdefault(t.id, []).append(n.value)  # type: ignore[arg-type]
+    if len(_ASSIGNS) > 4096:
+        _ASSIGNS.clear()
+    _ASSIGNS[id(scope)] = (scope, table)
+    return table
+
+
 def _only_value(name: ast.Name, ctx: Context) -> ast.AST | None:
     """The value of the single assignment to `name` in its function, or at module level."""
     scope: ast.AST = ctx.enclosing_function(name) or ctx.module.tree
-    values = [
-        n.value
-        for n in ast.walk(scope)
-        if isinstance(n, (ast.Assign, ast.AnnAssign))
-        and any(isinstance(t, ast.Name) and t.id == name.id for t in _bound(n))
-    ]
+    values = _assigned_values(scope).get(name.id, [])
     if len(values) == 1:
         return values[0]
     if not values and name.id in ctx.module.assigns:
