@@ -117,6 +117,28 @@ class QueryPerRow(Rule):
                 hint="fetch all items at once with `.where(Model.id.in_(ids))` or a join",
             )
 
+    def visit_Attribute(self, node: ast.Attribute, ctx: Context) -> None:
+        """Iterating a `lazy="dynamic"` relationship of each row: a query per row."""
+        found = ctx.relationship_access(node)
+        if found is None or not found[1].dynamic:
+            return
+        row, rel = found
+        parent = ctx.parent(node)
+        iterated = (isinstance(parent, (ast.For, ast.AsyncFor)) and parent.iter is node) or (
+            isinstance(parent, ast.comprehension) and parent.iter is node
+        )
+        if not iterated or not getattr(row, "per_row", False):
+            return
+        model = rel.owner.rsplit(".", 1)[-1]
+        self.report(
+            ctx,
+            node,
+            f"iterating `{model}.{rel.name}` (a `lazy=\"dynamic\"` query) runs one statement "
+            "per row of the loop: N round trips",
+            hint="load the collection with the rows (a `selectin` relationship or a join), "
+            "or query it once for all rows with `in_()`",
+        )
+
     def _project_call(self, node: ast.Call, qual: str, self_cls: str | None, ctx: Context) -> None:
         """A project function that runs a statement, called once per item."""
         if not enclosing_loops(node, ctx) or not _per_item(node, node, ctx):

@@ -48,6 +48,10 @@ from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.types import FlaskDBT, QueryT, StmtT
 
+PAGINATION_PACKAGES = ("fastapi_pagination",)
+PAGINATORS = frozenset({"paginate", "apaginate"})
+"""fastapi-pagination's SQLAlchemy and SQLModel paginators: LIMIT/OFFSET over a statement."""
+
 
 class UnorderedPagination(Rule):
     code = "RPL401"
@@ -58,6 +62,14 @@ class UnorderedPagination(Rule):
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "paginate":
             self._paginate(node, func, ctx)
+            return
+        qual = (
+            ctx.module.imports.qualify(func)
+            if isinstance(func, (ast.Name, ast.Attribute))
+            else None
+        )
+        if qual and qual.startswith(PAGINATION_PACKAGES) and qual.rsplit(".", 1)[-1] in PAGINATORS:
+            self._paginator(node, ctx)
             return
         if not isinstance(func, ast.Attribute) or func.attr != "offset":
             return
@@ -81,6 +93,21 @@ class UnorderedPagination(Rule):
                 "`offset()` without `order_by()`: the row order is undefined, pages can overlap"
             )
         self.report(ctx, node, message, hint="add `.order_by(<unique key>)` before paginating")
+
+    def _paginator(self, node: ast.Call, ctx: Context) -> None:
+        """fastapi-pagination: `paginate(session, stmt)` / `await apaginate(session, stmt)`."""
+        args = [*node.args, *(k.value for k in node.keywords if k.arg in ("query", "stmt"))]
+        stmt = next((t for a in args if isinstance(t := ctx.type_of(a), (StmtT, QueryT))), None)
+        if stmt is None or stmt.shape.ordered == "yes":
+            return
+        how = "ordered only on some paths" if stmt.shape.ordered == "maybe" else "not ordered"
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id  # type: ignore[union-attr]
+        self.report(
+            ctx,
+            node,
+            f"`{name}()` pages a statement that is {how}: pages can overlap or skip rows",
+            hint="add `.order_by(<unique key>)` to the statement before paginating",
+        )
 
     def _paginate(self, node: ast.Call, func: ast.Attribute, ctx: Context) -> None:
         """Flask-SQLAlchemy: `Model.query....paginate(...)`, `db.paginate(select(...))`."""

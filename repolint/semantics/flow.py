@@ -298,11 +298,11 @@ class FunctionFlow:
             self._note(stmt, value)
             self._final(value, "return")
             self.facts.returns = merge(self.facts.returns, value)
-        elif isinstance(stmt, ast.If) and self._decided(stmt.test) is not None:
-            self.eval(stmt.test)
+        elif isinstance(stmt, ast.If) and self._decides(stmt.test) is not None:
             self.exec_block(stmt.body if self._decided(stmt.test) else stmt.orelse)
         elif isinstance(stmt, (ast.If, ast.While)):
-            self.eval(stmt.test)
+            if isinstance(stmt, ast.While):
+                self.eval(stmt.test)
             self.conditions.append(_names(stmt.test))
             self._branches(stmt.body, stmt.orelse)
             self.conditions.pop()
@@ -379,12 +379,26 @@ class FunctionFlow:
         if self.typed is not None:
             FunctionFlow(self.index, ref, None, {}, self.typed).run()
 
+    def _decides(self, test: ast.expr) -> bool | None:
+        """Evaluate an `if` test, then whether this analysis knows its outcome."""
+        self.eval(test)
+        return self._decided(test)
+
     def _decided(self, test: ast.AST) -> bool | None:
         """The truth of a test on constants this call passed (`light`, `not full`,
         `user is None`) or on the class of a known row (`isinstance(target, Workout)`),
         or None when the test depends on anything else."""
         if isinstance(test, ast.Call) and isinstance(test.func, ast.Name):
             return self._isinstance(test) if test.func.id == "isinstance" else None
+        if (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None
+            and isinstance(self.local_types.get(id(test.left)), ColumnT)
+        ):
+            return isinstance(test.ops[0], ast.IsNot)  # `Model.column is not None`: always
         if not self.consts:
             return None
         if isinstance(test, ast.Name) and test.id in self.consts:

@@ -152,3 +152,8 @@ def loan_book_titles(member_id):
     """Pinning the member says nothing about each loan's book."""
     loans = Loan.query.filter_by(member_id=member_id).all()
     return [loan.book.title for loan in loans]  # expect: RPL301
+
+
+def all_recent_titles():
+    """Iterating the dynamic `Author.books` of each author: a query per author."""
+    return [b.title for author in Author.query.all() for b in author.books]  # expect: RPL303
