@@ -3,7 +3,8 @@ Flags a statement executed (`execute`, `scalars`, `scalar`, `get`, a
 `session.query(...)` chain, a Flask-SQLAlchemy `Model.query...` or a
 `lazy="dynamic"` relationship consumed by `.all()`, `.first()`, `.get()`,
 `.count()`, ...) once per item of a `for` loop or comprehension, when the
-statement depends on the loop's item. It is reported where the statement
+statement depends on the loop's item; iterating a `lazy="dynamic"`
+relationship of each row is one such statement per row. It is reported where the statement
 runs (`.first()`, `execute`), not where it is built. A project function or
 method called once per item that runs a statement (`Book.get(book_id)`,
 `get_members(db, g.id)`, `row.serialize()`) is reported at that call, with

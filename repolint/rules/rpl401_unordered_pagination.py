@@ -4,7 +4,9 @@ it is built, gets no `.order_by(...)` (or gets `order_by(None)`). The message
 says when the ordering is only conditional (`if sort: stmt = stmt.order_by(sort)`).
 `offset(0)` (a planner fence, not a page) is not flagged. Flask-SQLAlchemy's
 `query.paginate(...)` and `db.paginate(select(...))` are offsets too: an
-unordered query given to them is flagged at the `paginate` call.
+unordered query given to them is flagged at the `paginate` call, and so is a
+statement given to fastapi-pagination's `paginate(session, stmt)` or
+`apaginate(...)`.
 When the `offset` sits under an `if` that tests a name the ordering's `if`
 also tests (`if page: ... order_by` / `if page: ... offset`), the two are
 taken to go together and nothing is reported.
