@@ -52,7 +52,8 @@ import ast
 
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
-from repolint.semantics.flow import call_constants
+from repolint.semantics.facts import ProjectCall
+from repolint.semantics.flow import db_path_at_call
 from repolint.semantics.loops import (
     enclosing_loops,
     exits_loop_after,
@@ -88,7 +89,7 @@ class QueryPerRow(Rule):
         func = node.func
         project_call = ctx.project_call(node)
         if project_call is not None:
-            self._project_call(node, project_call.qual, project_call.self_cls, ctx)
+            self._project_call(node, project_call, ctx)
             return
         if not isinstance(func, ast.Attribute):
             return
@@ -134,19 +135,17 @@ class QueryPerRow(Rule):
         self.report(
             ctx,
             node,
-            f"iterating `{model}.{rel.name}` (a `lazy=\"dynamic\"` query) runs one statement "
+            f'iterating `{model}.{rel.name}` (a `lazy="dynamic"` query) runs one statement '
             "per row of the loop: N round trips",
             hint="load the collection with the rows (a `selectin` relationship or a join), "
             "or query it once for all rows with `in_()`",
         )
 
-    def _project_call(self, node: ast.Call, qual: str, self_cls: str | None, ctx: Context) -> None:
+    def _project_call(self, node: ast.Call, project_call: ProjectCall, ctx: Context) -> None:
         """A project function that runs a statement, called once per item."""
         if not enclosing_loops(node, ctx) or not _per_item(node, node, ctx):
             return
-        ref = ctx.index.functions.get(qual)
-        bound = call_constants(ref, node) if ref is not None else ()
-        path = ctx.index.facts.db_path(qual, self_cls, "query", bound=bound)
+        path = db_path_at_call(ctx.index, node, project_call, "query")
         if path is None:
             return
         self.report(

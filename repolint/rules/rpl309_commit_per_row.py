@@ -65,7 +65,7 @@ import ast
 
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
-from repolint.semantics.flow import call_constants
+from repolint.semantics.flow import db_path_at_call
 from repolint.semantics.loops import (
     batch_guarded,
     enclosing_loops,
@@ -88,11 +88,7 @@ class CommitPerRow(Rule):
         func = node.func
         project_call = ctx.project_call(node)
         if project_call is not None:
-            ref = ctx.index.functions.get(project_call.qual)
-            bound = call_constants(ref, node) if ref is not None else ()
-            path = ctx.index.facts.db_path(
-                project_call.qual, project_call.self_cls, "commit", bound=bound
-            )
+            path = db_path_at_call(ctx.index, node, project_call, "commit")
             if path is not None and _once_per_row(node, ctx):
                 cost = "round trip" if ".flush(" in path[-1] else "transaction"
                 self.report(

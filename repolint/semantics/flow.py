@@ -1323,6 +1323,16 @@ def call_constants(ref: FunctionRef, call: ast.Call) -> tuple[tuple[str, ConstT]
     return tuple(sorted(out, key=lambda p: p[0]))
 
 
+def db_path_at_call(
+    index: ProjectIndex, call: ast.Call, project_call: ProjectCall, kind: str
+) -> list[str] | None:
+    """The path from a project call to a statement (`kind` 'query') or a commit
+    ('commit') it runs, the callee analysed with the constants this call passes."""
+    ref = index.functions.get(project_call.qual)
+    bound = call_constants(ref, call) if ref is not None else ()
+    return index.facts.db_path(project_call.qual, project_call.self_cls, kind, bound=bound)
+
+
 def call_site_args(
     ref: FunctionRef, call: ast.Call, types: dict[int, object | None]
 ) -> dict[str, object | None]:
@@ -1553,6 +1563,7 @@ def _kind_of(value: object | None) -> str | None:
 __all__ = [
     "FunctionFlow",
     "annotation_type",
+    "db_path_at_call",
     "eval_in_module",
     "module_ref",
     "param_type",
