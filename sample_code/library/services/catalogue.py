@@ -5,6 +5,7 @@ a project subclass of `SQLAlchemy`, `BaseModel = db.Model`, models re-exported w
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import cast
 
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -157,3 +158,44 @@ def loan_book_titles(member_id):
 def all_recent_titles():
     """Iterating the dynamic `Author.books` of each author: a query per author."""
     return [b.title for author in Author.query.all() for b in author.books]  # expect: RPL303
+
+
+def summary(book, full=False):
+    """Reads the author only when asked for the full summary."""
+    if not full:
+        return book.title
+    return f"{book.title} ({book.author.name})"
+
+
+def short_summaries():
+    """`full` keeps its default here: the author is never read."""
+    return [summary(book) for book in Book.query.all()]  # ok: RPL301
+
+
+def full_summaries():
+    return [summary(book, full=True) for book in Book.query.all()]  # expect: RPL301
+
+
+def place_of(item):
+    """A book answers with its title; anything else placed on a shelf, with the shelf."""
+    if isinstance(item, Book):
+        return item.title
+    return item.shelf.name
+
+
+def book_places():
+    """For a `Book` the first branch returns: `item.shelf` is never read."""
+    return [place_of(book) for book in Book.query.all()]  # ok: RPL301
+
+
+def featured_shelves():
+    """A fixed handful, typed for the checker with `cast()`."""
+    names = cast(list[str], ["New", "Classics", "Local"])
+    return [Shelf.query.filter_by(name=name).first() for name in names]  # ok: RPL303
+
+
+def classic_shelves():
+    return [
+        Shelf.query.filter_by(name=name).first()  # ok: RPL303
+        for name in cast(list[str], ["Classics", "Poetry"])
+    ]
