@@ -4,7 +4,10 @@ attribute by attribute, when the model's fields name lazy relationships the
 query did not eager-load, at any depth of nested response models. The rows
 reach the model through the route's `response_model=` or return annotation
 (FastAPI validates responses from attributes), or directly:
-`return [Out.model_validate(r) for r in rows]` with `from_attributes`.
+`return [Out.model_validate(r) for r in rows]` with `from_attributes`. Code
+other than a route that builds such models from rows is flagged at the
+building call: once per row in sync code (`for o in orders:
+feed.append(Out.model_validate(o))`), or from any row of an `AsyncSession`.
 
 ## Why is this bad?
 Serialization reads every field with `getattr`, so each lazy relationship is
@@ -102,6 +105,37 @@ class LazyLoadInSerialization(Rule):
             f"by the query: {effect}",
             hint="eager-load them in the query (`selectinload(...)`) "
             "or drop them from the response model",
+        )
+
+
+    def visit_Call(self, node: ast.Call, ctx: Context) -> None:
+        """`Out.model_validate(row)` outside a route's `return` (a service, a loop)."""
+        function = ctx.enclosing_function(node)
+        parent = ctx.parent(node)
+        in_return = isinstance(parent, ast.Return) or (
+            isinstance(parent, (ast.ListComp, ast.GeneratorExp, ast.SetComp))
+            and isinstance(ctx.parent(parent), ast.Return)
+        )
+        if function is None or (in_return and _is_route(function)):
+            return  # the route's `return` is reported by visit_Return
+        response, row = _validated_in_route(node, ctx)
+        if response is None or not isinstance(row, InstanceT):
+            return
+        if row.kind == "sync" and not row.per_row:
+            return  # one row, serialized once: a handful of queries, not N
+        cls, _ = response
+        problems = _lazy_fields(ctx, cls, row.model, row.eager, (), row.per_row, depth=0)
+        if not problems:
+            return
+        paths = ", ".join(f"`{path}`" for path, _ in problems)
+        effect = "MissingGreenlet at run time" if row.kind == "async" else "N+1 queries"
+        self.report(
+            ctx,
+            node,
+            f"`{cls.rsplit('.', 1)[-1]}` is built from {'each row' if row.per_row else 'a row'}"
+            f" and reads lazy {paths} not eager-loaded by the query: {effect}",
+            hint="eager-load them in the query (`selectinload(...)`) "
+            "or drop them from the model",
         )
 
 

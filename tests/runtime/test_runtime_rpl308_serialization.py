@@ -26,7 +26,8 @@ import pytest
 from fastapi import APIRouter
 from fastapi.exceptions import ResponseValidationError
 from fastapi.routing import APIRoute, serialize_response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+from shop import services
 from shop.api import async_orders, orders
 from shop.db import SessionDep
 from shop.models import Base, Customer, Order, OrderLine, Product
@@ -244,3 +245,37 @@ def test_fastapi_reads_response_models_from_attributes_whatever_their_config(
     body, in_route, in_serialization = serve_sync(shop_engine, router, plain)
     assert body == expected_orders()
     assert (in_route, in_serialization) == (1, N_ORDERS)
+
+
+def test_building_models_in_a_service_lazy_loads_per_row(shop_engine: Engine) -> None:
+    """services.order_feed(): OrderOut.model_validate(order) for each row, outside any
+    route: 1 + N; order_feed_eager() (selectinload): 2; order_summaries(): 1."""
+    runs = {}
+    for name in ("order_feed", "order_feed_eager", "order_summaries"):
+        with Session(shop_engine) as db, count_statements(shop_engine) as statements:
+            result = getattr(services, name)(db)
+        runs[name] = (result, len(statements))
+    assert [o.model_dump() for o in runs["order_feed"][0]] == expected_orders()
+    assert runs["order_feed"][0] == runs["order_feed_eager"][0]
+    assert runs["order_feed"][1] == 1 + N_ORDERS
+    assert runs["order_feed_eager"][1] == 2
+    assert runs["order_summaries"][1] == 1
+
+
+def test_building_a_model_from_an_async_row_hits_missing_greenlet(shop_url: str) -> None:
+    """services.first_order(): one row of an AsyncSession validated into OrderOut: reading
+    `lines` needs a lazy load, which fails outside the greenlet (Pydantic wraps it)."""
+
+    async def main() -> None:
+        engine = create_async_engine(shop_url.replace("sqlite://", "sqlite+aiosqlite://", 1))
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+                await services.first_order(db, 1)
+        finally:
+            await engine.dispose()
+
+    with pytest.raises(ValidationError) as info:
+        asyncio.run(main())
+    assert "MissingGreenlet" in str(info.value)
+    del info
+    gc.collect()  # the failed load's unawaited cursor coroutine is reported here, not later
