@@ -1,7 +1,9 @@
 """## What it does
 Flags a lazy relationship read anywhere in an `async def` on objects that
 came from an `AsyncSession` query that did not eager-load it. Reported
-instead of RPL301 in async code.
+instead of RPL301 in async code. A sync helper that an `async def` hands such
+a row to (`line_count(order)`, `row.to_dict()`) and that reads a lazy
+relationship of it is reported at the call, naming what it reads.
 
 ## Why is this bad?
 Under asyncio a lazy load cannot run implicitly: SQLAlchemy raises
@@ -47,7 +49,7 @@ import ast
 from repolint.findings import Severity
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
-from repolint.semantics.lazy import lazy_access, loader_hint, origin_text
+from repolint.semantics.lazy import lazy_access, loader_hint, origin_text, per_row_call_reads
 
 
 class LazyLoadInAsync(Rule):
@@ -70,4 +72,27 @@ class LazyLoadInAsync(Rule):
             f"lazy relationship `{model}.{rel.name}` read in async code{origin_text(instance)} "
             "without eager loading: MissingGreenlet at run time",
             hint=loader_hint(instance, rel),
+        )
+
+    def visit_Call(self, node: ast.Call, ctx: Context) -> None:
+        """A sync helper given an async session's row reads a lazy relationship of it."""
+        project_call = ctx.project_call(node)
+        if project_call is None or not ctx.in_async_def(node):
+            return
+        callee = ctx.index.functions.get(project_call.qual)
+        if callee is None or isinstance(callee.node, ast.AsyncFunctionDef):
+            return  # an async callee's own reads are reported in its body
+        reads = [
+            r for r in per_row_call_reads(node, ctx, per_row_only=False) if r[0].kind == "async"
+        ]
+        if not reads:
+            return
+        row, label, first = reads[0]
+        names = ", ".join(f"`{r.owner.rsplit('.', 1)[-1]}.{r.name}`" for _, _, r in reads[:3])
+        self.report(
+            ctx,
+            node,
+            f"`{label}()` reads lazy {names} of a row of an AsyncSession{origin_text(row)} "
+            "without eager loading: MissingGreenlet at run time",
+            hint=loader_hint(row, first),
         )

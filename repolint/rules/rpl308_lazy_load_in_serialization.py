@@ -107,7 +107,6 @@ class LazyLoadInSerialization(Rule):
             "or drop them from the response model",
         )
 
-
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         """`Out.model_validate(row)` outside a route's `return` (a service, a loop)."""
         function = ctx.enclosing_function(node)
@@ -134,8 +133,7 @@ class LazyLoadInSerialization(Rule):
             node,
             f"`{cls.rsplit('.', 1)[-1]}` is built from {'each row' if row.per_row else 'a row'}"
             f" and reads lazy {paths} not eager-loaded by the query: {effect}",
-            hint="eager-load them in the query (`selectinload(...)`) "
-            "or drop them from the model",
+            hint="eager-load them in the query (`selectinload(...)`) or drop them from the model",
         )
 
 

@@ -38,11 +38,14 @@ def loader_hint(instance: InstanceT, rel: Relationship) -> str:
     return f"eager-load it in the query: `.options(selectinload({model}.{rel.name}))`"
 
 
-def per_row_call_reads(call: ast.Call, ctx: Context) -> list[tuple[InstanceT, str, Relationship]]:
+def per_row_call_reads(
+    call: ast.Call, ctx: Context, per_row_only: bool = True
+) -> list[tuple[InstanceT, str, Relationship]]:
     """Lazy relationships a project function reads on a row it is given once per row
-    (`serialize(row)`, `Resp.from_model(row)`, `row.to_dict()`): (the row, the
-    callee's label, the relationship). The callee is analysed with that argument
-    bound, so only the relationships its own code reads on it count."""
+    (`serialize(row)`, `Resp.from_model(row)`, `row.to_dict()`), or on any row it is
+    given with `per_row_only=False`: (the row, the callee's label, the relationship).
+    The callee is analysed with that argument bound, so only the relationships its own
+    code reads on it count."""
     project_call = ctx.project_call(call)
     if project_call is None:
         return []
@@ -53,12 +56,12 @@ def per_row_call_reads(call: ast.Call, ctx: Context) -> list[tuple[InstanceT, st
     given: list[tuple[str, InstanceT]] = []
     func = call.func
     receiver = ctx.type_of(func.value) if isinstance(func, ast.Attribute) else None
-    if isinstance(receiver, InstanceT) and receiver.per_row:
+    if isinstance(receiver, InstanceT) and (receiver.per_row or not per_row_only):
         params = function_params(ref.node)
         if params:
             given.append((params[0][0].arg, receiver))
     for name, value in call_site_args(ref, call, _arg_types(call, ctx)).items():
-        if isinstance(value, InstanceT) and value.per_row:
+        if isinstance(value, InstanceT) and (value.per_row or not per_row_only):
             given.append((name, value))
     found: list[tuple[InstanceT, str, Relationship]] = []
     label = _label(ref.qual, ref.owner)

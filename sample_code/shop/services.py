@@ -31,3 +31,18 @@ async def first_order(db: AsyncSession, order_id: int) -> OrderOut:
     """One row, but under an AsyncSession a lazy read is a crash, not a query."""
     order = await db.get(Order, order_id)
     return OrderOut.model_validate(order)  # expect: RPL308
+
+
+def line_count(order: Order) -> int:
+    """A sync helper: reads the lazy `lines` of the order it is given."""
+    return len(order.lines)
+
+
+async def order_size(db: AsyncSession, order_id: int) -> int:
+    order = await db.get(Order, order_id)
+    return line_count(order)  # expect: RPL302
+
+
+async def order_size_eager(db: AsyncSession, order_id: int) -> int:
+    order = await db.get(Order, order_id, options=[selectinload(Order.lines)])
+    return line_count(order)  # ok: RPL302

@@ -32,6 +32,7 @@ from shop.api import async_orders, orders
 from shop.db import SessionDep
 from shop.models import Base, Customer, Order, OrderLine, Product
 from sqlalchemy import Engine, create_engine
+from sqlalchemy.exc import MissingGreenlet, StatementError
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
@@ -279,3 +280,24 @@ def test_building_a_model_from_an_async_row_hits_missing_greenlet(shop_url: str)
     assert "MissingGreenlet" in str(info.value)
     del info
     gc.collect()  # the failed load's unawaited cursor coroutine is reported here, not later
+
+
+def test_rpl302_sync_helper_reading_an_async_row_hits_missing_greenlet(shop_url: str) -> None:
+    """RPL302 at a call: services.order_size() hands an AsyncSession row to the sync
+    helper line_count(), which reads the lazy `lines`: MissingGreenlet. order_size_eager()
+    loads them with the row (selectinload): 2 lines, no error."""
+
+    async def run(name: str) -> int:
+        engine = create_async_engine(shop_url.replace("sqlite://", "sqlite+aiosqlite://", 1))
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+                return await getattr(services, name)(db, 1)
+        finally:
+            await engine.dispose()
+
+    with pytest.raises((MissingGreenlet, StatementError)) as info:  # 2.1 wraps it
+        asyncio.run(run("order_size"))
+    assert "MissingGreenlet" in str(info.value)
+    del info
+    gc.collect()  # the failed load's unawaited cursor coroutine is reported here
+    assert asyncio.run(run("order_size_eager")) == len(LINES)
