@@ -324,15 +324,22 @@ def test_selectin_collection_then_lazy_many_to_one(library: Flask) -> None:
 def test_rpl303_one_lookup_per_id(library: Flask) -> None:
     """titles_by_id(ids): Book.query.filter_by(id=...).first() per id: N statements
     (a query, unlike a many-to-one, always goes to the database). titles_by_ids(): 1."""
+    assert_one_statement_per_id(library, catalogue.titles_by_id, repeated_id=1)
+
+
+def assert_one_statement_per_id(
+    library: Flask, per_id: Callable[[list[int]], list[str]], repeated_id: int
+) -> None:
+    """`per_id(ids)` runs N statements for N ids (a repeated id too); titles_by_ids: 1."""
     ids = [1, 5, 9, 12]
-    bad, bad_count = run_counted(library, catalogue.titles_by_id, ids)
+    bad, bad_count = run_counted(library, per_id, ids)
     good, good_count = run_counted(library, catalogue.titles_by_ids, ids)
     assert bad == good == [f"Book {n}" for n in ids]
     assert bad_count == len(ids) == 4
     assert good_count == 1
 
-    repeated, repeated_count = run_counted(library, catalogue.titles_by_id, [1, 1, 1])
-    assert repeated == ["Book 1"] * 3
+    repeated, repeated_count = run_counted(library, per_id, [repeated_id] * 3)
+    assert repeated == [f"Book {repeated_id}"] * 3
     assert repeated_count == 3
 
 
@@ -414,16 +421,7 @@ def test_rpl303_mixin_get_per_id(library: Flask) -> None:
     `cls.query.filter_by(id=oid).first()`, a query, not Session.get: N statements for N
     ids, even when an id repeats and its row is already in the identity map.
     titles_by_ids(ids): one IN query."""
-    ids = [1, 5, 9, 12]
-    bad, bad_count = run_counted(library, catalogue.titles_for, ids)
-    good, good_count = run_counted(library, catalogue.titles_by_ids, ids)
-    assert bad == good == [f"Book {n}" for n in ids]
-    assert bad_count == len(ids) == 4
-    assert good_count == 1
-
-    repeated, repeated_count = run_counted(library, catalogue.titles_for, [3, 3, 3])
-    assert repeated == ["Book 3"] * 3
-    assert repeated_count == 3
+    assert_one_statement_per_id(library, catalogue.titles_for, repeated_id=3)
 
 
 @pytest.fixture
