@@ -18,7 +18,8 @@ Not flagged: a relationship already read on the same row earlier in the
 iteration (one load, one finding); a child's back-populated parent reached
 through that parent's collection; a many-to-one whose foreign key the query
 pins to one value (`filter_by(shelf_id=x)`: the identity map serves every row
-after the first load); migration scripts and test code (see `migrations` and
+after the first load); a read in the loop's `except` handler (only the rows
+that failed pay it); migration scripts and test code (see `migrations` and
 `test-rules`).
 
 ## Why is this bad?
@@ -59,6 +60,7 @@ import ast
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.lazy import lazy_access, loader_hint, origin_text, per_row_call_reads
+from repolint.semantics.loops import on_error_path
 
 
 class LazyLoadPerRow(Rule):
@@ -73,6 +75,8 @@ class LazyLoadPerRow(Rule):
         instance, rel = found
         if instance.kind != "sync" or not instance.per_row or ctx.in_async_def(node):
             return
+        if on_error_path(node, ctx):
+            return  # the `except` of a loop: only the rows that failed
         model = instance.model.rsplit(".", 1)[-1]
         self.report(
             ctx,

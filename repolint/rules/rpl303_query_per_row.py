@@ -1,5 +1,5 @@
 """## What it does
-Flags a statement executed (`execute`, `scalars`, `scalar`, `get`, a
+Flags a statement executed (`execute`, `scalars`, `scalar`, `get`, `merge`, a
 `session.query(...)` chain, a Flask-SQLAlchemy `Model.query...` or a
 `lazy="dynamic"` relationship consumed by `.all()`, `.first()`, `.get()`,
 `.count()`, ...) once per item of a `for` loop or comprehension, when the
@@ -11,7 +11,8 @@ method called once per item that runs a statement (`Book.get(book_id)`,
 the path to the statement, through at most three calls; the constants the
 call passes decide which branches of the callee count. A batch is fine: criteria that use the loop's
 items through `in_()`, or a loop that walks chunks. So is `session.delete(obj)`
-per row (deletes cascade at flush), a loop over a literal, a name bound to a
+per row (deletes cascade at flush), `session.merge(obj, load=False)` (no SELECT),
+a loop over a literal, a name bound to a
 literal or an UPPER_CASE constant (a fixed handful, not rows), a loop over
 tables or models (`delete(model)` for each model: one statement per table is
 the only way), a `query()` that only builds a subquery, a call after
@@ -94,6 +95,18 @@ class QueryPerRow(Rule):
         if not isinstance(func, ast.Attribute):
             return
         receiver = ctx.type_of(func.value)
+        if func.attr == "merge" and isinstance(receiver, SessionT):
+            if not _loads(node) or not _per_item(node, node, ctx):
+                return
+            self.report(
+                ctx,
+                node,
+                "`merge()` looks each object up by primary key first: one SELECT per item "
+                "of the loop",
+                hint="load the existing rows at once with `.where(Model.id.in_(ids))`, then "
+                "`add()` the new ones; `merge(obj, load=False)` for unchanged detached objects",
+            )
+            return
         if func.attr in QUERY_EXECUTING_METHODS and isinstance(receiver, SessionT):
             statement = whole_chain(node, ctx)
             if func.attr == "query":
@@ -172,6 +185,14 @@ def _per_item(node: ast.Call, statement: ast.AST, ctx: Context) -> bool:
             return False
         return not exits_loop_after(node, loop, ctx)
     return False
+
+
+def _loads(merge: ast.Call) -> bool:
+    """`session.merge(obj)` selects the row first, unless `load=False` is passed."""
+    return not any(
+        kw.arg == "load" and isinstance(kw.value, ast.Constant) and kw.value.value is False
+        for kw in merge.keywords
+    )
 
 
 def _round_trip(query: ast.Call, ctx: Context) -> ast.Call | None:

@@ -160,6 +160,8 @@ class FactStore:
         self._caller_types[key] = None  # cycle guard
         sites: list[object | None] = []
         short = ref.qual.rsplit(".", 1)[-1]
+        if short == "__init__" and ref.owner is not None:
+            short = ref.owner.rsplit(".", 1)[-1]  # `Exporter(user)` calls `Exporter.__init__`
         callers = self._callers_named(short)
         if len(callers) > MAX_CALLERS or short.startswith("__"):
             return None  # a name called all over (`get`, `update`): not worth the analyses
@@ -298,7 +300,7 @@ class FactStore:
             facts = self.facts(ref, self_cls, bound)
             label = f"{_short(qual)}()"
             if self_cls and ref.owner and self_cls != ref.owner:  # `Book.get()`, not the mixin's
-                label = f"{self_cls.rsplit('.', 1)[-1]}.{qual.rsplit('.', 1)[-1]}()"
+                label = f"{function_label(qual, self_cls)}()"
             site = next((s for s in facts.db_sites if s[2] == kind), None)
             if site is not None:
                 result = [label, site[1]]
@@ -519,9 +521,21 @@ def _memoized(ref: FunctionRef) -> bool:
 
 def _short(qual: str) -> str:
     parts = [p for p in qual.split(".") if p != "<locals>"]
+    if parts[-1] == "__init__" and len(parts) >= 2:
+        return parts[-2]  # `Exporter()`: a constructor is called by its class's name
     if len(parts) >= 2 and parts[-2][:1].isupper():
         return ".".join(parts[-2:])
     return parts[-1]
+
+
+def function_label(qual: str, cls: str | None) -> str:
+    """How a message names a method called on (an instance of) `cls`: `Book.get`, and a
+    constructor by its class, `Exporter`."""
+    name = qual.rsplit(".", 1)[-1]
+    if cls is None:
+        return name
+    short_cls = cls.rsplit(".", 1)[-1]
+    return short_cls if name == "__init__" else f"{short_cls}.{name}"
 
 
 def _self_attr_names(index: ProjectIndex, cls: str) -> list[str]:

@@ -131,6 +131,10 @@ RESULT_ONE_SCALARS = frozenset(
 )
 RESULT_ONE_ROWS = frozenset({"scalar_one", "scalar_one_or_none", "scalar"})
 LIST_WRAPPERS = frozenset({"list", "sorted", "tuple", "reversed", "set", "frozenset"})
+DUCK_STATEMENT_METHODS = frozenset({"execute", "exec", "scalars", "scalar", "stream"})
+"""Methods that run a statement: an unknown receiver calling one with a statement is a session."""
+COLLECTING_METHODS = frozenset({"append", "add", "extend"})
+"""Methods of a list or set that put rows in it (`found.append(row)`)."""
 CONTEXT_MANAGER_DECORATORS = ("contextmanager", "asynccontextmanager")
 PROPERTY_DECORATORS = ("property", "cached_property")
 NOT_MODEL_ATTRS = frozenset({"__class__", "__dict__"})
@@ -249,12 +253,25 @@ class FunctionFlow:
         if arg is node.args.vararg or arg is node.args.kwarg:
             return False
         ann = arg.annotation
-        if ann is not None and _last(self.qualify(ann) or "") not in ("Any", "object"):
+        if ann is not None and not self._open_annotation(ann):
             return False
         # only a parameter the body uses (`session.commit()`, `row.owner`, `for x in rows`):
         # one only passed along costs its callers' analyses for nothing (a cheap text test)
         body = self.module.lines[node.lineno - 1 : node.end_lineno or node.lineno]
-        return any(f"{arg.arg}." in line or f"in {arg.arg}" in line for line in body)
+        # (or stores it: `self.person = person`, read by the other methods)
+        name = arg.arg
+        return any(
+            f"{name}." in line or f"in {name}" in line or line.rstrip().endswith(f"= {name}")
+            for line in body
+        )
+
+    def _open_annotation(self, ann: ast.expr) -> bool:
+        """An annotation that leaves the value to the callers: `Any`, `object`, or a model
+        class (a new object or a loaded row, sync or async: only the callers know)."""
+        qual = self.qualify(ann) or ""
+        if _last(qual) in ("Any", "object"):
+            return True
+        return self.index.is_model(self.index.canonical(qual) or qual)
 
     # -- recording --------------------------------------------------------------
 
@@ -499,6 +516,11 @@ class FunctionFlow:
             return self._call(expr)
         if isinstance(expr, ast.Await):
             return self.eval(expr.value)
+        if isinstance(expr, ast.YieldFrom):  # `yield from query`: its rows, one by one
+            self.facts.yields = merge(
+                self.facts.yields, element_of(expr.value, self.eval(expr.value), self)
+            )
+            return None
         if isinstance(expr, ast.Yield):
             value = self.eval(expr.value) if expr.value is not None else None
             self.facts.yields = merge(self.facts.yields, value)
@@ -790,9 +812,38 @@ class FunctionFlow:
                     return self._super_init(call, types)
                 return self._super_method(call, func.attr)
             if receiver is None and qual is not None:
-                return self._call_value(call, self.index.facts.symbol_type(qual))
+                symbol = self.index.facts.symbol_type(qual)
+                if symbol is not None:
+                    return self._call_value(call, symbol)
+            self._collect(call, receiver, types)
             return self._method(call, receiver, func.attr, types)
         return self._call_value(call, callee)
+
+    def _collect(
+        self, call: ast.Call, receiver: object | None, types: dict[int, object | None]
+    ) -> None:
+        """`found.append(row)`, `users.add(user)`, `out.extend(rows)` on a local name: the
+        name now holds rows (a list or set the function builds from loaded rows)."""
+        func = call.func
+        assert isinstance(func, ast.Attribute)
+        if (
+            func.attr not in COLLECTING_METHODS
+            or not isinstance(func.value, ast.Name)
+            or len(call.args) != 1
+            or not (receiver is None or isinstance(receiver, RowsT))
+        ):
+            return
+        item = types.get(id(call.args[0]))
+        if func.attr == "extend":
+            rows = _rows_of(item) if isinstance(item, (RowsT, ResultT, QueryT)) else None
+        elif isinstance(item, InstanceT):
+            rows = RowsT(item.model, item.kind, item.eager, False, item.origin)
+        else:
+            rows = None
+        if rows is not None:
+            merged = merge(receiver, rows)
+            self.env[func.value.id] = merged
+            self._note(func.value, merged)
 
     def index_type(self, node: ast.AST) -> object | None:
         return self.local_types.get(id(node))
@@ -888,6 +939,8 @@ class FunctionFlow:
                 label = f"{_src(call.func)}({_src(call.args[0]) if call.args else ''})"
                 self._io(call, label, engine=True)
             return None
+        if receiver is None:
+            receiver = self._duck_session(call, name, types)
         if isinstance(receiver, SessionT):
             return self._session_method(call, receiver, name, types)
         if isinstance(receiver, StmtT):
@@ -946,10 +999,14 @@ class FunctionFlow:
         if isinstance(receiver, (ObjT, ClassT)):
             ref = self.index.method(receiver.cls, name)
             if ref is None:
+                if isinstance(receiver, ObjT):  # `self._session_maker()`: a stored callable
+                    return self._call_value(
+                        call, self.index.facts.self_attr_type(receiver.cls, name)
+                    )
                 return None
             self._record_call(ref.qual, receiver.cls, call)
             facts = self._callee_facts(ref, receiver.cls, call)
-            value = facts.yields if _is_context_manager(ref) else facts.returns
+            value = _produced(ref, facts, _is_context_manager(ref))
             if value is None:
                 value = declared_return(self.index, ref)
             return _with_origin(value, receiver.cls, name)
@@ -975,6 +1032,28 @@ class FunctionFlow:
                 return PageT(RowsT(stmt.model, "sync", stmt.eager))
             return None
         return None
+
+    def _duck_session(
+        self, call: ast.Call, name: str, types: dict[int, object | None]
+    ) -> SessionT | None:
+        """A receiver of unknown type that runs a SQLAlchemy statement is a session (or a
+        connection): `session.exec(select(User))`, `db.query(User)`, `s.get(User, pk)`
+        on a session from a third-party helper. Awaited: async; otherwise sync."""
+        first = _arg(call, 0, types)
+        runs = (name in DUCK_STATEMENT_METHODS and isinstance(first, StmtT)) or (
+            isinstance(first, ModelClassT)
+            and (name == "query" or (name == "get" and len(call.args) == 2))
+        )
+        if not runs:
+            return None
+        func = call.func
+        assert isinstance(func, ast.Attribute)
+        kind = "async" if isinstance(self.module.parent(call), ast.Await) else "sync"
+        session = SessionT(kind, received=True)
+        self._note(func.value, session)
+        if isinstance(func.value, ast.Name) and self.env.get(func.value.id) is None:
+            self.env[func.value.id] = session  # later `session.commit()` is the same session
+        return session
 
     def _session_method(
         self, call: ast.Call, session: SessionT, name: str, types: dict[int, object | None]
@@ -1063,16 +1142,16 @@ class FunctionFlow:
                 return None
             self._record_call(ref.qual, callee.self_cls, call)
             facts = self._callee_facts(ref, callee.self_cls, call)
-            if callee.context_manager or _is_context_manager(ref):
-                value = facts.yields
-            else:
-                value = facts.returns
+            value = _produced(ref, facts, callee.context_manager or _is_context_manager(ref))
             if value is None:
                 value = declared_return(self.index, ref)
             return _with_origin(value, callee.self_cls, ref.node.name) if callee.self_cls else value  # type: ignore[union-attr]
         if isinstance(callee, ClassT):
             if self.index.is_flask_sqlalchemy_class(callee.cls):
                 return FlaskDBT()
+            init = self.index.method(callee.cls, "__init__")
+            if init is not None:  # what the constructor does, and what it is given
+                self._record_call(init.qual, callee.cls, call)
             return ObjT(callee.cls)
         return None
 
@@ -1271,6 +1350,17 @@ def _is_generator(func: ast.AST) -> bool:
     result = any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(func))
     _GENERATORS[id(func)] = (func, result)
     return result
+
+
+def _produced(ref: FunctionRef, facts: FunctionFacts, context_manager: bool) -> object | None:
+    """What calling `ref` gives: what it yields for a context manager, rows for a
+    generator of rows (`for row in windowed(q)`), else what it returns."""
+    if context_manager:
+        return facts.yields
+    if isinstance(facts.yields, InstanceT) and _is_generator(ref.node):
+        row = facts.yields
+        return RowsT(row.model, row.kind, row.eager, False, row.origin)
+    return facts.returns
 
 
 def _is_context_manager(ref: FunctionRef) -> bool:

@@ -6,7 +6,7 @@ import ast
 from dataclasses import replace
 
 from repolint.semantics.context import Context
-from repolint.semantics.facts import ARG_ORIGIN
+from repolint.semantics.facts import ARG_ORIGIN, function_label
 from repolint.semantics.flow import call_constants, call_site_args
 from repolint.semantics.models import Relationship
 from repolint.semantics.module import function_params
@@ -64,7 +64,7 @@ def per_row_call_reads(
         if isinstance(value, InstanceT) and (value.per_row or not per_row_only):
             given.append((name, value))
     found: list[tuple[InstanceT, str, Relationship]] = []
-    label = _label(ref.qual, ref.owner)
+    label = function_label(ref.qual, project_call.self_cls or ref.owner)
     constants = call_constants(ref, call)
     for name, row in given:
         marked = replace(row, per_row=False, origin=(ARG_ORIGIN, name))
@@ -83,6 +83,3 @@ def _arg_types(call: ast.Call, ctx: Context) -> dict[int, object | None]:
     return types
 
 
-def _label(qual: str, owner: str | None) -> str:
-    name = qual.rsplit(".", 1)[-1]
-    return f"{owner.rsplit('.', 1)[-1]}.{name}" if owner else name

@@ -400,3 +400,28 @@ def in_except_handler(node: ast.AST, loop: ast.AST, ctx: Context) -> bool:
         if isinstance(anc, ast.ExceptHandler):
             return True
     return False
+
+
+def on_error_path(node: ast.AST, ctx: Context) -> bool:
+    """In an `except` clause of the innermost loop (or comprehension) around `node`:
+    run for the items that failed, not for each item."""
+    for anc in ctx.ancestors(node):
+        if isinstance(anc, ast.ExceptHandler):
+            return True
+        if isinstance(anc, _SCOPES_AND_LOOPS):
+            return False
+    return False
+
+
+_SCOPES_AND_LOOPS = (
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.ListComp,
+    ast.SetComp,
+    ast.GeneratorExp,
+    ast.DictComp,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Lambda,
+)

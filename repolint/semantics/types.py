@@ -251,6 +251,11 @@ def merge(a: object | None, b: object | None) -> object | None:
         return a
     if type(a) is not type(b) or not is_dataclass(a):
         return None
+    if isinstance(a, TupleT) and isinstance(b, TupleT):
+        # `return [], 0` on one path, `return rows, total` on another: item by item
+        if len(a.items) != len(b.items):
+            return None
+        return TupleT(tuple(merge(x, y) for x, y in zip(a.items, b.items, strict=True)))
     changes: dict[str, object] = {}
     for f in fields(a):
         va, vb = getattr(a, f.name), getattr(b, f.name)

@@ -17,13 +17,16 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rota.models import Assignment, Person
+from rota.models import Assignment, Person, RotationTemplate
 from rota.repositories.async_base import AsyncBaseRepository
 from rota.services.bulk import (
     assignment_counts,
     assignment_counts_grouped,
+    attach_cached_templates,
     deactivate,
     deactivate_batched,
+    import_rotation_names,
+    import_rotation_names_batched,
     move_to_templates,
     purge_person_absences,
 )
@@ -141,6 +144,37 @@ def test_rpl303_async_update_per_item_against_one_delete(async_url: str) -> None
     )
     assert deleted == N_BLOCKS
     assert verbs(statements) == ["DELETE"]
+
+
+def test_rpl303_merge_per_item_selects_each_row(engine: Engine) -> None:
+    """import_rotation_names(): merge() per item, one SELECT by primary key each
+    (the two existing templates and three new ids); the batched twin: one SELECT."""
+    names = {1: "Clinic", 2: "Wards", 10: "Nights", 11: "Days", 12: "Call"}
+    _, bad_statements = run_counted(engine, lambda db: import_rotation_names(db, names))
+    assert verbs(bad_statements).count("SELECT") == len(names) == 5
+    _, good_statements = run_counted(
+        engine, lambda db: import_rotation_names_batched(db, {**names, 13: "Leave"})
+    )
+    assert verbs(good_statements).count("SELECT") == 1
+    with Session(engine) as db:
+        stored = {t.id: t.name for t in db.scalars(select(RotationTemplate))}
+    assert {k: stored[k] for k in [*names, 13]} == {**names, 13: "Leave"}
+
+
+def test_rpl303_merge_load_false_sends_no_select(engine: Engine) -> None:
+    """attach_cached_templates(): detached, unchanged objects merged with load=False
+    cost nothing; the same loop with a plain merge() selects each one."""
+    with Session(engine) as db:
+        cached = list(db.scalars(select(RotationTemplate)))
+    assert len(cached) >= 2
+    ids = [t.id for t in cached]
+    attached, statements = run_counted(
+        engine, lambda db: [t.id for t in attach_cached_templates(db, cached)]
+    )
+    assert attached == ids
+    assert statements == []
+    _, loading = run_counted(engine, lambda db: [db.merge(t) for t in cached])
+    assert verbs(loading).count("SELECT") == len(cached)
 
 
 # RPL307 -------------------------------------------------------------------

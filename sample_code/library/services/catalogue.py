@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import cast
 
+from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
 from library.extensions import db
@@ -198,4 +199,25 @@ def classic_shelves():
     return [
         Shelf.query.filter_by(name=name).first()  # ok: RPL303
         for name in cast(list[str], ["Classics", "Poetry"])
+    ]
+
+
+def reserved_books(book_ids: list[int]) -> list[Book]:
+    """One SELECT per id: the session is reached through the app object of a
+    third-party framework, yet `.query(Book)` shows what it is."""
+    session = current_app.extensions["sqlalchemy"].session
+    return [
+        session.query(Book)  # expect: RPL404
+        .filter_by(id=book_id)
+        .one()  # expect: RPL303
+        for book_id in book_ids
+    ]
+
+
+def reserved_books_plugin(book_ids: list[int]) -> list[Book]:
+    """The same through an attribute a plugin sets on the app object."""
+    return [
+        current_app.library_session.query(Book)  # expect: RPL404
+        .get(book_id)  # expect: RPL303
+        for book_id in book_ids
     ]

@@ -5,7 +5,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from rota.models import Absence, Assignment, Person
+from rota.models import Absence, Assignment, Person, RotationTemplate
 
 
 def chunked(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
@@ -81,3 +81,32 @@ def purge_person_absences(db: Session, person_id: int) -> int:
         purged += 1
     db.flush()
     return purged
+
+
+def import_rotation_names(db: Session, names: Mapping[int, str]) -> None:
+    """Session.merge() looks each object up by primary key first: one SELECT per
+    item before the INSERTs or UPDATEs."""
+    for template_id, name in names.items():
+        db.merge(RotationTemplate(id=template_id, name=name, abbreviation=name[:3]))  # expect: RPL303
+    db.flush()
+
+
+
+def import_rotation_names_batched(db: Session, names: Mapping[int, str]) -> None:
+    """Right: the existing templates in one SELECT through in_(), then new ones added
+    and known ones changed in memory: one SELECT whatever the number of names."""
+    stmt = select(RotationTemplate).where(RotationTemplate.id.in_(list(names)))
+    existing = {template.id: template for template in db.scalars(stmt)}
+    for template_id, name in names.items():
+        template = existing.get(template_id)
+        if template is None:
+            db.add(RotationTemplate(id=template_id, name=name, abbreviation=name[:3]))  # ok: RPL303
+        else:
+            template.name = name
+    db.flush()
+
+
+def attach_cached_templates(db: Session, cached: Sequence[RotationTemplate]) -> list[RotationTemplate]:
+    """Right: objects an earlier session loaded and nobody changed (a cache) are
+    copied in by merge(load=False) without a SELECT."""
+    return [db.merge(template, load=False) for template in cached]  # ok: RPL303

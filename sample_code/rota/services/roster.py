@@ -87,3 +87,18 @@ def total_hours_by_person(session: Session) -> dict[int, float]:
     `AsyncSession.run_sync` from async code."""
     stmt = select(Assignment.person_id, func.sum(Assignment.hours)).group_by(Assignment.person_id)
     return {person_id: hours for person_id, hours in session.execute(stmt)}
+
+
+def export_schedule_lines(db: Session, person_id: int, export: Any) -> list[str]:
+    """Not N+1: the block is read only in the `except` handler, for the assignments
+    whose export failed: a recovery path, not one load per row."""
+    person = PersonRepository(db).get_by_id(person_id)
+    if person is None:
+        raise RecordNotFoundError("Person", person_id)
+    failed = []
+    for assignment in person.assignments:
+        try:
+            export(assignment.id, assignment.hours)
+        except ValueError:
+            failed.append(f"{assignment.id} on {assignment.block.date}")  # ok: RPL301
+    return failed

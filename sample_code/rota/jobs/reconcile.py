@@ -1,0 +1,162 @@
+"""Reconciliation jobs, written the ways real projects write their data code:
+tuples of (rows, total), rows gathered into a list first, a session factory kept
+on the job object, a session handed over without an annotation, generators of rows.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from rota.models import AuditEvent, Certification, Person
+
+
+def _page_of_people(db: Session, page: int, size: int = 50) -> tuple[list[Person], int]:
+    """A page of people and its length; an empty page before the first."""
+    if page < 1:
+        return [], 0
+    stmt = select(Person).order_by(Person.id).offset((page - 1) * size).limit(size)
+    people = list(db.scalars(stmt))
+    return people, len(people)
+
+
+def page_hours(db: Session, page: int) -> dict[str, float]:
+    """N+1: the rows come back in a tuple, on one of two paths; each person's
+    assignments are still one SELECT each."""
+    people, _total = _page_of_people(db, page)
+    return {p.name: sum(a.hours for a in p.assignments) for p in people}  # expect: RPL301
+
+
+def deactivate_by_email(db: Session, emails: list[str]) -> int:
+    """One SELECT per address, and one transaction per person found: the rows are
+    gathered into a list first, then changed one commit at a time."""
+    found = []
+    for email in emails:
+        person = db.scalars(select(Person).where(Person.email == email)).first()  # expect: RPL303
+        if person is not None:
+            found.append(person)
+    for person in found:
+        person.active = False
+        db.commit()  # expect: RPL309
+    return len(found)
+
+
+def deactivate_by_email_batched(db: Session, emails: list[str]) -> int:
+    """Right: one SELECT for all the addresses, one commit for all the people."""
+    found = []
+    for person in db.scalars(select(Person).where(Person.email.in_(emails))):  # ok: RPL303
+        found.append(person)
+    for person in found:
+        person.active = False
+    db.commit()  # ok: RPL309
+    return len(found)
+
+
+class ExpiryJob:
+    """Keeps its session factory on itself, made when the job starts."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._sessions: sessionmaker | None = None
+
+    def start(self) -> None:
+        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+
+    def expiring(self, before: dt.date) -> dict[str, int]:
+        """N+1: the session comes from the stored factory; each person's
+        certifications are one SELECT each."""
+        assert self._sessions is not None
+        with self._sessions() as db:
+            people = db.scalars(select(Person).order_by(Person.id)).all()
+            return {
+                p.name: sum(c.expires_on < before for c in p.certifications)  # expect: RPL301
+                for p in people
+            }
+
+    async def record_run(self, actor: str) -> None:
+        """Blocks the event loop: the stored factory makes a sync Session, whose
+        commit runs right here in the `async def`."""
+        assert self._sessions is not None
+        with self._sessions() as db:
+            db.add(AuditEvent(actor=actor, action="expiry job ran"))
+            db.commit()  # expect: RPL101
+
+    def expiring_eager(self, before: dt.date) -> dict[str, int]:
+        """Right: the certifications come with the people (2 SELECTs)."""
+        assert self._sessions is not None
+        with self._sessions() as db:
+            stmt = select(Person).options(selectinload(Person.certifications)).order_by(Person.id)
+            return {
+                p.name: sum(c.expires_on < before for c in p.certifications)  # ok: RPL301
+                for p in db.scalars(stmt).all()
+            }
+
+
+def certification_counts(session) -> dict[str, int]:  # noqa: ANN001 - as a vendor helper hands it over
+    """One COUNT per person: `session` has no annotation and no caller in the project,
+    but what it runs (`session.scalars(select(...))`) says it is a session."""
+    counts = {}
+    for person in session.scalars(select(Person).order_by(Person.id)).all():
+        stmt = select(func.count(Certification.id)).where(Certification.person_id == person.id)
+        counts[person.name] = session.scalar(stmt)  # expect: RPL303
+    return counts
+
+
+def each_person(db: Session) -> Iterator[Person]:
+    """The people, one by one, from a generator."""
+    yield from db.scalars(select(Person).order_by(Person.id))
+
+
+def certification_names(db: Session) -> dict[str, list[str]]:
+    """N+1: the rows come from a generator; each person's certifications are a SELECT."""
+    return {p.name: [c.name for c in p.certifications] for p in each_person(db)}  # expect: RPL301
+
+
+
+class CertificationReminder:
+    """Built once per person: its constructor looks the person's certifications up."""
+
+    def __init__(self, db: Session, person: Person) -> None:
+        self.person = person
+        stmt = select(Certification).where(Certification.person_id == person.id)
+        self.due = db.scalars(stmt).all()
+
+
+def reminders(db: Session) -> list[CertificationReminder]:
+    """One SELECT per person, run by the constructor called in the loop."""
+    people = db.scalars(select(Person).order_by(Person.id)).all()
+    return [CertificationReminder(db, p) for p in people]  # expect: RPL303
+
+
+class ScheduleSheet:
+    """Given a person (`person: Person` says a model, not whether it is loaded:
+    its callers say that)."""
+
+    def __init__(self, person: Person) -> None:
+        self.person = person
+
+    def lines(self) -> list[str]:
+        return [f"{a.block.date} {a.block.period}" for a in self.person.assignments]  # expect: RPL301
+
+
+def schedule_sheet(db: Session, person_id: int) -> list[str]:
+    """N+1: the one caller hands over a loaded person; each block is a SELECT."""
+    person = db.get(Person, person_id)
+    assert person is not None
+    return ScheduleSheet(person).lines()
+
+
+class DraftSheet:
+    """Given a new person, never loaded from the database."""
+
+    def __init__(self, person: Person) -> None:
+        self.person = person
+
+    def lines(self) -> list[str]:
+        return [f"{a.block.date} {a.block.period}" for a in self.person.assignments]  # ok: RPL301
+
+
+def draft_sheet(name: str) -> list[str]:
+    """A new object's relationships are empty lists: nothing is loaded."""
+    return DraftSheet(Person(name=name, email=f"{name}@example.org", type="resident")).lines()
