@@ -261,7 +261,10 @@ class FunctionFlow:
         # (or stores it: `self.person = person`, read by the other methods)
         name = arg.arg
         return any(
-            f"{name}." in line or f"in {name}" in line or line.rstrip().endswith(f"= {name}")
+            f"{name}." in line
+            or f"{name}(" in line
+            or f"in {name}" in line
+            or line.rstrip().endswith(f"= {name}")
             for line in body
         )
 
@@ -327,9 +330,11 @@ class FunctionFlow:
             self._for(stmt)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
-                value = self.eval(item.context_expr)
+                value = _entered(self.eval(item.context_expr))
+                if isinstance(stmt, ast.AsyncWith) and isinstance(value, SessionT):
+                    value = replace(value, kind="async")  # only an AsyncSession does `async with`
                 if item.optional_vars is not None:
-                    self.assign(item.optional_vars, _entered(value), None)
+                    self.assign(item.optional_vars, value, None)
             self.exec_block(stmt.body)
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
             self.exec_block(stmt.body)  # type: ignore[attr-defined]
@@ -391,6 +396,8 @@ class FunctionFlow:
         ref = self.index.functions.get(qual)
         if ref is None:
             ref = FunctionRef(qual, self.module, stmt, None, dict(self.env))
+            if self.index.facts.plain:
+                return  # a caller analysed plainly: its closure would lack the callers' types
             self.index.functions[qual] = ref
         self.env[stmt.name] = FuncT(qual)
         if self.typed is not None:
@@ -1494,7 +1501,7 @@ def annotation_type(
         head = module.imports.qualify(ann.value) or ""
         inner = ann.slice
         elts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
-        if head in ANNOTATED or _last(head) in ("Optional", "Union", "Annotated"):
+        if head in ANNOTATED or _last(head) in ("Optional", "Union", "Annotated", "ClassVar"):
             for elt in elts[:1] if head in ANNOTATED or _last(head) == "Annotated" else elts:
                 t = annotation_type(index, module, elt, depth + 1)
                 if t is not None:
@@ -1511,6 +1518,8 @@ def annotation_type(
         return SessionT("async", received=True, scoped=qual in SCOPED_SESSION_CLASSES)
     if qual in BACKGROUND_TASKS:
         return BackgroundTasksT()
+    if qual in SYNC_SESSIONMAKERS or qual in ASYNC_SESSIONMAKERS:  # `factory: sessionmaker`
+        return SessionFactoryT("async" if qual in ASYNC_SESSIONMAKERS else "sync")
     if qual in SYNC_ENGINE_CLASSES:
         return EngineT("sync")
     if qual in ASYNC_ENGINE_CLASSES:

@@ -81,5 +81,3 @@ def _arg_types(call: ast.Call, ctx: Context) -> dict[int, object | None]:
     types: dict[int, object | None] = {id(a): ctx.type_of(a) for a in call.args}
     types.update({id(k.value): ctx.type_of(k.value) for k in call.keywords})
     return types
-
-
