@@ -421,3 +421,20 @@ def test_flake8_plugin_sees_the_declarations_of_a_newer_file(
         assert [(line, text.split()[0]) for line, _, text, _ in plugin.run()] == [(11, "RPL101")]
     finally:
         integrations.reset()
+
+
+def test_a_plain_syntax_error_is_rpl000_and_a_warning_says_what_is_missing(
+    tmp_path: Path,
+) -> None:
+    root = write_project(tmp_path, {"app/broken.py": "def broken(:\n    pass\n"})
+    proc = check(root, "--output-format", "json", ".")
+    [finding] = json.loads(proc.stdout)
+    assert (finding["path"], finding["code"]) == ("app/broken.py", "RPL000")
+    assert finding["message"] == "cannot parse: invalid syntax"
+    assert "newer Python" not in finding["message"]
+    assert proc.stderr == (
+        "warning: 1 file could not be parsed (RPL000): its models, sessions and "
+        "repositories are missing from the project, so findings that depend on them "
+        "may be missing\n"
+    )
+    assert check(root, "-q", "--output-format", "json", ".").stderr == ""
