@@ -26,6 +26,7 @@ from pathlib import Path, PurePath
 
 from repolint.config import PARSE_ERROR_CODE, ConfigError
 from repolint.findings import Finding
+from repolint.semantics.source import parse_text
 
 BASELINE_VERSION = 1
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -55,8 +56,8 @@ class Applied:
 def _scope_table(text: str) -> list[tuple[int, int, str]]:
     """(first line, last line, qualified name) of every def and class, outer first."""
     try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
+        tree = parse_text(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     table: list[tuple[int, int, str]] = []
 
@@ -70,7 +71,10 @@ def _scope_table(text: str) -> list[tuple[int, int, str]]:
             else:
                 walk(child, prefix)
 
-    walk(tree, "")
+    try:
+        walk(tree, "")
+    except RecursionError:  # generated code nested deeper than the recursion limit
+        return []
     return table
 
 

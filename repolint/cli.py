@@ -14,7 +14,13 @@ from repolint import __version__
 from repolint.baseline import apply_baseline, load_baseline, write_baseline
 from repolint.cache import ResultCache, cache_dir_for, clean
 from repolint.commands.options import project_options
-from repolint.config import CliOverrides, ConfigError, load_settings, split_commas
+from repolint.config import (
+    PARSE_ERROR_CODE,
+    CliOverrides,
+    ConfigError,
+    load_settings,
+    split_commas,
+)
 from repolint.report import MACHINE_FORMATS, OUTPUT_FORMATS, render_machine
 from repolint.report.json import render_json, render_json_statistics
 from repolint.report.progress import TerminalProgress
@@ -322,6 +328,9 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
         click.echo(f"error: {printable(error.path)}: {printable(error.message)}", err=True)
     if result.files_checked == 0 and not result.errors and not use_stdin and not opts.quiet:
         click.echo("warning: No Python files found under the given path(s)", err=True)
+    unparsed = len({f.path for f in result.findings if f.code == PARSE_ERROR_CODE})
+    if unparsed and not opts.quiet:
+        click.echo(_missing_declarations(unparsed), err=True)
 
     if result.errors:
         return EXIT_ERROR
@@ -347,6 +356,16 @@ def _apply_baseline(
         )
         click.echo(f"{_count(applied.hidden, 'problem')} hidden by the baseline{stale}", err=True)
     return replace(result, findings=applied.findings)
+
+
+def _missing_declarations(unparsed: int) -> str:
+    """The warning for files left RPL000: the rest of the project misses what they declare."""
+    whose = "its" if unparsed == 1 else "their"
+    return (
+        f"warning: {_count(unparsed, 'file')} could not be parsed (RPL000): {whose} models, "
+        "sessions and repositories are missing from the project, so findings that depend "
+        "on them may be missing"
+    )
 
 
 def _count(count: int, noun: str) -> str:

@@ -268,8 +268,9 @@ def test_hostile_file_names_stay_harmless(
     monkeypatch.delenv("REPOLINT_OUTPUT_FORMAT", raising=False)
     result = invoke("check", "--output-format", fmt, ".")
     assert result.exit_code == 1, result.output
-    out = result.output
+    out = result.stdout  # the report; stderr has the warning about the unparsed files
     assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f]", out), f"raw control character in {fmt}"
+    assert result.stderr.startswith("warning: 4 files could not be parsed (RPL000)")
     written = sorted(set(os.listdir(tmp_path)) - {".repolint_cache"})
     assert written == sorted(HOSTILE)  # nothing written but the cache
     if fmt in ("full", "concise"):

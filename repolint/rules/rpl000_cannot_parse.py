@@ -1,11 +1,13 @@
 """## What it does
 Reports a file that repolint cannot read as Python: a syntax error, syntax
-newer than the Python running repolint, an undecodable or binary file, or a
-file too large to be source code.
+newer than the Python running repolint that it cannot read anyway, an
+undecodable or binary file, or a file too large to be source code.
 
 ## Why is this bad?
-Nothing in such a file is checked. Like flake8's E999, the finding says why,
-and the run goes on with the other files.
+Nothing in such a file is checked, and what it declares (models, sessions,
+repositories) is missing from the project, so findings in other files that
+depend on it may be missing too (`repolint check` warns about this). Like
+flake8's E999, the finding says why, and the run goes on with the other files.
 
 ## Example
 ```python
@@ -19,8 +21,14 @@ def fixed():
     pass
 ```
 
-Run repolint under the newest Python your code base targets when it uses new
-syntax (PEP 695 generics, `except*`, PEP 758 `except` without parentheses).
+repolint parses with the Python it runs on. It reads these newer forms on an
+older Python anyway, by rewriting them with the same lines and columns: PEP
+695 generics (`class Repository[T: Base]:`, `def first[T](rows: list[T])`)
+and `type` aliases, PEP 696 type parameter defaults, PEP 758 `except A, B:`
+(and `except*` on 3.10). For other new syntax, such as the PEP 701 f-strings
+of 3.12 (`f"{row["name"]}"`), run repolint under the newest Python your code
+base targets: the message says "may need a newer Python" only then, not for a
+plain syntax error.
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from repolint.semantics.downgrade import downgrade, newer_only
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Files larger than this are reported once and skipped (generated data, not code)."""
 
@@ -45,20 +47,13 @@ def parse_source(data: bytes) -> Parsed | Unparsable:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                tree = ast.parse(text)
-            except RecursionError:
-                tree = _parse_on_a_deep_stack(text)
+        tree = parse_text(text)
     except SyntaxError as exc:
-        version = f"{sys.version_info.major}.{sys.version_info.minor}"
         msg = exc.msg or "invalid syntax"
-        return Unparsable(
-            f"cannot parse: {msg} (this file may need a newer Python than {version})",
-            exc.lineno or 1,
-            exc.offset or 1,
-        )
+        if isinstance(exc, NewerSyntaxError):
+            version = f"{sys.version_info.major}.{sys.version_info.minor}"
+            msg = f"{msg} (this file may need a newer Python than {version})"
+        return Unparsable(f"cannot parse: {msg}", exc.lineno or 1, exc.offset or 1)
     except (RecursionError, MemoryError, ValueError) as exc:
         kind = (
             "too deeply nested"
@@ -67,6 +62,44 @@ def parse_source(data: bytes) -> Parsed | Unparsable:
         )
         return Unparsable(f"cannot parse: {kind}")
     return Parsed(tree, text)
+
+
+class NewerSyntaxError(SyntaxError):
+    """A syntax error in a file that uses syntax a newer Python may accept."""
+
+
+def parse_text(text: str) -> ast.Module:
+    """`ast.parse`, reading the newer forms `downgrade` knows when the running Python
+    rejects them (every front end parses analysed code here). Raises SyntaxError
+    (`NewerSyntaxError` when the file uses syntax a newer Python may accept),
+    RecursionError, MemoryError or ValueError."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return _parse(text)
+        except SyntaxError as exc:
+            error = exc
+        rewritten = downgrade(text)
+        if rewritten is None:
+            raise _newer(error) if newer_only(error) else error
+        try:
+            tree = _parse(rewritten.text)
+        except SyntaxError as exc:
+            raise _newer(exc) from None
+    rewritten.restore(tree)
+    return tree
+
+
+def _newer(exc: SyntaxError) -> NewerSyntaxError:
+    details = (exc.filename, exc.lineno, exc.offset, exc.text, exc.end_lineno, exc.end_offset)
+    return NewerSyntaxError(exc.msg, details)
+
+
+def _parse(text: str) -> ast.Module:
+    try:
+        return ast.parse(text)
+    except RecursionError:
+        return _parse_on_a_deep_stack(text)
 
 
 DEEP_STACK_BYTES = 64 * 1024 * 1024
