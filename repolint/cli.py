@@ -272,6 +272,14 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+def _read_stdin() -> bytes:
+    """Standard input as bytes, decoded later exactly as a file's bytes are."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is not None:
+        return bytes(stream.read())
+    return sys.stdin.read().encode("utf-8", "surrogateescape")
+
+
 def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> int:
     """Run a check and print it; return the exit code."""
     use_stdin = opts.stdin_filename is not None or paths == ("-",)
@@ -290,7 +298,7 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
                 (),
                 settings,
                 stdin_filename=opts.stdin_filename,
-                stdin_text=sys.stdin.read(),
+                stdin_text=_read_stdin(),
                 force_exclude=opts.force_exclude,
                 jobs=opts.jobs,
             )

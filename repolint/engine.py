@@ -62,7 +62,7 @@ def analyse(
     enabled: frozenset[str],
     *,
     display: Mapping[Path, str] | None = None,
-    overrides: Mapping[Path, str] | None = None,
+    overrides: Mapping[Path, str | bytes] | None = None,
     roots: Sequence[Path] | None = None,
     context: Sequence[Path] = (),
     jobs: int = 1,
@@ -274,7 +274,7 @@ def build_project(
     settings: Settings,
     *,
     display: Mapping[Path, str] | None = None,
-    overrides: Mapping[Path, str] | None = None,
+    overrides: Mapping[Path, str | bytes] | None = None,
     roots: Sequence[Path] | None = None,
     context: Sequence[Path] = (),
     result: EngineResult | None = None,
@@ -314,10 +314,14 @@ def build_project(
 
 
 def _parse_file(
-    path: Path, shown: str, overrides: Mapping[Path, str], result: EngineResult
+    path: Path, shown: str, overrides: Mapping[Path, str | bytes], result: EngineResult
 ) -> Parsed | None:
+    """Parse one file, or its override: bytes (standard input) are decoded as a file's."""
     if path in overrides:
-        data: bytes | Unparsable = overrides[path].encode("utf-8")
+        override = overrides[path]
+        data: bytes | Unparsable = (
+            override if isinstance(override, bytes) else override.encode("utf-8")
+        )
     else:
         try:
             data = read_source(path)

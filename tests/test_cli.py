@@ -59,7 +59,8 @@ def fake_analyse(
     for path in files:
         shown = (display or {}).get(path, str(path))
         if overrides and path in overrides:
-            text = overrides[path]
+            override = overrides[path]
+            text = override.decode() if isinstance(override, bytes) else override
         else:
             try:
                 text = path.read_bytes().decode()
@@ -736,6 +737,57 @@ def test_subprocess_json_and_stdin(real_project: Path) -> None:
     assert done.returncode == 1, done.stderr
     [found] = json.loads(done.stdout)
     assert (found["path"], found["line"], found["code"]) == ("app/new.py", 9, "RPL101")
+
+
+def run_module_bytes(*args: str, cwd: Path, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
+    environment = {k: v for k, v in os.environ.items() if k != "REPOLINT_OUTPUT_FORMAT"}
+    return subprocess.run(
+        [sys.executable, "-m", "repolint", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        input=stdin,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_subprocess_stdin_bytes_are_decoded_as_files_are(real_project: Path) -> None:
+    """`printf ... | repolint check --stdin-filename x.py`: a coding line is honoured."""
+    latin1 = ("# -*- coding: latin-1 -*-\n" + ASYNC_ROUTE + 'NAME = "\xe9t\xe9"\n').encode(
+        "latin-1"
+    )
+    args = ("check", "--output-format", "concise", "--stdin-filename", "app/new.py")
+    done = run_module_bytes(*args, cwd=real_project, stdin=latin1)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.decode().splitlines()[0].startswith("app/new.py:10:8: RPL101 ")
+    assert done.stderr == b""
+    shown = latin1.replace(b"db.commit()", b"db.commit()  # caf\xe9")
+    full = run_module_bytes(
+        "check", "--stdin-filename", "app/new.py", cwd=real_project, stdin=shown
+    )
+    assert "10 |     db.commit()  # caf\u00e9" in full.stdout.decode("utf-8")  # decoded as latin-1
+    bom = b"\xef\xbb\xbf" + ASYNC_ROUTE.encode()
+    done = run_module_bytes(*args, cwd=real_project, stdin=bom)
+    assert done.stdout.decode().splitlines()[0].startswith("app/new.py:9:8: RPL101 ")
+
+
+def test_subprocess_undecodable_stdin_is_one_rpl000_line(real_project: Path) -> None:
+    """`printf 'x = "\\xe9"\\n' | repolint check --stdin-filename x.py`: RPL000, no traceback."""
+    done = run_module_bytes(
+        "check",
+        "--output-format",
+        "concise",
+        "--stdin-filename",
+        "x.py",
+        cwd=real_project,
+        stdin=b'x = "\xe9"\n',
+    )
+    assert done.returncode == 1
+    lines = done.stdout.decode().splitlines()
+    assert len(lines) == 2 and lines[1] == "Found 1 problem (1 error)."
+    assert lines[0].startswith("x.py:1:1: RPL000 cannot decode: ")
+    assert done.stderr == b""
 
 
 def test_subprocess_version() -> None:
