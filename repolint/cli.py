@@ -149,7 +149,8 @@ def main() -> None:
     "--write-baseline",
     "write_baseline_file",
     metavar="FILE",
-    help="Record the problems found in FILE as the baseline and exit 0.",
+    help="Record the problems found in FILE as the baseline and exit 0 (the entries "
+    "FILE holds for files outside PATHS are kept).",
 )
 @click.option(
     "--exit-zero",
@@ -317,7 +318,9 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
             bar.close()
 
     if opts.write_baseline is not None:
-        count = write_baseline(opts.write_baseline, result.findings, result.sources)
+        count = write_baseline(
+            opts.write_baseline, result.findings, result.sources, checked=config_paths
+        )
         if not opts.quiet:
             click.echo(
                 f"Wrote {_count(count, 'baseline entry')} to {opts.write_baseline}", err=True
@@ -346,10 +349,13 @@ def _apply_baseline(
         result.findings, result.sources, load_baseline(baseline_file), checked=checked
     )
     if not quiet:
+        # --write-baseline replaces the entries under the paths checked, keeping the
+        # others: the same command with it in place of --baseline drops these.
         stale = (
             f"; {_count(applied.stale, 'baseline entry')} no longer "
-            f"{'matches' if applied.stale == 1 else 'match'} "
-            f"(drop them with --write-baseline {baseline_file})"
+            f"{'matches' if applied.stale == 1 else 'match'} (drop "
+            f"{'it' if applied.stale == 1 else 'them'}: run the same command with "
+            f"--write-baseline {printable(baseline_file)} in place of --baseline)"
             if applied.stale
             else ""
         )
