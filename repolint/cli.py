@@ -14,6 +14,7 @@ from repolint import __version__
 from repolint.baseline import apply_baseline, load_baseline, write_baseline
 from repolint.cache import ResultCache, cache_dir_for, clean
 from repolint.commands.options import project_options
+from repolint.commands.usage import OneLineGroup
 from repolint.config import CliOverrides, ConfigError, load_settings, split_commas
 from repolint.report import MACHINE_FORMATS, OUTPUT_FORMATS, render_machine
 from repolint.report.json import render_json, render_json_statistics
@@ -74,7 +75,9 @@ def _codes(values: Sequence[str]) -> tuple[str, ...]:
     return split_commas(values)
 
 
-@click.group(help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=OneLineGroup, help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(
     __version__, "--version", prog_name="repolint", message="%(prog)s %(version)s"
 )

@@ -495,7 +495,9 @@ def test_messages_with_brackets_are_printed_verbatim(
 def test_usage_errors_exit_2(fake: object, project: Path) -> None:
     result = invoke("check", "--output-format", "xml")
     assert result.exit_code == 2
-    assert "Invalid value for '--output-format'" in result.stderr
+    assert result.stderr.startswith("error: Invalid value for '--output-format': 'xml' is not ")
+    assert result.stderr.endswith(" check --help')\n")  # CliRunner names the group 'main'
+    assert result.stderr.count("\n") == 1
     assert invoke("check", "--no-such-option").exit_code == 2
 
 
@@ -788,6 +790,35 @@ def test_subprocess_undecodable_stdin_is_one_rpl000_line(real_project: Path) -> 
     assert len(lines) == 2 and lines[1] == "Found 1 problem (1 error)."
     assert lines[0].startswith("x.py:1:1: RPL000 cannot decode: ")
     assert done.stderr == b""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("check", "--output-format", "xml"), "error: Invalid value for '--output-format': "),
+        (("check", "--sel", "RPL1"), "error: No such option '--sel'"),
+        (("check", "-j", "0"), "error: Invalid value for '-j' / '--jobs': "),
+        (("check", "--config"), "error: Option '--config' requires an argument"),
+        (("audit", "--fail-under", "200"), "error: Invalid value for '--fail-under': "),
+        (("audit", "--output-format", "yaml"), "error: Invalid value for '--output-format': "),
+        (("audit", "--nope"), "error: No such option '--nope'"),
+        (("chek",), "error: No such command 'chek'. Did you mean 'check'?"),
+    ],
+)
+def test_subprocess_usage_errors_are_one_line(
+    args: tuple[str, ...], message: str, tmp_path: Path
+) -> None:
+    done = run_module(*args, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(message)
+    assert done.stderr.count("\n") == 1 and done.stderr.endswith("\n")
+    assert "Usage:" not in done.stderr
+
+
+def test_subprocess_audit_of_a_missing_path_prints_the_error_only(tmp_path: Path) -> None:
+    done = run_module("audit", "path-that-does-not-exist", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "error: path-that-does-not-exist: No such file or directory\n"
 
 
 def test_subprocess_version() -> None:

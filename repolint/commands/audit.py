@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import click
 
 from repolint.commands.options import project_options
+from repolint.commands.usage import OneLineCommand
 from repolint.config import CliOverrides, ConfigError, load_settings, split_commas
+from repolint.findings import FileError
 
 EXIT_CLEAN, EXIT_BELOW, EXIT_ERROR = 0, 1, 2
 AUDIT_FORMATS = ("full", "markdown", "html", "json")
@@ -40,7 +43,9 @@ Exit status:
 """
 
 
-@click.command(help=AUDIT_HELP, short_help="Score repositories against the checklist.")
+@click.command(
+    cls=OneLineCommand, help=AUDIT_HELP, short_help="Score repositories against the checklist."
+)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
     "--output-format",
@@ -104,6 +109,9 @@ def _audit(
 
     settings, _ = load_settings(paths, config_file=config_file, overrides=overrides)
     result = run_audit(paths, settings)
+    if result.errors and result.files_checked == 0:  # nothing was read: no report to print
+        _print_errors(result.errors)
+        return EXIT_ERROR
     report = result.report
     if output_format == "json":
         from repolint.report.audit_json import render_audit_json
@@ -122,8 +130,7 @@ def _audit(
         from repolint.report.text import make_console
 
         render_audit_text(make_console(sys.stdout), report)
-    for error in result.errors:
-        click.echo(f"error: {error.path}: {error.message}", err=True)
+    _print_errors(result.errors)
     if not quiet:
         if result.files_checked == 0 and not result.errors:
             click.echo("warning: No Python files found under the given path(s)", err=True)
@@ -139,3 +146,11 @@ def _audit(
                 click.echo(f"audit score {shown} is below --fail-under {fail_under:g}%", err=True)
             return EXIT_BELOW
     return EXIT_CLEAN
+
+
+def _print_errors(errors: Sequence[FileError]) -> None:
+    """One `error: <path>: <message>` line each, as `repolint check` prints them."""
+    from repolint.report.text import printable
+
+    for error in errors:
+        click.echo(f"error: {printable(error.path)}: {printable(error.message)}", err=True)
