@@ -16,6 +16,7 @@ from repolint.cache import ResultCache, cache_dir_for, clean
 from repolint.commands.options import project_options
 from repolint.commands.usage import OneLineGroup
 from repolint.config import CliOverrides, ConfigError, load_settings, split_commas
+from repolint.findings import BUG_REPORT_HINT, internal_error
 from repolint.report import MACHINE_FORMATS, OUTPUT_FORMATS, render_machine
 from repolint.report.json import render_json, render_json_statistics
 from repolint.report.progress import TerminalProgress
@@ -31,7 +32,6 @@ from repolint.report.text import (
 from repolint.runner import RunResult, run
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-BUG_REPORT_HINT = "this is a bug in repolint: please report it with the command and the file"
 
 MAIN_HELP = """\
 repolint: a linter for the SQLAlchemy data-access layer of FastAPI,
@@ -243,9 +243,7 @@ def check(
         _silence_stdout()
         code = EXIT_ERROR
     except Exception as exc:  # the promise: never a traceback
-        reason = str(exc).splitlines()[0] if str(exc) else ""
-        detail = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
-        click.echo(f"error: internal error: {detail} ({BUG_REPORT_HINT})", err=True)
+        click.echo(f"error: internal error: {internal_error(exc)} ({BUG_REPORT_HINT})", err=True)
         code = EXIT_ERROR
     sys.exit(code)
 

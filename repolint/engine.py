@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from repolint.findings import FileError, Finding, Severity
+from repolint.findings import BUG_REPORT_HINT, FileError, Finding, Severity, internal_error
 from repolint.layout import default_roots, module_name
 from repolint.rules import ALL_RULES
 from repolint.rules.base import Rule
@@ -199,6 +199,12 @@ class Checker:
             out.errors.append(FileError(module.display, NESTED_TOO_DEEP))
             out.typed = False
             self._failed.add(i)
+        except Exception as exc:  # a bug while typing it: the other modules still run
+            out.errors.append(
+                FileError(module.display, _crashed("while analysing the module", exc))
+            )
+            out.typed = False
+            self._failed.add(i)
         finally:
             facts.typed.pop(module.name, None)
             module.release_walk()
@@ -227,6 +233,10 @@ class Checker:
             )
         except RecursionError:
             out.errors.append(FileError(module.display, NESTED_TOO_DEEP))
+        except Exception as exc:
+            out.errors.append(
+                FileError(module.display, _crashed("while analysing the module", exc))
+            )
         finally:
             facts.typed.pop(module.name, None)
             module.release_walk()
@@ -381,7 +391,29 @@ def _run_rules(
         visits = get(name)
         if visits:
             for visit in visits:
-                visit(node, ctx)
+                try:
+                    visit(node, ctx)
+                except RecursionError:
+                    raise  # the module is too deep: reported once by the caller
+                except Exception as exc:  # a bug in one rule: the others still run
+                    rule = getattr(visit, "__self__", None)
+                    table = _without(table, rule)
+                    get = table.get
+                    where = f"{getattr(rule, 'code', '?')} ({getattr(rule, 'name', '?')})"
+                    out.errors.append(FileError(module.display, _crashed(f"in rule {where}", exc)))
         if name in wanted:
             kept.append(node)
     return kept
+
+
+def _without(table: VisitTable, rule: object) -> VisitTable:
+    """`table` without the visit methods of `rule` (for the rest of a module)."""
+    return {
+        name: [visit for visit in visits if getattr(visit, "__self__", None) is not rule]
+        for name, visits in table.items()
+    }
+
+
+def _crashed(where: str, exc: Exception) -> str:
+    """The one-line message of an exception raised by repolint's own code on a module."""
+    return f"internal error {where}: {internal_error(exc)} ({BUG_REPORT_HINT})"

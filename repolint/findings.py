@@ -5,6 +5,14 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+BUG_REPORT_HINT = "this is a bug in repolint: please report it with the command and the file"
+
+
+def internal_error(exc: BaseException) -> str:
+    """`Type: first line of the message`, for the one-line report of an internal error."""
+    reason = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
+
 
 class Severity(str, enum.Enum):
     """How bad a finding is: errors crash at run time, warnings cost."""
@@ -33,7 +41,7 @@ class Finding:
         return (self.path, self.line, self.column, self.code)
 
     def to_json(self) -> dict[str, object]:
-        """The object RULES.md promises for `--output-format json`."""
+        """The object of `--output-format json` (see the README's Output formats)."""
         return {
             "code": self.code,
             "name": self.name,

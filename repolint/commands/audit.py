@@ -10,7 +10,7 @@ import click
 from repolint.commands.options import project_options
 from repolint.commands.usage import OneLineCommand
 from repolint.config import CliOverrides, ConfigError, load_settings, split_commas
-from repolint.findings import FileError
+from repolint.findings import BUG_REPORT_HINT, FileError, internal_error
 
 EXIT_CLEAN, EXIT_BELOW, EXIT_ERROR = 0, 1, 2
 AUDIT_FORMATS = ("full", "markdown", "html", "json")
@@ -86,13 +86,7 @@ def audit(
         click.echo(f"error: {exc}", err=True)
         code = EXIT_ERROR
     except Exception as exc:  # the promise: never a traceback
-        reason = str(exc).splitlines()[0] if str(exc) else ""
-        detail = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
-        click.echo(
-            f"error: internal error: {detail} (this is a bug in repolint: please "
-            "report it with the command and the file)",
-            err=True,
-        )
+        click.echo(f"error: internal error: {internal_error(exc)} ({BUG_REPORT_HINT})", err=True)
         code = EXIT_ERROR
     sys.exit(code)
 
