@@ -5,17 +5,28 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO
 
 import click
 
 from repolint import __version__
 from repolint.baseline import apply_baseline, load_baseline, write_baseline
-from repolint.cache import ResultCache, cache_dir_for, clean
+from repolint.cache import ResultCache, cache_dir_for, clean, project_caches
 from repolint.commands.options import project_options
 from repolint.commands.usage import OneLineGroup
-from repolint.config import CliOverrides, ConfigError, load_settings, split_commas
+from repolint.config import (
+    CliOverrides,
+    ConfigError,
+    OutputOptions,
+    describe_settings,
+    load_output_options,
+    load_settings,
+    split_commas,
+)
+from repolint.discovery import discover
 from repolint.findings import BUG_REPORT_HINT, internal_error
 from repolint.report import MACHINE_FORMATS, OUTPUT_FORMATS, render_machine
 from repolint.report.json import render_json, render_json_statistics
@@ -30,6 +41,7 @@ from repolint.report.text import (
     summary,
 )
 from repolint.runner import RunResult, run
+from repolint.settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -90,14 +102,19 @@ def main() -> None:
 @click.option(
     "--output-format",
     type=click.Choice(OUTPUT_FORMATS),
-    default="full",
-    show_default=True,
+    default=None,
     envvar="REPOLINT_OUTPUT_FORMAT",
-    help="full: each problem with its source line, a caret under the code and a fix hint; "
-    "concise: one `path:line:col: CODE message` line each; "
+    help="full (the default): each problem with its source line, a caret under the code "
+    "and a fix hint; concise: one `path:line:col: CODE message` line each; "
     "json: an array of objects for tools; json-lines: one object per line; "
     "sarif: SARIF 2.1.0 (code scanning); github: GitHub Actions annotations; "
-    "junit: JUnit XML for CI test reports.",
+    "junit: JUnit XML for CI test reports. Also REPOLINT_OUTPUT_FORMAT, or "
+    "`output-format` in [tool.repolint].",
+)
+@click.option(
+    "--output-file",
+    metavar="FILE",
+    help="Write the report to FILE instead of standard output (without colour).",
 )
 @click.option(
     "--select",
@@ -134,12 +151,24 @@ def main() -> None:
 @click.option(
     "--show-source/--no-show-source",
     default=None,
-    help="Show or hide the source line and caret (shown by default in the full format).",
+    help="Show or hide the source line and caret (shown by default in the full format; "
+    "also `show-source` in [tool.repolint]).",
 )
 @click.option(
-    "--statistics",
+    "--statistics/--no-statistics",
+    default=None,
+    help="Print how many problems each rule found instead of the problems "
+    "(also `statistics` in [tool.repolint]).",
+)
+@click.option(
+    "--show-settings",
     is_flag=True,
-    help="Print how many problems each rule found instead of the problems.",
+    help="Print the resolved settings and the config file they come from, then exit.",
+)
+@click.option(
+    "--show-files",
+    is_flag=True,
+    help="Print the files that would be checked, then exit.",
 )
 @click.option(
     "--baseline",
@@ -190,7 +219,8 @@ def main() -> None:
 )
 def check(
     paths: tuple[str, ...],
-    output_format: str,
+    output_format: str | None,
+    output_file: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     extend_select: tuple[str, ...],
@@ -201,7 +231,9 @@ def check(
     config_file: str | None,
     stdin_filename: str | None,
     show_source: bool | None,
-    statistics: bool,
+    statistics: bool | None,
+    show_settings: bool,
+    show_files: bool,
     baseline_file: str | None,
     write_baseline_file: str | None,
     exit_zero: bool,
@@ -233,6 +265,9 @@ def check(
         jobs,
         not no_cache,
         cache_dir,
+        output_file,
+        show_settings,
+        show_files,
     )
     try:
         code = _check(paths, overrides, options)
@@ -252,11 +287,11 @@ def check(
 class _Options:
     """The options of `check` that are not settings."""
 
-    output_format: str
+    output_format: str | None
     config_file: str | None
     stdin_filename: str | None
     show_source: bool | None
-    statistics: bool
+    statistics: bool | None
     exit_zero: bool
     quiet: bool
     force_exclude: bool
@@ -265,6 +300,9 @@ class _Options:
     jobs: int | None = None
     use_cache: bool = True
     cache_dir: str | None = None
+    output_file: str | None = None
+    show_settings: bool = False
+    show_files: bool = False
 
 
 def _silence_stdout() -> None:
@@ -292,8 +330,18 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
     else:
         paths = paths or (".",)
         config_paths = paths
-    settings, _ = load_settings(config_paths, config_file=opts.config_file, overrides=overrides)
-    bar = TerminalProgress() if progress_wanted(opts.output_format, opts.quiet) else None
+    settings, config_path = load_settings(
+        config_paths, config_file=opts.config_file, overrides=overrides
+    )
+    output = _output_options(opts, load_output_options(config_path))
+    output_format = output.output_format or "full"
+    if opts.show_settings:
+        for line in describe_settings(settings, config_path, output):
+            click.echo(line)
+        return EXIT_CLEAN
+    if opts.show_files:
+        return _show_files(paths, settings, opts)
+    bar = TerminalProgress() if progress_wanted(output_format, opts.quiet) else None
     try:
         if use_stdin:
             result = run(
@@ -329,7 +377,8 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
     else:
         if opts.baseline is not None:
             result = _apply_baseline(result, opts.baseline, config_paths, opts.quiet)
-        _print_result(result, opts.output_format, opts.show_source, opts.statistics, opts.quiet)
+        with _report_stream(opts.output_file) as stream:
+            _print_result(result, output, opts.quiet, stream)
     for error in result.errors:
         click.echo(f"error: {printable(error.path)}: {printable(error.message)}", err=True)
     if result.files_checked == 0 and not result.errors and not use_stdin and not opts.quiet:
@@ -340,6 +389,43 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
     if result.findings and not opts.exit_zero and opts.write_baseline is None:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _output_options(opts: _Options, configured: OutputOptions) -> OutputOptions:
+    """The command line's output options over the config file's; the format in full."""
+    return OutputOptions(
+        output_format=opts.output_format or configured.output_format or "full",
+        show_source=configured.show_source if opts.show_source is None else opts.show_source,
+        statistics=bool(configured.statistics if opts.statistics is None else opts.statistics),
+    )
+
+
+def _show_files(paths: tuple[str, ...], settings: Settings, opts: _Options) -> int:
+    """Print the files a check of `paths` would report on, one per line."""
+    if opts.stdin_filename is not None or paths == ("-",):
+        click.echo(printable(opts.stdin_filename or "-"))
+        return EXIT_CLEAN
+    found = discover(paths, settings, force_exclude=opts.force_exclude)
+    for path in found.files:
+        click.echo(printable(found.display[path]))
+    for error in found.errors:
+        click.echo(f"error: {printable(error.path)}: {printable(error.message)}", err=True)
+    return EXIT_ERROR if found.errors else EXIT_CLEAN
+
+
+@contextlib.contextmanager
+def _report_stream(output_file: str | None) -> Iterator[IO[str]]:
+    """Standard output, or `--output-file` (its folder created), closed at the end."""
+    if output_file is None:
+        yield sys.stdout
+        return
+    try:
+        Path(output_file).parent.mkdir(parents=True, exist_ok=True)
+        handle = open(output_file, "w", encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise ConfigError(f"{output_file}: cannot write the report: {exc.strerror or exc}") from exc
+    with handle:
+        yield handle
 
 
 def _apply_baseline(
@@ -369,23 +455,20 @@ def _count(count: int, noun: str) -> str:
     return f"{count} {noun if count == 1 else plural}"
 
 
-def _print_result(
-    result: RunResult,
-    output_format: str,
-    show_source: bool | None,
-    statistics: bool,
-    quiet: bool,
-) -> None:
+def _print_result(result: RunResult, output: OutputOptions, quiet: bool, stream: IO[str]) -> None:
+    """Render `result` as `output` says on `stream` (colour only on a terminal)."""
+    output_format, show_source = output.output_format or "full", output.show_source
+    statistics = bool(output.statistics)
     if output_format == "json":
         rendered = render_json_statistics if statistics else render_json
-        click.echo(rendered(result.findings))
+        click.echo(rendered(result.findings), file=stream)
         return
     if output_format in MACHINE_FORMATS and not (statistics and output_format != "json-lines"):
         text = render_machine(output_format, result, statistics=statistics)
         if text:
-            click.echo(text)
+            click.echo(text, file=stream)
         return
-    console = make_console(sys.stdout)
+    console = make_console(stream, colour=stream is sys.stdout)
     if statistics:
         render_statistics(console, result.findings)
     elif output_format == "concise":
@@ -423,25 +506,34 @@ def console_main() -> None:
     "--cache-dir",
     metavar="DIR",
     envvar="REPOLINT_CACHE_DIR",
-    help="The cache folder to remove (default: .repolint_cache at the project root).",
+    help="The cache folder to remove (default: every .repolint_cache from the current "
+    "directory up to the project root).",
 )
 def clean_command(cache_dir: str | None) -> None:
-    """Remove the cache of the project in the current directory (.repolint_cache at
-    its root, or --cache-dir). Only a folder repolint created is removed."""
+    """Remove the cache of the project around the current directory: every
+    .repolint_cache from here up to the project root (the folder of the
+    [tool.repolint] config, or the nearest with a pyproject.toml, setup.cfg,
+    setup.py or .git), lock files included; or --cache-dir. Only folders
+    repolint created are removed."""
     try:
         settings, _ = load_settings(())
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
-    folder = cache_dir_for(settings, cache_dir)
-    if clean(folder):
-        click.echo(f"Removed {printable(str(folder))}", err=True)
-    elif folder.exists():
-        click.echo(
-            f"error: {printable(str(folder))}: not a repolint cache (no CACHEDIR.TAG), left alone",
-            err=True,
-        )
-        sys.exit(EXIT_ERROR)
+    if cache_dir:  # also REPOLINT_CACHE_DIR
+        folders = [cache_dir_for(settings, cache_dir)]
+    else:
+        folders = project_caches(Path.cwd(), Path(settings.project_root))
+    code = EXIT_CLEAN
+    for folder in folders:
+        if clean(folder):
+            click.echo(f"Removed {printable(str(folder))}", err=True)
+        elif folder.exists():
+            shown = printable(str(folder))
+            message = "not a repolint cache (no CACHEDIR.TAG), left alone"
+            click.echo(f"error: {shown}: {message}", err=True)
+            code = EXIT_ERROR
+    sys.exit(code)
 
 
 from repolint.commands import audit, catalogue  # noqa: E402  (subcommands register after `main`)
