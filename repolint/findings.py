@@ -40,6 +40,15 @@ class Finding:
         """Order of output: by file, then position, then code."""
         return (self.path, self.line, self.column, self.code)
 
+    def span_end(self) -> tuple[int, int]:
+        """(end line, end column, exclusive): never before the start nor empty, so a
+        finding without an end (an unparsable file) covers at least its column."""
+        end_line = max(self.end_line or self.line, self.line)
+        end_column = self.end_column
+        if end_line == self.line and end_column <= self.column:
+            end_column = self.column + 1
+        return end_line, end_column
+
     def to_json(self) -> dict[str, object]:
         """The object of `--output-format json` (see the README's Output formats)."""
         return {
@@ -50,8 +59,8 @@ class Finding:
             "path": self.path,
             "line": self.line,
             "column": self.column,
-            "end_line": self.end_line or self.line,
-            "end_column": self.end_column or self.column,
+            "end_line": self.span_end()[0],
+            "end_column": self.span_end()[1],
         }
 
 

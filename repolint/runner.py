@@ -179,13 +179,24 @@ def run(
     findings = filter_findings(
         result.findings, enabled=enabled, settings=settings, real_path=real_path, source=source
     )
-    for finding in findings:  # reporters show the line of an unparsable file too
-        if finding.code == PARSE_ERROR_CODE and finding.path not in sources:
-            source(finding.path)
+    findings = [
+        _to_end_of_line(f, source(f.path)) if f.code == PARSE_ERROR_CODE else f for f in findings
+    ]  # reporters show the line of an unparsable file too
     findings.sort(key=Finding.sort_key)
     errors = sorted([*found.errors, *result.errors], key=lambda e: e.path)
     project = getattr(result, "project", None)  # engines stand-ins (tests) may have none
     return RunResult(findings, errors, len(found.files), sources, project)
+
+
+def _to_end_of_line(finding: Finding, text: str | None) -> Finding:
+    """An RPL000 finding without an end, spanning from its column to the end of its line."""
+    if finding.end_line or text is None:
+        return finding
+    lines = text.splitlines()
+    if not 1 <= finding.line <= len(lines):
+        return finding
+    end = max(len(lines[finding.line - 1].rstrip()) + 1, finding.column + 1)
+    return replace(finding, end_line=finding.line, end_column=end)
 
 
 class _Analysis(Protocol):

@@ -99,6 +99,7 @@ def _audit(
     config_file: str | None,
     quiet: bool,
 ) -> int:
+    from repolint.audit.model import percent_text
     from repolint.audit.run import run_audit
 
     settings, _ = load_settings(paths, config_file=config_file, overrides=overrides)
@@ -136,7 +137,7 @@ def _audit(
         percent = report.percent
         if percent is None or percent < fail_under:
             if not quiet:
-                shown = "nothing to score" if percent is None else f"{percent:.1f}%"
+                shown = "nothing to score" if percent is None else percent_text(percent)
                 click.echo(f"audit score {shown} is below --fail-under {fail_under:g}%", err=True)
             return EXIT_BELOW
     return EXIT_CLEAN
