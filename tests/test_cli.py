@@ -854,3 +854,20 @@ def test_readme_rules_table_matches_the_catalogue() -> None:
     table = {cells[1].strip()[1:7]: (cells[2].strip(), cells[3].strip()) for cells in rows}
     catalogue = {rule.code: (rule.name, rule.severity.value) for rule in ALL_RULES}
     assert {code: table.get(code) for code in catalogue} == catalogue
+
+
+def test_documentation_links_point_into_the_repository() -> None:
+    """Every relative link of README.md, CONTRIBUTING.md, docs/ and rules/ names a file of
+    the repository (no RULES.md, DESIGN.md or ../shared/ left from elsewhere)."""
+    pages = [ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
+    pages += sorted((ROOT / "rules").glob("*.md")) + sorted((ROOT / "docs").rglob("*.md"))
+    broken = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s#]+)(?:#[^)]*)?\)", text):
+            if not re.match(r"[a-z]+:", target) and not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(ROOT)}: {target}")
+        for name in ("RULES.md", "DESIGN.md", "../shared/"):
+            if name in text:
+                broken.append(f"{page.relative_to(ROOT)}: mentions {name}")
+    assert broken == []

@@ -17,9 +17,9 @@ AUDIT_FORMATS = ("full", "markdown", "html", "json")
 
 AUDIT_HELP = """\
 Score every repository under PATHS (default: the current directory) against
-the checklist of the repository guide, with the evidence (file:line) of each
-verdict, and summarise the data layer: async support, N+1 prevention,
-transaction management, error handling, pagination.
+a data-access checklist, with the evidence (file:line) of each verdict, and
+summarise the data layer: async support, N+1 prevention, transaction
+management, error handling, pagination.
 
 Repositories are the data layer as `repolint check` sees it: classes named
 *Repository, *Repo, *DAO, *CRUD (or inheriting from one) that hold or receive
