@@ -194,6 +194,22 @@ class ResultCache:
                 os.unlink(path)
 
 
+def project_caches(start: Path, root: Path) -> list[Path]:
+    """The `.repolint_cache` folders from `start` up to the project root: `root` (the
+    config's folder) or the nearest folder with a project marker, whichever is higher.
+    `repolint check` keeps its cache at the config's folder (the current one without
+    a config), the plugins at the marker's: a run from any subfolder finds them."""
+    from repolint.runner import PROJECT_MARKERS
+
+    start = Path(os.path.abspath(start))
+    chain = [start, *start.parents]
+    marked = next((f for f in chain if any((f / m).exists() for m in PROJECT_MARKERS)), start)
+    root = Path(os.path.abspath(root))
+    top = min(marked, root if root in chain else start, key=lambda folder: len(folder.parts))
+    folders = chain[: chain.index(top) + 1]
+    return [folder / CACHE_DIR_NAME for folder in folders if (folder / CACHE_DIR_NAME).exists()]
+
+
 def clean(directory: Path) -> bool:
     """Remove a repolint cache folder. A folder without repolint's `CACHEDIR.TAG`
     is left alone (a mistyped `--cache-dir` must not delete anything else)."""

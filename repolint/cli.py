@@ -5,22 +5,30 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO
 
 import click
 
 from repolint import __version__
 from repolint.baseline import apply_baseline, load_baseline, write_baseline
-from repolint.cache import ResultCache, cache_dir_for, clean
+from repolint.cache import ResultCache, cache_dir_for, clean, project_caches
 from repolint.commands.options import project_options
+from repolint.commands.usage import OneLineGroup
 from repolint.config import (
     PARSE_ERROR_CODE,
     CliOverrides,
     ConfigError,
+    OutputOptions,
+    describe_settings,
+    load_output_options,
     load_settings,
     split_commas,
 )
+from repolint.discovery import discover
+from repolint.findings import BUG_REPORT_HINT, internal_error
 from repolint.report import MACHINE_FORMATS, OUTPUT_FORMATS, render_machine
 from repolint.report.json import render_json, render_json_statistics
 from repolint.report.progress import TerminalProgress
@@ -34,9 +42,9 @@ from repolint.report.text import (
     summary,
 )
 from repolint.runner import RunResult, run
+from repolint.settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-BUG_REPORT_HINT = "this is a bug in repolint: please report it with the command and the file"
 
 MAIN_HELP = """\
 repolint: a linter for the SQLAlchemy data-access layer of FastAPI,
@@ -80,7 +88,9 @@ def _codes(values: Sequence[str]) -> tuple[str, ...]:
     return split_commas(values)
 
 
-@click.group(help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=OneLineGroup, help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(
     __version__, "--version", prog_name="repolint", message="%(prog)s %(version)s"
 )
@@ -93,14 +103,19 @@ def main() -> None:
 @click.option(
     "--output-format",
     type=click.Choice(OUTPUT_FORMATS),
-    default="full",
-    show_default=True,
+    default=None,
     envvar="REPOLINT_OUTPUT_FORMAT",
-    help="full: each problem with its source line, a caret under the code and a fix hint; "
-    "concise: one `path:line:col: CODE message` line each; "
+    help="full (the default): each problem with its source line, a caret under the code "
+    "and a fix hint; concise: one `path:line:col: CODE message` line each; "
     "json: an array of objects for tools; json-lines: one object per line; "
     "sarif: SARIF 2.1.0 (code scanning); github: GitHub Actions annotations; "
-    "junit: JUnit XML for CI test reports.",
+    "junit: JUnit XML for CI test reports. Also REPOLINT_OUTPUT_FORMAT, or "
+    "`output-format` in [tool.repolint].",
+)
+@click.option(
+    "--output-file",
+    metavar="FILE",
+    help="Write the report to FILE instead of standard output (without colour).",
 )
 @click.option(
     "--select",
@@ -137,12 +152,24 @@ def main() -> None:
 @click.option(
     "--show-source/--no-show-source",
     default=None,
-    help="Show or hide the source line and caret (shown by default in the full format).",
+    help="Show or hide the source line and caret (shown by default in the full format; "
+    "also `show-source` in [tool.repolint]).",
 )
 @click.option(
-    "--statistics",
+    "--statistics/--no-statistics",
+    default=None,
+    help="Print how many problems each rule found instead of the problems "
+    "(also `statistics` in [tool.repolint]).",
+)
+@click.option(
+    "--show-settings",
     is_flag=True,
-    help="Print how many problems each rule found instead of the problems.",
+    help="Print the resolved settings and the config file they come from, then exit.",
+)
+@click.option(
+    "--show-files",
+    is_flag=True,
+    help="Print the files that would be checked, then exit.",
 )
 @click.option(
     "--baseline",
@@ -155,7 +182,8 @@ def main() -> None:
     "--write-baseline",
     "write_baseline_file",
     metavar="FILE",
-    help="Record the problems found in FILE as the baseline and exit 0.",
+    help="Record the problems found in FILE as the baseline and exit 0 (the entries "
+    "FILE holds for files outside PATHS are kept).",
 )
 @click.option(
     "--exit-zero",
@@ -192,7 +220,8 @@ def main() -> None:
 )
 def check(
     paths: tuple[str, ...],
-    output_format: str,
+    output_format: str | None,
+    output_file: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     extend_select: tuple[str, ...],
@@ -203,7 +232,9 @@ def check(
     config_file: str | None,
     stdin_filename: str | None,
     show_source: bool | None,
-    statistics: bool,
+    statistics: bool | None,
+    show_settings: bool,
+    show_files: bool,
     baseline_file: str | None,
     write_baseline_file: str | None,
     exit_zero: bool,
@@ -235,6 +266,9 @@ def check(
         jobs,
         not no_cache,
         cache_dir,
+        output_file,
+        show_settings,
+        show_files,
     )
     try:
         code = _check(paths, overrides, options)
@@ -245,9 +279,7 @@ def check(
         _silence_stdout()
         code = EXIT_ERROR
     except Exception as exc:  # the promise: never a traceback
-        reason = str(exc).splitlines()[0] if str(exc) else ""
-        detail = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
-        click.echo(f"error: internal error: {detail} ({BUG_REPORT_HINT})", err=True)
+        click.echo(f"error: internal error: {internal_error(exc)} ({BUG_REPORT_HINT})", err=True)
         code = EXIT_ERROR
     sys.exit(code)
 
@@ -256,11 +288,11 @@ def check(
 class _Options:
     """The options of `check` that are not settings."""
 
-    output_format: str
+    output_format: str | None
     config_file: str | None
     stdin_filename: str | None
     show_source: bool | None
-    statistics: bool
+    statistics: bool | None
     exit_zero: bool
     quiet: bool
     force_exclude: bool
@@ -269,6 +301,9 @@ class _Options:
     jobs: int | None = None
     use_cache: bool = True
     cache_dir: str | None = None
+    output_file: str | None = None
+    show_settings: bool = False
+    show_files: bool = False
 
 
 def _silence_stdout() -> None:
@@ -276,6 +311,14 @@ def _silence_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     with contextlib.suppress(OSError, ValueError):
         os.dup2(devnull, sys.stdout.fileno())
+
+
+def _read_stdin() -> bytes:
+    """Standard input as bytes, decoded later exactly as a file's bytes are."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is not None:
+        return bytes(stream.read())
+    return sys.stdin.read().encode("utf-8", "surrogateescape")
 
 
 def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> int:
@@ -288,15 +331,25 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
     else:
         paths = paths or (".",)
         config_paths = paths
-    settings, _ = load_settings(config_paths, config_file=opts.config_file, overrides=overrides)
-    bar = TerminalProgress() if progress_wanted(opts.output_format, opts.quiet) else None
+    settings, config_path = load_settings(
+        config_paths, config_file=opts.config_file, overrides=overrides
+    )
+    output = _output_options(opts, load_output_options(config_path))
+    output_format = output.output_format or "full"
+    if opts.show_settings:
+        for line in describe_settings(settings, config_path, output):
+            click.echo(line)
+        return EXIT_CLEAN
+    if opts.show_files:
+        return _show_files(paths, settings, opts)
+    bar = TerminalProgress() if progress_wanted(output_format, opts.quiet) else None
     try:
         if use_stdin:
             result = run(
                 (),
                 settings,
                 stdin_filename=opts.stdin_filename,
-                stdin_text=sys.stdin.read(),
+                stdin_text=_read_stdin(),
                 force_exclude=opts.force_exclude,
                 jobs=opts.jobs,
             )
@@ -315,7 +368,9 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
             bar.close()
 
     if opts.write_baseline is not None:
-        count = write_baseline(opts.write_baseline, result.findings, result.sources)
+        count = write_baseline(
+            opts.write_baseline, result.findings, result.sources, checked=config_paths
+        )
         if not opts.quiet:
             click.echo(
                 f"Wrote {_count(count, 'baseline entry')} to {opts.write_baseline}", err=True
@@ -323,7 +378,8 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
     else:
         if opts.baseline is not None:
             result = _apply_baseline(result, opts.baseline, config_paths, opts.quiet)
-        _print_result(result, opts.output_format, opts.show_source, opts.statistics, opts.quiet)
+        with _report_stream(opts.output_file) as stream:
+            _print_result(result, output, opts.quiet, stream)
     for error in result.errors:
         click.echo(f"error: {printable(error.path)}: {printable(error.message)}", err=True)
     if result.files_checked == 0 and not result.errors and not use_stdin and not opts.quiet:
@@ -339,6 +395,43 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
     return EXIT_CLEAN
 
 
+def _output_options(opts: _Options, configured: OutputOptions) -> OutputOptions:
+    """The command line's output options over the config file's; the format in full."""
+    return OutputOptions(
+        output_format=opts.output_format or configured.output_format or "full",
+        show_source=configured.show_source if opts.show_source is None else opts.show_source,
+        statistics=bool(configured.statistics if opts.statistics is None else opts.statistics),
+    )
+
+
+def _show_files(paths: tuple[str, ...], settings: Settings, opts: _Options) -> int:
+    """Print the files a check of `paths` would report on, one per line."""
+    if opts.stdin_filename is not None or paths == ("-",):
+        click.echo(printable(opts.stdin_filename or "-"))
+        return EXIT_CLEAN
+    found = discover(paths, settings, force_exclude=opts.force_exclude)
+    for path in found.files:
+        click.echo(printable(found.display[path]))
+    for error in found.errors:
+        click.echo(f"error: {printable(error.path)}: {printable(error.message)}", err=True)
+    return EXIT_ERROR if found.errors else EXIT_CLEAN
+
+
+@contextlib.contextmanager
+def _report_stream(output_file: str | None) -> Iterator[IO[str]]:
+    """Standard output, or `--output-file` (its folder created), closed at the end."""
+    if output_file is None:
+        yield sys.stdout
+        return
+    try:
+        Path(output_file).parent.mkdir(parents=True, exist_ok=True)
+        handle = open(output_file, "w", encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise ConfigError(f"{output_file}: cannot write the report: {exc.strerror or exc}") from exc
+    with handle:
+        yield handle
+
+
 def _apply_baseline(
     result: RunResult, baseline_file: str, checked: Sequence[str], quiet: bool
 ) -> RunResult:
@@ -347,10 +440,13 @@ def _apply_baseline(
         result.findings, result.sources, load_baseline(baseline_file), checked=checked
     )
     if not quiet:
+        # --write-baseline replaces the entries under the paths checked, keeping the
+        # others: the same command with it in place of --baseline drops these.
         stale = (
             f"; {_count(applied.stale, 'baseline entry')} no longer "
-            f"{'matches' if applied.stale == 1 else 'match'} "
-            f"(drop them with --write-baseline {baseline_file})"
+            f"{'matches' if applied.stale == 1 else 'match'} (drop "
+            f"{'it' if applied.stale == 1 else 'them'}: run the same command with "
+            f"--write-baseline {printable(baseline_file)} in place of --baseline)"
             if applied.stale
             else ""
         )
@@ -373,23 +469,20 @@ def _count(count: int, noun: str) -> str:
     return f"{count} {noun if count == 1 else plural}"
 
 
-def _print_result(
-    result: RunResult,
-    output_format: str,
-    show_source: bool | None,
-    statistics: bool,
-    quiet: bool,
-) -> None:
+def _print_result(result: RunResult, output: OutputOptions, quiet: bool, stream: IO[str]) -> None:
+    """Render `result` as `output` says on `stream` (colour only on a terminal)."""
+    output_format, show_source = output.output_format or "full", output.show_source
+    statistics = bool(output.statistics)
     if output_format == "json":
         rendered = render_json_statistics if statistics else render_json
-        click.echo(rendered(result.findings))
+        click.echo(rendered(result.findings), file=stream)
         return
     if output_format in MACHINE_FORMATS and not (statistics and output_format != "json-lines"):
         text = render_machine(output_format, result, statistics=statistics)
         if text:
-            click.echo(text)
+            click.echo(text, file=stream)
         return
-    console = make_console(sys.stdout)
+    console = make_console(stream, colour=stream is sys.stdout)
     if statistics:
         render_statistics(console, result.findings)
     elif output_format == "concise":
@@ -427,25 +520,34 @@ def console_main() -> None:
     "--cache-dir",
     metavar="DIR",
     envvar="REPOLINT_CACHE_DIR",
-    help="The cache folder to remove (default: .repolint_cache at the project root).",
+    help="The cache folder to remove (default: every .repolint_cache from the current "
+    "directory up to the project root).",
 )
 def clean_command(cache_dir: str | None) -> None:
-    """Remove the cache of the project in the current directory (.repolint_cache at
-    its root, or --cache-dir). Only a folder repolint created is removed."""
+    """Remove the cache of the project around the current directory: every
+    .repolint_cache from here up to the project root (the folder of the
+    [tool.repolint] config, or the nearest with a pyproject.toml, setup.cfg,
+    setup.py or .git), lock files included; or --cache-dir. Only folders
+    repolint created are removed."""
     try:
         settings, _ = load_settings(())
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
-    folder = cache_dir_for(settings, cache_dir)
-    if clean(folder):
-        click.echo(f"Removed {printable(str(folder))}", err=True)
-    elif folder.exists():
-        click.echo(
-            f"error: {printable(str(folder))}: not a repolint cache (no CACHEDIR.TAG), left alone",
-            err=True,
-        )
-        sys.exit(EXIT_ERROR)
+    if cache_dir:  # also REPOLINT_CACHE_DIR
+        folders = [cache_dir_for(settings, cache_dir)]
+    else:
+        folders = project_caches(Path.cwd(), Path(settings.project_root))
+    code = EXIT_CLEAN
+    for folder in folders:
+        if clean(folder):
+            click.echo(f"Removed {printable(str(folder))}", err=True)
+        elif folder.exists():
+            shown = printable(str(folder))
+            message = "not a repolint cache (no CACHEDIR.TAG), left alone"
+            click.echo(f"error: {shown}: {message}", err=True)
+            code = EXIT_ERROR
+    sys.exit(code)
 
 
 from repolint.commands import audit, catalogue  # noqa: E402  (subcommands register after `main`)

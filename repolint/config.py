@@ -47,7 +47,14 @@ _LIST_KEYS: dict[str, str] = {
     "not-found-errors": "not_found_errors",
 }
 _TABLE_KEYS = {"per-file-ignores": "per_file_ignores"}
-KNOWN_KEYS: tuple[str, ...] = tuple(sorted([*_LIST_KEYS, *_TABLE_KEYS]))
+_OUTPUT_KEYS = {
+    "output-format": "output_format",
+    "show-source": "show_source",
+    "statistics": "statistics",
+}
+"""How `repolint check` prints: read by `output_options`, kept out of `Settings`
+(which key the cache: the output does not change the findings)."""
+KNOWN_KEYS: tuple[str, ...] = tuple(sorted([*_LIST_KEYS, *_TABLE_KEYS, *_OUTPUT_KEYS]))
 _CODE_KEYS = ("select", "ignore", "extend_select", "test_rules")
 
 
@@ -60,6 +67,15 @@ class RuleMeta(Protocol):
 
     code: str
     default_enabled: bool
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """The output keys of `[tool.repolint]`; `None` means "not set"."""
+
+    output_format: str | None = None
+    show_source: bool | None = None
+    statistics: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +150,8 @@ def settings_from_table(table: Mapping[str, Any], root: Path, source: str) -> Se
             values[_LIST_KEYS[key]] = _string_list(value, key, source)
         elif key in _TABLE_KEYS:
             values[_TABLE_KEYS[key]] = _per_file_ignores(value, key, source)
+        elif key in _OUTPUT_KEYS:
+            output_options(table, source)  # checked here, read by the CLI
         else:
             raise ConfigError(f"{source}: unknown key '{key}' in [tool.repolint]{_suggest(key)}")
     for key in _CODE_KEYS:
@@ -142,6 +160,71 @@ def settings_from_table(table: Mapping[str, Any], root: Path, source: str) -> Se
     if "src" in values:
         values["src"] = tuple(_absolute(entry, root) for entry in values["src"])
     return Settings(**values)
+
+
+def output_options(table: Mapping[str, Any], source: str) -> OutputOptions:
+    """The output keys of a `[tool.repolint]` table, checked."""
+    from repolint.report import OUTPUT_FORMATS
+
+    values: dict[str, Any] = {}
+    for key, field_name in _OUTPUT_KEYS.items():
+        if key not in table:
+            continue
+        value = table[key]
+        if key == "output-format":
+            if not isinstance(value, str) or value not in OUTPUT_FORMATS:
+                choices = ", ".join(f"'{name}'" for name in OUTPUT_FORMATS)
+                got = f"'{value}'" if isinstance(value, str) else _type_name(value)
+                raise ConfigError(f"{source}: 'output-format' must be one of {choices}, got {got}")
+        elif not isinstance(value, bool):
+            raise ConfigError(f"{source}: '{key}' must be a boolean, got {_type_name(value)}")
+        values[field_name] = value
+    return OutputOptions(**values)
+
+
+def load_output_options(config_path: Path | None, cwd: Path | None = None) -> OutputOptions:
+    """The output keys of the config file `load_settings` used (none without one)."""
+    if config_path is None:
+        return OutputOptions()
+    cwd = Path(os.path.abspath(cwd or Path.cwd()))
+    return output_options(read_table(config_path), _display(config_path, cwd))
+
+
+def describe_settings(
+    settings: Settings, config_path: Path | None, output: OutputOptions, cwd: Path | None = None
+) -> list[str]:
+    """The resolved settings as `key = value` lines (TOML values), after the config
+    file they came from: what `repolint check --show-settings` prints."""
+    cwd = Path(os.path.abspath(cwd or Path.cwd()))
+    where = _display(config_path, cwd) if config_path else "none (the defaults)"
+    lines = [f"# Settings path: {where}", "[tool.repolint]"]
+    fields = {**_LIST_KEYS, **_TABLE_KEYS}
+    for key in sorted(fields):
+        value = getattr(settings, fields[key])
+        if key == "per-file-ignores":
+            lines.append(f"{key} = {{ {_toml_pairs(value)} }}" if value else f"{key} = {{}}")
+        else:
+            lines.append(f"{key} = {_toml_list(value)}")
+    for key, field in _OUTPUT_KEYS.items():
+        value = getattr(output, field)
+        lines.append(f"{key} = {_toml_value(value)}" if value is not None else f"# {key}: unset")
+    lines.append(f"# project root: {settings.project_root}")
+    lines.append(f"# rules enabled: {', '.join(sorted(enabled_codes(settings)))}")
+    return lines
+
+
+def _toml_value(value: object) -> str:
+    import json
+
+    return ("true" if value else "false") if isinstance(value, bool) else json.dumps(value)
+
+
+def _toml_list(values: Iterable[str]) -> str:
+    return "[" + ", ".join(_toml_value(value) for value in values) + "]"
+
+
+def _toml_pairs(entries: PerFileIgnores) -> str:
+    return ", ".join(f"{_toml_value(glob)} = {_toml_list(codes)}" for glob, codes in entries)
 
 
 def _suggest(key: str) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from repolint.findings import FileError, Finding, Severity
+from repolint.findings import BUG_REPORT_HINT, FileError, Finding, Severity, internal_error
 from repolint.layout import default_roots, module_name
 from repolint.rules import ALL_RULES
 from repolint.rules.base import Rule
@@ -62,7 +62,7 @@ def analyse(
     enabled: frozenset[str],
     *,
     display: Mapping[Path, str] | None = None,
-    overrides: Mapping[Path, str] | None = None,
+    overrides: Mapping[Path, str | bytes] | None = None,
     roots: Sequence[Path] | None = None,
     context: Sequence[Path] = (),
     jobs: int = 1,
@@ -199,6 +199,12 @@ class Checker:
             out.errors.append(FileError(module.display, NESTED_TOO_DEEP))
             out.typed = False
             self._failed.add(i)
+        except Exception as exc:  # a bug while typing it: the other modules still run
+            out.errors.append(
+                FileError(module.display, _crashed("while analysing the module", exc))
+            )
+            out.typed = False
+            self._failed.add(i)
         finally:
             facts.typed.pop(module.name, None)
             module.release_walk()
@@ -227,6 +233,10 @@ class Checker:
             )
         except RecursionError:
             out.errors.append(FileError(module.display, NESTED_TOO_DEEP))
+        except Exception as exc:
+            out.errors.append(
+                FileError(module.display, _crashed("while analysing the module", exc))
+            )
         finally:
             facts.typed.pop(module.name, None)
             module.release_walk()
@@ -274,7 +284,7 @@ def build_project(
     settings: Settings,
     *,
     display: Mapping[Path, str] | None = None,
-    overrides: Mapping[Path, str] | None = None,
+    overrides: Mapping[Path, str | bytes] | None = None,
     roots: Sequence[Path] | None = None,
     context: Sequence[Path] = (),
     result: EngineResult | None = None,
@@ -314,10 +324,14 @@ def build_project(
 
 
 def _parse_file(
-    path: Path, shown: str, overrides: Mapping[Path, str], result: EngineResult
+    path: Path, shown: str, overrides: Mapping[Path, str | bytes], result: EngineResult
 ) -> Parsed | None:
+    """Parse one file, or its override: bytes (standard input) are decoded as a file's."""
     if path in overrides:
-        data: bytes | Unparsable = overrides[path].encode("utf-8")
+        override = overrides[path]
+        data: bytes | Unparsable = (
+            override if isinstance(override, bytes) else override.encode("utf-8")
+        )
     else:
         try:
             data = read_source(path)
@@ -377,7 +391,29 @@ def _run_rules(
         visits = get(name)
         if visits:
             for visit in visits:
-                visit(node, ctx)
+                try:
+                    visit(node, ctx)
+                except RecursionError:
+                    raise  # the module is too deep: reported once by the caller
+                except Exception as exc:  # a bug in one rule: the others still run
+                    rule = getattr(visit, "__self__", None)
+                    table = _without(table, rule)
+                    get = table.get
+                    where = f"{getattr(rule, 'code', '?')} ({getattr(rule, 'name', '?')})"
+                    out.errors.append(FileError(module.display, _crashed(f"in rule {where}", exc)))
         if name in wanted:
             kept.append(node)
     return kept
+
+
+def _without(table: VisitTable, rule: object) -> VisitTable:
+    """`table` without the visit methods of `rule` (for the rest of a module)."""
+    return {
+        name: [visit for visit in visits if getattr(visit, "__self__", None) is not rule]
+        for name, visits in table.items()
+    }
+
+
+def _crashed(where: str, exc: Exception) -> str:
+    """The one-line message of an exception raised by repolint's own code on a module."""
+    return f"internal error {where}: {internal_error(exc)} ({BUG_REPORT_HINT})"

@@ -5,6 +5,14 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+BUG_REPORT_HINT = "this is a bug in repolint: please report it with the command and the file"
+
+
+def internal_error(exc: BaseException) -> str:
+    """`Type: first line of the message`, for the one-line report of an internal error."""
+    reason = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
+
 
 class Severity(str, enum.Enum):
     """How bad a finding is: errors crash at run time, warnings cost."""
@@ -32,8 +40,17 @@ class Finding:
         """Order of output: by file, then position, then code."""
         return (self.path, self.line, self.column, self.code)
 
+    def span_end(self) -> tuple[int, int]:
+        """(end line, end column, exclusive): never before the start nor empty, so a
+        finding without an end (an unparsable file) covers at least its column."""
+        end_line = max(self.end_line or self.line, self.line)
+        end_column = self.end_column
+        if end_line == self.line and end_column <= self.column:
+            end_column = self.column + 1
+        return end_line, end_column
+
     def to_json(self) -> dict[str, object]:
-        """The object RULES.md promises for `--output-format json`."""
+        """The object of `--output-format json` (see the README's Output formats)."""
         return {
             "code": self.code,
             "name": self.name,
@@ -42,8 +59,8 @@ class Finding:
             "path": self.path,
             "line": self.line,
             "column": self.column,
-            "end_line": self.end_line or self.line,
-            "end_column": self.end_column or self.column,
+            "end_line": self.span_end()[0],
+            "end_column": self.span_end()[1],
         }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tokenize
 from collections.abc import Sequence
@@ -44,9 +45,20 @@ def read_source(path: Path) -> str | None:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             return None
-        with tokenize.open(path) as handle:
-            return handle.read()
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+        return decode_source(path.read_bytes())
+    except OSError:
+        return None
+
+
+def decode_source(data: bytes) -> str | None:
+    """Source bytes decoded as Python (and `tokenize.open`) decode a file: a BOM or a
+    PEP 263 coding line, else UTF-8; universal newlines. None when undecodable."""
+    try:
+        buffer = io.BytesIO(data)
+        encoding, _ = tokenize.detect_encoding(buffer.readline)
+        buffer.seek(0)
+        return io.TextIOWrapper(buffer, encoding, line_buffering=True).read()
+    except (SyntaxError, UnicodeDecodeError, LookupError):
         return None
 
 
@@ -102,13 +114,14 @@ def run(
     settings: Settings,
     *,
     stdin_filename: str | None = None,
-    stdin_text: str | None = None,
+    stdin_text: str | bytes | None = None,
     force_exclude: bool = False,
     cache: ResultCache | None = None,
     jobs: int | None = 1,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Check `paths` (or, when `stdin_text` is given, that text as `stdin_filename`).
+    """Check `paths` (or, when `stdin_text` is given, that source as `stdin_filename`;
+    bytes are decoded as a file's are, an undecodable source is RPL000).
 
     `cache` answers a project checked before with the same content and settings
     (standard input is never cached); `jobs` processes analyse it (None: as
@@ -118,7 +131,7 @@ def run(
     given = [stdin_filename or "-"] if stdin_text is not None else list(paths)
     if not settings.src:
         settings = replace(settings, src=default_src(given, settings))
-    overrides: dict[Path, str] = {}
+    overrides: dict[Path, str | bytes] = {}
     if stdin_text is not None:
         shown = stdin_filename or "-"
         stdin_path = Path(os.path.abspath(shown))
@@ -150,7 +163,11 @@ def run(
     def source(shown: str) -> str | None:
         if shown not in sources:
             path = by_display.get(shown, Path(shown))
-            text = overrides[path] if path in overrides else read_source(path)
+            override = overrides.get(path)
+            if override is None:
+                text = read_source(path)
+            else:
+                text = decode_source(override) if isinstance(override, bytes) else override
             if text is None:
                 return None
             sources[shown] = text
@@ -162,13 +179,24 @@ def run(
     findings = filter_findings(
         result.findings, enabled=enabled, settings=settings, real_path=real_path, source=source
     )
-    for finding in findings:  # reporters show the line of an unparsable file too
-        if finding.code == PARSE_ERROR_CODE and finding.path not in sources:
-            source(finding.path)
+    findings = [
+        _to_end_of_line(f, source(f.path)) if f.code == PARSE_ERROR_CODE else f for f in findings
+    ]  # reporters show the line of an unparsable file too
     findings.sort(key=Finding.sort_key)
     errors = sorted([*found.errors, *result.errors], key=lambda e: e.path)
     project = getattr(result, "project", None)  # engines stand-ins (tests) may have none
     return RunResult(findings, errors, len(found.files), sources, project)
+
+
+def _to_end_of_line(finding: Finding, text: str | None) -> Finding:
+    """An RPL000 finding without an end, spanning from its column to the end of its line."""
+    if finding.end_line or text is None:
+        return finding
+    lines = text.splitlines()
+    if not 1 <= finding.line <= len(lines):
+        return finding
+    end = max(len(lines[finding.line - 1].rstrip()) + 1, finding.column + 1)
+    return replace(finding, end_line=finding.line, end_column=end)
 
 
 class _Analysis(Protocol):
@@ -193,7 +221,7 @@ def analyse_with_cache(
     enabled: frozenset[str],
     *,
     context: Sequence[Path] = (),
-    overrides: dict[Path, str] | None = None,
+    overrides: dict[Path, str | bytes] | None = None,
     cache: ResultCache | None = None,
     jobs: int | None = 1,
     progress: Progress | None = None,
@@ -228,7 +256,7 @@ def _run_engine(
     settings: Settings,
     enabled: frozenset[str],
     context: Sequence[Path],
-    overrides: dict[Path, str] | None,
+    overrides: dict[Path, str | bytes] | None,
     jobs: int | None,
     progress: Progress | None,
 ) -> _Analysis:

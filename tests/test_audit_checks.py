@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from repolint.audit.model import RepositoryAudit
+from repolint.audit.model import RepositoryAudit, percent_text
 from repolint.audit.run import run_audit
 from repolint.cli import main
 from repolint.settings import Settings
@@ -235,7 +235,14 @@ def test_fail_under(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert invoke("audit", "-q", "--fail-under", str(int(percent))).exit_code == 0
     below = invoke("audit", "--fail-under", str(int(percent) + 1))
     assert below.exit_code == 1
-    assert f"audit score {percent:.1f}% is below --fail-under {int(percent) + 1}%" in below.stderr
+    # 7 of 45 is 15.56%: every output says 15.5% (one decimal, rounded down), the
+    # report as the --fail-under message, never 16% in one and 15.6% in the other.
+    assert (score["passed"], score["applicable"], score["percent"]) == (7, 45, 15.5)
+    shown = percent_text(percent)
+    assert shown == "15.5%"
+    assert f"audit score {shown} is below --fail-under {int(percent) + 1}%" in below.stderr
+    # The report prints the score with the same rounding.
+    assert f"score {shown} ({score['passed']} of {score['applicable']}" in below.stdout
 
 
 def test_nothing_to_score_fails_under_any_threshold(

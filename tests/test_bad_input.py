@@ -149,3 +149,24 @@ def test_analysed_code_is_never_imported(tmp_path: Path) -> None:
     proc = run("app", "--output-format", "json", cwd=tmp_path)
     assert [f["code"] for f in findings(proc)] == ["RPL101"]
     assert not marker.exists()
+
+
+def test_rpl000_has_a_non_empty_range_in_every_format(tree: Path) -> None:
+    """From the column of the error to the end of its line; one column when the file has no
+    readable line (undecodable)."""
+    (tree / "good.py").unlink()
+    (tree / "broken.py").write_text('x = 1\nprint "hello"  \n', encoding="utf-8")
+    (tree / "latin1.py").write_bytes(b"name = '\xe9t\xe9'\n")
+    proc = run(".", "--output-format", "json", cwd=tree)
+    spans = {
+        f["path"]: (f["line"], f["column"], f["end_line"], f["end_column"]) for f in findings(proc)
+    }
+    assert spans == {"broken.py": (2, 1, 2, 14), "latin1.py": (1, 1, 1, 2)}
+    sarif = json.loads(run(".", "--output-format", "sarif", cwd=tree).stdout)
+    regions = [r["locations"][0]["physicalLocation"]["region"] for r in sarif["runs"][0]["results"]]
+    assert [(r["startColumn"], r["endColumn"]) for r in regions] == [(1, 14), (1, 2)]
+    github = run(".", "--output-format", "github", cwd=tree).stdout.splitlines()
+    assert "col=1,endLine=2,endColumn=14" in github[0]
+    assert "col=1,endLine=1,endColumn=2" in github[1]
+    full = run(".", cwd=tree).stdout.splitlines()
+    assert full[2:4] == ['2 | print "hello"', "  | ^^^^^^^^^^^^^"]

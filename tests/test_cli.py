@@ -59,7 +59,8 @@ def fake_analyse(
     for path in files:
         shown = (display or {}).get(path, str(path))
         if overrides and path in overrides:
-            text = overrides[path]
+            override = overrides[path]
+            text = override.decode() if isinstance(override, bytes) else override
         else:
             try:
                 text = path.read_bytes().decode()
@@ -494,7 +495,9 @@ def test_messages_with_brackets_are_printed_verbatim(
 def test_usage_errors_exit_2(fake: object, project: Path) -> None:
     result = invoke("check", "--output-format", "xml")
     assert result.exit_code == 2
-    assert "Invalid value for '--output-format'" in result.stderr
+    assert result.stderr.startswith("error: Invalid value for '--output-format': 'xml' is not ")
+    assert result.stderr.endswith(" check --help')\n")  # CliRunner names the group 'main'
+    assert result.stderr.count("\n") == 1
     assert invoke("check", "--no-such-option").exit_code == 2
 
 
@@ -738,6 +741,86 @@ def test_subprocess_json_and_stdin(real_project: Path) -> None:
     assert (found["path"], found["line"], found["code"]) == ("app/new.py", 9, "RPL101")
 
 
+def run_module_bytes(*args: str, cwd: Path, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
+    environment = {k: v for k, v in os.environ.items() if k != "REPOLINT_OUTPUT_FORMAT"}
+    return subprocess.run(
+        [sys.executable, "-m", "repolint", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        input=stdin,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_subprocess_stdin_bytes_are_decoded_as_files_are(real_project: Path) -> None:
+    """`printf ... | repolint check --stdin-filename x.py`: a coding line is honoured."""
+    latin1 = ("# -*- coding: latin-1 -*-\n" + ASYNC_ROUTE + 'NAME = "\xe9t\xe9"\n').encode(
+        "latin-1"
+    )
+    args = ("check", "--output-format", "concise", "--stdin-filename", "app/new.py")
+    done = run_module_bytes(*args, cwd=real_project, stdin=latin1)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.decode().splitlines()[0].startswith("app/new.py:10:8: RPL101 ")
+    assert done.stderr == b""
+    shown = latin1.replace(b"db.commit()", b"db.commit()  # caf\xe9")
+    full = run_module_bytes(
+        "check", "--stdin-filename", "app/new.py", cwd=real_project, stdin=shown
+    )
+    assert "10 |     db.commit()  # caf\u00e9" in full.stdout.decode("utf-8")  # decoded as latin-1
+    bom = b"\xef\xbb\xbf" + ASYNC_ROUTE.encode()
+    done = run_module_bytes(*args, cwd=real_project, stdin=bom)
+    assert done.stdout.decode().splitlines()[0].startswith("app/new.py:9:8: RPL101 ")
+
+
+def test_subprocess_undecodable_stdin_is_one_rpl000_line(real_project: Path) -> None:
+    """`printf 'x = "\\xe9"\\n' | repolint check --stdin-filename x.py`: RPL000, no traceback."""
+    done = run_module_bytes(
+        "check",
+        "--output-format",
+        "concise",
+        "--stdin-filename",
+        "x.py",
+        cwd=real_project,
+        stdin=b'x = "\xe9"\n',
+    )
+    assert done.returncode == 1
+    lines = done.stdout.decode().splitlines()
+    assert len(lines) == 2 and lines[1] == "Found 1 problem (1 error)."
+    assert lines[0].startswith("x.py:1:1: RPL000 cannot decode: ")
+    assert done.stderr == b""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("check", "--output-format", "xml"), "error: Invalid value for '--output-format': "),
+        (("check", "--sel", "RPL1"), "error: No such option '--sel'"),
+        (("check", "-j", "0"), "error: Invalid value for '-j' / '--jobs': "),
+        (("check", "--config"), "error: Option '--config' requires an argument"),
+        (("audit", "--fail-under", "200"), "error: Invalid value for '--fail-under': "),
+        (("audit", "--output-format", "yaml"), "error: Invalid value for '--output-format': "),
+        (("audit", "--nope"), "error: No such option '--nope'"),
+        (("chek",), "error: No such command 'chek'. Did you mean 'check'?"),
+    ],
+)
+def test_subprocess_usage_errors_are_one_line(
+    args: tuple[str, ...], message: str, tmp_path: Path
+) -> None:
+    done = run_module(*args, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(message)
+    assert done.stderr.count("\n") == 1 and done.stderr.endswith("\n")
+    assert "Usage:" not in done.stderr
+
+
+def test_subprocess_audit_of_a_missing_path_prints_the_error_only(tmp_path: Path) -> None:
+    done = run_module("audit", "path-that-does-not-exist", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "error: path-that-does-not-exist: No such file or directory\n"
+
+
 def test_subprocess_version() -> None:
     done = run_module("--version", cwd=Path.cwd())
     assert (done.returncode, done.stdout) == (0, f"repolint {repolint.__version__}\n")
@@ -771,3 +854,20 @@ def test_readme_rules_table_matches_the_catalogue() -> None:
     table = {cells[1].strip()[1:7]: (cells[2].strip(), cells[3].strip()) for cells in rows}
     catalogue = {rule.code: (rule.name, rule.severity.value) for rule in ALL_RULES}
     assert {code: table.get(code) for code in catalogue} == catalogue
+
+
+def test_documentation_links_point_into_the_repository() -> None:
+    """Every relative link of README.md, CONTRIBUTING.md, docs/ and rules/ names a file of
+    the repository (no RULES.md, DESIGN.md or ../shared/ left from elsewhere)."""
+    pages = [ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
+    pages += sorted((ROOT / "rules").glob("*.md")) + sorted((ROOT / "docs").rglob("*.md"))
+    broken = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s#]+)(?:#[^)]*)?\)", text):
+            if not re.match(r"[a-z]+:", target) and not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(ROOT)}: {target}")
+        for name in ("RULES.md", "DESIGN.md", "../shared/"):
+            if name in text:
+                broken.append(f"{page.relative_to(ROOT)}: mentions {name}")
+    assert broken == []

@@ -11,8 +11,10 @@ import pytest
 from repolint.config import (
     CliOverrides,
     ConfigError,
+    OutputOptions,
     enabled_codes,
     find_config,
+    load_output_options,
     load_settings,
     settings_from_table,
     split_commas,
@@ -333,6 +335,8 @@ def test_readme_configuration_example_is_valid(tmp_path: Path) -> None:
     assert settings.migrations == ("**/alembic/versions/**", "**/migrations/versions/**")
     assert len(settings.per_file_ignores) == 2
     assert "RPL305" not in enabled_codes(settings)  # and every code named is known
+    output = load_output_options(tmp_path / "pyproject.toml", tmp_path)
+    assert output == OutputOptions(output_format="concise", show_source=True, statistics=False)
 
 
 PER_ITEM = """

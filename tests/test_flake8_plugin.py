@@ -176,3 +176,27 @@ def test_a_configuration_error_is_one_finding_not_a_crash(
         integrations.reset()
     assert (line, col) == (1, 0)
     assert text.startswith("RPL000 cannot run repolint: ") and "did you mean 'select'" in text
+
+
+def readme_flake8_selection() -> str:
+    """The `--select=...` of the README's "only repolint's" flake8 line."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### flake8", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    [selection] = re.findall(r"^flake8 (--select=\S+) app/", block, re.MULTILINE)
+    return selection
+
+
+def test_readme_selection_fails_on_a_file_that_does_not_parse(tmp_path: Path) -> None:
+    """flake8 runs no plugin on a file with a syntax error: the README's selection must
+    keep flake8's own E999, or the file passes with exit 0."""
+    selection = readme_flake8_selection()
+    (tmp_path / "broken.py").write_text("def broken(:\n    pass\n")
+    result = run("flake8", selection, "broken.py", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.fullmatch(r"broken\.py:1:\d+: E999 SyntaxError: .+\n", result.stdout)
+    missing = run("flake8", selection, "missing.py", cwd=tmp_path)
+    assert missing.returncode == 1 and " E902 " in missing.stdout
+    # The plugin's own findings are still reported with that selection.
+    write_mini_project(tmp_path)
+    found = reported(run("flake8", selection, "app", cwd=tmp_path).stdout)
+    assert {(line, code) for _, line, _, code in found} == {(10, "RPL301"), (15, "RPL301")}

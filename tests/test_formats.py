@@ -63,7 +63,7 @@ def sample() -> dict[str, str]:
         patch.delenv("REPOLINT_OUTPUT_FORMAT", raising=False)
         return {
             fmt: invoke("check", "--output-format", fmt, "sample_code").output
-            for fmt in ("json", "json-lines", "sarif")
+            for fmt in ("json", "json-lines", "sarif", "junit")
         }
 
 
@@ -196,26 +196,68 @@ def test_github_escaping() -> None:
 # --- JUnit -------------------------------------------------------------------
 
 
-def test_junit_one_case_per_file_one_failure_per_finding() -> None:
+def junit_shape_errors(root: ET.Element) -> list[str]:
+    """Where a report departs from the usual JUnit schema (Jenkins' junit-10.xsd, as GitLab
+    and Azure read it): testsuites > testsuite > testcase, each case with a name and a
+    classname and at most one failure or error, and counts that add up."""
+    problems = []
+    if root.tag != "testsuites":
+        problems.append(f"root is <{root.tag}>")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for suite in root:
+        if suite.tag != "testsuite" or not suite.get("name"):
+            problems.append(f"<{suite.tag}> under testsuites")
+        cases = list(suite)
+        counts = {
+            "tests": len(cases),
+            "failures": sum(1 for c in cases if c.find("failure") is not None),
+            "errors": sum(1 for c in cases if c.find("error") is not None),
+        }
+        for case in cases:
+            if case.tag != "testcase" or case.get("name") is None or not case.get("classname"):
+                problems.append(f"bad case {case.tag} {case.attrib}")
+            outcomes = [child.tag for child in case if child.tag in ("failure", "error")]
+            if len(outcomes) > 1 or any(child.tag not in ("failure", "error") for child in case):
+                problems.append(f"case {case.get('name')!r} holds {[c.tag for c in case]}")
+        for key, value in counts.items():
+            totals[key] += value
+            if suite.get(key) != str(value):
+                problems.append(f"testsuite {key}={suite.get(key)} but {value} cases")
+    for key, value in totals.items():
+        if root.get(key) != str(value):
+            problems.append(f"testsuites {key}={root.get(key)} but {value} cases")
+    return problems
+
+
+def test_junit_one_failed_case_per_finding_with_consistent_counts() -> None:
     second = Finding("app/api/reports.py", 20, 5, "RPL303", "query per row", name="query-per-row")
-    xml = render_junit([CRASH, LAZY, second], [FileError("gone.py", "No such file")])
+    third = Finding("app/api/reports.py", 30, 5, "RPL303", "query per row", name="query-per-row")
+    findings = [CRASH, LAZY, second, third, LAZY]
+    xml = render_junit(findings, [FileError("gone.py", "No such file")])
     root = ET.fromstring(xml.encode("utf-8"))
+    assert junit_shape_errors(root) == []
     suite = root.find("testsuite")
     assert suite is not None
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("6", "5", "1")
     cases = suite.findall("testcase")
-    assert [case.get("name") for case in cases] == [
-        "app/api/async.py",
-        "app/api/reports.py",
-        "gone.py",
+    assert [(case.get("classname"), case.get("name")) for case in cases[:3]] == [
+        ("app/api/async.py", "RPL302 lazy-load-in-async at 3:17"),
+        ("app/api/reports.py", "RPL301 lazy-load-per-row at 12:9"),
+        ("app/api/reports.py", "RPL303 query-per-row at 20:5"),
     ]
-    assert [len(case.findall("failure")) for case in cases] == [1, 2, 0]
-    assert cases[2].find("error") is not None
-    assert suite.get("tests") == "3" and suite.get("failures") == "3" and suite.get("errors") == "1"
+    assert cases[5].get("name") == "gone.py" and cases[5].find("error") is not None
     failure = cases[0].find("failure")
     assert failure is not None
     assert failure.get("type") == "RPL302"
     assert failure.get("message") == f"RPL302 {CRASH.message}"
     assert failure.text == f"app/api/async.py:3:17: RPL302 {CRASH.message}"
+
+
+def test_junit_of_the_sample_has_the_junit_shape(sample: dict[str, str]) -> None:
+    """`repolint check --output-format junit sample_code`: one case per finding."""
+    root = ET.fromstring(sample["junit"].encode("utf-8"))
+    assert junit_shape_errors(root) == []
+    assert root.get("failures") == str(len(json.loads(sample["json"])))
 
 
 def test_junit_clean_run_is_one_passing_case() -> None:
@@ -297,6 +339,7 @@ def test_hostile_file_names_stay_harmless(
         assert all(line.count("::") == 2 for line in lines)
     elif fmt == "junit":
         root = ET.fromstring(out.encode("utf-8"))
-        names = [case.get("name") for case in root.iter("testcase")]
-        assert len(names) == len(HOSTILE)
-        assert "cdata]]>&<x>.py" in names and "new\nline.py" in names
+        assert junit_shape_errors(root) == []
+        files = [case.get("classname") for case in root.iter("testcase")]
+        assert len(files) == len(HOSTILE)
+        assert "cdata]]>&<x>.py" in files and "new\nline.py" in files

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -104,6 +105,17 @@ class AuditReport:
     def percent(self) -> float | None:
         """Share of applicable items that pass, 0-100; None when nothing applies."""
         return 100.0 * self.passed / self.applicable if self.applicable else None
+
+
+def shown_percent(value: float) -> float:
+    """A score as every report gives it: one decimal, rounded down, so that a score
+    shown as 80% is never one that `--fail-under 80` finds below 80."""
+    return math.floor(value * 10 + 1e-9) / 10
+
+
+def percent_text(value: float) -> str:
+    """`12.5%`, `80%`: `shown_percent` without a trailing `.0`."""
+    return f"{shown_percent(value):.1f}".removesuffix(".0") + "%"
 
 
 SHORT_LABELS: dict[str, str] = {

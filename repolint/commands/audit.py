@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import click
 
 from repolint.commands.options import project_options
+from repolint.commands.usage import OneLineCommand
 from repolint.config import CliOverrides, ConfigError, load_settings, split_commas
+from repolint.findings import BUG_REPORT_HINT, FileError, internal_error
 
 EXIT_CLEAN, EXIT_BELOW, EXIT_ERROR = 0, 1, 2
 AUDIT_FORMATS = ("full", "markdown", "html", "json")
 
 AUDIT_HELP = """\
 Score every repository under PATHS (default: the current directory) against
-the checklist of the repository guide, with the evidence (file:line) of each
-verdict, and summarise the data layer: async support, N+1 prevention,
-transaction management, error handling, pagination.
+a data-access checklist, with the evidence (file:line) of each verdict, and
+summarise the data layer: async support, N+1 prevention, transaction
+management, error handling, pagination.
 
 Repositories are the data layer as `repolint check` sees it: classes named
 *Repository, *Repo, *DAO, *CRUD (or inheriting from one) that hold or receive
@@ -40,7 +43,9 @@ Exit status:
 """
 
 
-@click.command(help=AUDIT_HELP, short_help="Score repositories against the checklist.")
+@click.command(
+    cls=OneLineCommand, help=AUDIT_HELP, short_help="Score repositories against the checklist."
+)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
     "--output-format",
@@ -81,13 +86,7 @@ def audit(
         click.echo(f"error: {exc}", err=True)
         code = EXIT_ERROR
     except Exception as exc:  # the promise: never a traceback
-        reason = str(exc).splitlines()[0] if str(exc) else ""
-        detail = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
-        click.echo(
-            f"error: internal error: {detail} (this is a bug in repolint: please "
-            "report it with the command and the file)",
-            err=True,
-        )
+        click.echo(f"error: internal error: {internal_error(exc)} ({BUG_REPORT_HINT})", err=True)
         code = EXIT_ERROR
     sys.exit(code)
 
@@ -100,10 +99,14 @@ def _audit(
     config_file: str | None,
     quiet: bool,
 ) -> int:
+    from repolint.audit.model import percent_text
     from repolint.audit.run import run_audit
 
     settings, _ = load_settings(paths, config_file=config_file, overrides=overrides)
     result = run_audit(paths, settings)
+    if result.errors and result.files_checked == 0:  # nothing was read: no report to print
+        _print_errors(result.errors)
+        return EXIT_ERROR
     report = result.report
     if output_format == "json":
         from repolint.report.audit_json import render_audit_json
@@ -122,8 +125,7 @@ def _audit(
         from repolint.report.text import make_console
 
         render_audit_text(make_console(sys.stdout), report)
-    for error in result.errors:
-        click.echo(f"error: {error.path}: {error.message}", err=True)
+    _print_errors(result.errors)
     if not quiet:
         if result.files_checked == 0 and not result.errors:
             click.echo("warning: No Python files found under the given path(s)", err=True)
@@ -135,7 +137,15 @@ def _audit(
         percent = report.percent
         if percent is None or percent < fail_under:
             if not quiet:
-                shown = "nothing to score" if percent is None else f"{percent:.1f}%"
+                shown = "nothing to score" if percent is None else percent_text(percent)
                 click.echo(f"audit score {shown} is below --fail-under {fail_under:g}%", err=True)
             return EXIT_BELOW
     return EXIT_CLEAN
+
+
+def _print_errors(errors: Sequence[FileError]) -> None:
+    """One `error: <path>: <message>` line each, as `repolint check` prints them."""
+    from repolint.report.text import printable
+
+    for error in errors:
+        click.echo(f"error: {printable(error.path)}: {printable(error.message)}", err=True)

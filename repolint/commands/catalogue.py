@@ -15,6 +15,7 @@ from typing import IO, TYPE_CHECKING, NoReturn
 
 import click
 
+from repolint.commands.usage import OneLineCommand
 from repolint.config import split_commas
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ def rule_json(rule: type[Rule]) -> dict[str, object]:
 
 @click.command(
     "rules",
+    cls=OneLineCommand,
     short_help="List the rules.",
     help="List every rule: code, name, severity, whether it is on by default, and what "
     "it flags. `repolint explain CODE` shows one rule's page.",
@@ -161,6 +163,7 @@ def _is_terminal(stream: IO[str]) -> bool:
 
 @click.command(
     "explain",
+    cls=OneLineCommand,
     short_help="Show a rule's documentation.",
     help="Show the documentation of a rule, given by code (RPL301, rpl301) or name "
     "(lazy-load-per-row): what it flags, why, an example and the fix. Rendered in a "
@@ -213,6 +216,7 @@ def _label(path: Path) -> str:
 
 @click.command(
     "docs",
+    cls=OneLineCommand,
     short_help="Regenerate the rule catalogue (rules/).",
     help="Render the rule catalogue (an index and one page per rule) from the rules' "
     "docstrings, and compare it with the folder. Without --write, print the diff of "

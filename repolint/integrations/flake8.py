@@ -1,4 +1,4 @@
-"""flake8 plugin: `flake8 --select=RPL` reports what `repolint check` reports.
+"""flake8 plugin: `flake8 --select=RPL,E9` reports what `repolint check` reports.
 
 Registered as the `flake8.extension` entry point `RPL`. flake8 calls it once
 per file, in worker processes; the first call of a process analyses the file's
@@ -6,7 +6,8 @@ whole project (see `repolint.integrations`), so cross-file findings are the
 same as the CLI's. Rule selection and `per-file-ignores` come from
 `[tool.repolint]` (flake8 does not read `pyproject.toml`); `# noqa` is left to
 flake8, `# repolint: disable=...` is applied here. A file that does not parse
-is flake8's E999, not RPL000.
+is flake8's E999, not RPL000: flake8 stops at its syntax error and runs no
+plugin on it, so a selection must keep E9 (`--select=RPL,E9`) for it to fail.
 """
 
 from __future__ import annotations

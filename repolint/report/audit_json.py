@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from repolint.audit.model import AuditReport
+from repolint.audit.model import AuditReport, shown_percent
 
 
 def audit_data(report: AuditReport) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def audit_data(report: AuditReport) -> dict[str, Any]:
         "score": {
             "passed": report.passed,
             "applicable": report.applicable,
-            "percent": None if report.percent is None else round(report.percent, 1),
+            "percent": None if report.percent is None else shown_percent(report.percent),
         },
         "tests": report.tests_found,
         "notes": report.notes,

@@ -21,6 +21,7 @@ from repolint.audit.model import (
     SHORT_LABELS,
     AuditReport,
     RepositoryAudit,
+    percent_text,
 )
 from repolint.report.text import printable
 
@@ -45,7 +46,8 @@ def marks_for(console: Console) -> dict[str, str]:
 def score_text(report: AuditReport) -> str:
     if report.percent is None:
         return "no applicable item"
-    return f"{report.percent:.0f}% ({report.passed} of {report.applicable} applicable items pass)"
+    shown = percent_text(report.percent)
+    return f"{shown} ({report.passed} of {report.applicable} applicable items pass)"
 
 
 def render_audit_text(console: Console, report: AuditReport) -> None:

@@ -41,8 +41,8 @@ def github_command(finding: Finding) -> str:
         "file": PurePath(finding.path).as_posix(),
         "line": finding.line,
         "col": finding.column,
-        "endLine": finding.end_line or finding.line,
-        "endColumn": finding.end_column or finding.column,
+        "endLine": finding.span_end()[0],
+        "endColumn": finding.span_end()[1],
         "title": f"{finding.code} {finding.name}".strip(),
     }
     joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())

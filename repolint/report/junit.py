@@ -1,8 +1,11 @@
-"""JUnit XML reporter: one test case per file with problems, one failure per problem.
+"""JUnit XML reporter: one failed test case per problem, one errored per unreadable path.
 
-CI systems that read test reports (GitLab, Jenkins, Azure) show each file as a
-failed test. A clean run is one passing test case. Characters that XML 1.0
-cannot hold (control characters, lone surrogates) are written as `\\xNN`.
+CI systems that read test reports (GitLab, Jenkins, Azure) show each problem as
+a failed test named by its code and place, grouped by file (`classname`). Each
+test case holds at most one `failure` or `error`, so `tests`, `failures` and
+`errors` count test cases, as the JUnit schema means them. A clean run is one
+passing test case. Characters that XML 1.0 cannot hold (control characters,
+lone surrogates) are written as `\\xNN`.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from itertools import groupby
 
 from repolint.findings import FileError, Finding
 
@@ -31,39 +33,38 @@ def render_junit(findings: Sequence[Finding], errors: Sequence[FileError] = ()) 
     """The report as an XML document (UTF-8 declared)."""
     root = ET.Element("testsuites", name=SUITE_NAME)
     suite = ET.SubElement(root, "testsuite", name=SUITE_NAME)
-    cases = failures = 0
-    for path, group in groupby(findings, key=lambda finding: finding.path):
-        case = ET.SubElement(
-            suite, "testcase", classname=SUITE_NAME, name=xml_text(path), file=xml_text(path)
-        )
-        cases += 1
-        for finding in group:
-            failures += 1
-            failure = ET.SubElement(
-                case,
-                "failure",
-                type=finding.code,
-                message=xml_text(f"{finding.code} {finding.message}"),
-            )
-            failure.text = xml_text(f"{_location(finding)}: {finding.code} {finding.message}")
-    for error in errors:
+    for finding in findings:
+        path = xml_text(finding.path)
         case = ET.SubElement(
             suite,
             "testcase",
-            classname=SUITE_NAME,
-            name=xml_text(error.path),
-            file=xml_text(error.path),
+            classname=path,
+            name=xml_text(
+                f"{finding.code} {finding.name or finding.code} at {finding.line}:{finding.column}"
+            ),
+            file=path,
+            line=str(finding.line),
         )
-        cases += 1
+        failure = ET.SubElement(
+            case,
+            "failure",
+            type=finding.code,
+            message=xml_text(f"{finding.code} {finding.message}"),
+        )
+        failure.text = xml_text(f"{_location(finding)}: {finding.code} {finding.message}")
+    for error in errors:
+        path = xml_text(error.path)
+        case = ET.SubElement(suite, "testcase", classname=path, name=path, file=path)
         ET.SubElement(case, "error", message=xml_text(error.message)).text = xml_text(
             f"{error.path}: {error.message}"
         )
+    cases = len(findings) + len(errors)
     if cases == 0:
         ET.SubElement(suite, "testcase", classname=SUITE_NAME, name="repolint check")
         cases = 1
     for element in (root, suite):
         element.set("tests", str(cases))
-        element.set("failures", str(failures))
+        element.set("failures", str(len(findings)))
         element.set("errors", str(len(errors)))
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")

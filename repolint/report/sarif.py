@@ -69,11 +69,13 @@ def artifact_location(path: str) -> dict[str, str]:
 
 
 def _result(finding: Finding, index: int, fingerprint: str) -> dict[str, Any]:
+    end_line, end_column = finding.span_end()
+    start_column = max(finding.column, 1)
     region = {
         "startLine": finding.line,
-        "startColumn": max(finding.column, 1),
-        "endLine": max(finding.end_line or finding.line, finding.line),
-        "endColumn": max(finding.end_column or finding.column, 1),
+        "startColumn": start_column,
+        "endLine": end_line,
+        "endColumn": max(end_column, start_column + 1) if end_line == finding.line else end_column,
     }
     result: dict[str, Any] = {
         "ruleId": finding.code,

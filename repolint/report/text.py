@@ -29,10 +29,11 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
-def make_console(file: IO[str] | None = None) -> Console:
+def make_console(file: IO[str] | None = None, *, colour: bool = True) -> Console:
     """A console that never wraps lines nor interprets markup or emoji codes;
-    plain text (no ANSI codes at all) when not a terminal or `NO_COLOR` is set."""
-    plain = bool(os.environ.get("NO_COLOR"))
+    plain text (no ANSI codes at all) when not a terminal, `NO_COLOR` is set or
+    `colour` is False (a report written to a file)."""
+    plain = not colour or bool(os.environ.get("NO_COLOR"))
     return Console(
         file=file,
         highlight=False,
