@@ -385,7 +385,7 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
     if result.files_checked == 0 and not result.errors and not use_stdin and not opts.quiet:
         click.echo("warning: No Python files found under the given path(s)", err=True)
     unparsed = len({f.path for f in result.findings if f.code == PARSE_ERROR_CODE})
-    if unparsed and not opts.quiet:
+    if unparsed and not opts.quiet and not use_stdin:  # stdin: no other file is reported
         click.echo(_missing_declarations(unparsed), err=True)
 
     if result.errors:
