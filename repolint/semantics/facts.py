@@ -330,7 +330,8 @@ class FactStore:
             owner, annotation = annotated
             from repolint.semantics.flow import annotation_type
 
-            found = annotation_type(index, index.classes[owner][0], annotation)
+            module = index.classes[owner][0]
+            found = annotation_type(index, module, annotation, subst=index.type_arguments(cls))
             if found is not None:
                 return found
         value = index.class_attr_value(cls, attr)

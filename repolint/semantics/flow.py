@@ -73,6 +73,8 @@ if TYPE_CHECKING:
     from repolint.semantics.index import FunctionRef, ProjectIndex
 
 Env = dict[str, object]
+TypeArguments = dict[str, tuple[ModuleInfo, ast.expr]]
+"""Type variable -> the module and expression a generic subclass gives it."""
 
 STMT_BUILDERS = frozenset(
     {
@@ -232,7 +234,8 @@ class FunctionFlow:
             if arg.arg in self.bound:
                 t = self.bound[arg.arg]
             else:
-                t = param_type(self.index, self.module, arg.annotation, default)
+                subst = self.index.type_arguments(self.self_cls) if self.self_cls else None
+                t = param_type(self.index, self.module, arg.annotation, default, subst)
                 if t is None and self._typed_by_callers(arg):
                     t = self.index.facts.caller_param_type(self.ref, arg.arg)
                     if t is not None:
@@ -1015,7 +1018,7 @@ class FunctionFlow:
             facts = self._callee_facts(ref, receiver.cls, call)
             value = _produced(ref, facts, _is_context_manager(ref))
             if value is None:
-                value = declared_return(self.index, ref)
+                value = declared_return(self.index, ref, receiver.cls)
             return _with_origin(value, receiver.cls, name)
         if isinstance(receiver, InstanceT):
             ref = self.index.method(receiver.model, name)
@@ -1151,7 +1154,7 @@ class FunctionFlow:
             facts = self._callee_facts(ref, callee.self_cls, call)
             value = _produced(ref, facts, callee.context_manager or _is_context_manager(ref))
             if value is None:
-                value = declared_return(self.index, ref)
+                value = declared_return(self.index, ref, callee.self_cls)
             return _with_origin(value, callee.self_cls, ref.node.name) if callee.self_cls else value  # type: ignore[union-attr]
         if isinstance(callee, ClassT):
             if self.index.is_flask_sqlalchemy_class(callee.cls):
@@ -1481,9 +1484,14 @@ def _bind_args(
 
 
 def annotation_type(
-    index: ProjectIndex, module: ModuleInfo, ann: ast.AST | None, depth: int = 0
+    index: ProjectIndex,
+    module: ModuleInfo,
+    ann: ast.AST | None,
+    depth: int = 0,
+    subst: TypeArguments | None = None,
 ) -> object | None:
-    """The type a parameter annotation promises: sessions, project classes, aliases."""
+    """The type a parameter annotation promises: sessions, project classes, aliases; a
+    type variable stands for what `subst` (the subclass's generic arguments) gives it."""
     if ann is None or depth > 8:
         return None
     if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
@@ -1492,20 +1500,16 @@ def annotation_type(
         except SyntaxError:
             return None
     if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):
-        for side in (ann.left, ann.right):
-            t = annotation_type(index, module, side, depth + 1)
-            if t is not None:
-                return t
-        return None
+        sides = [annotation_type(index, module, s, depth + 1, subst) for s in (ann.left, ann.right)]
+        return _one_of(sides)
     if isinstance(ann, ast.Subscript):
         head = module.imports.qualify(ann.value) or ""
         inner = ann.slice
         elts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
-        if head in ANNOTATED or _last(head) in ("Optional", "Union", "Annotated", "ClassVar"):
-            for elt in elts[:1] if head in ANNOTATED or _last(head) == "Annotated" else elts:
-                t = annotation_type(index, module, elt, depth + 1)
-                if t is not None:
-                    return t
+        if head in ANNOTATED or _last(head) in ("Annotated", "ClassVar"):
+            return annotation_type(index, module, elts[0], depth + 1, subst)
+        if _last(head) in ("Optional", "Union"):
+            return _one_of([annotation_type(index, module, e, depth + 1, subst) for e in elts])
         return None
     if not isinstance(ann, (ast.Name, ast.Attribute)):
         return None
@@ -1531,6 +1535,9 @@ def annotation_type(
         if index.is_model(sym.qual):
             return None
         return ObjT(sym.qual)
+    if subst and sym.qual in subst:  # `-> EngineT` in a base, `Base[Engine]` in the subclass
+        arg_module, arg = subst[sym.qual]
+        return annotation_type(index, arg_module, arg, depth + 1)
     if sym.kind == "var" and sym.node is not None:
         if isinstance(sym.node, ast.Call):  # `db: SessionLocal` names a sessionmaker instance
             value = eval_in_module(index, sym.module, sym.node)
@@ -1541,7 +1548,25 @@ def annotation_type(
     return None
 
 
-def declared_return(index: ProjectIndex, ref: FunctionRef) -> object | None:
+def _one_of(options: list[object | None]) -> object | None:
+    """A union's type: what its known members agree on (`Session | None` is a Session).
+    `AsyncSession | Session` (or the two sessionmakers) is either: typed sync, so that no
+    call is taken for a coroutine never awaited, while `await s.execute()` and `async
+    with` still show the async one where the code uses it so."""
+    known = [t for t in options if t is not None]
+    joined = known[0] if known else None
+    for t in known[1:]:
+        joined = merge(joined, t)
+    if joined is None and known and all(isinstance(t, (SessionT, SessionFactoryT)) for t in known):
+        kinds = {type(t) for t in known}
+        if len(kinds) == 1:
+            return next(t for t in known if t.kind == "sync")  # type: ignore[attr-defined]
+    return joined
+
+
+def declared_return(
+    index: ProjectIndex, ref: FunctionRef, self_cls: str | None = None
+) -> object | None:
     """What a function's return annotation promises, for bodies the flow cannot type:
     `-> Session`, `-> Iterator[Session]` (a generator provider), `-> Repo`."""
     node = ref.node
@@ -1553,8 +1578,9 @@ def declared_return(index: ProjectIndex, ref: FunctionRef) -> object | None:
         if head in ITERATOR_WRAPPERS:
             inner = returns.slice
             returns = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
-    found = annotation_type(index, ref.module, returns)
-    return found if isinstance(found, (SessionT, ObjT)) else None
+    subst = index.type_arguments(self_cls) if self_cls else None
+    found = annotation_type(index, ref.module, returns, subst=subst)
+    return found if isinstance(found, (SessionT, ObjT, EngineT, SessionFactoryT)) else None
 
 
 def depends_target(module: ModuleInfo, expr: ast.AST | None) -> ast.AST | bool | None:
@@ -1593,10 +1619,14 @@ def _annotated_depends(
 
 
 def param_type(
-    index: ProjectIndex, module: ModuleInfo, ann: ast.AST | None, default: ast.AST | None
+    index: ProjectIndex,
+    module: ModuleInfo,
+    ann: ast.AST | None,
+    default: ast.AST | None,
+    subst: TypeArguments | None = None,
 ) -> object | None:
     """A parameter's type from its annotation and its `Depends(...)`."""
-    declared = annotation_type(index, module, ann)
+    declared = annotation_type(index, module, ann, subst=subst)
     if isinstance(declared, SessionT):
         return declared
     dep_module, target = module, depends_target(module, default)

@@ -213,6 +213,49 @@ class ProjectIndex:
             out.append((self.canonical(module.imports.qualify(expr)), base, args))
         return tuple(out)
 
+    def type_parameters(self, cls: str) -> tuple[str, ...]:
+        """The type variables of a generic project class, in order (qualified names):
+        its `Generic[...]` (or `Protocol[...]`) arguments, else those its bases' arguments
+        name (`class Repo(Base[ModelT])`)."""
+        module = self.classes[cls][0]
+        found: list[str] = []
+        for base, _, args in self.bases(cls):
+            variables = [v for v in (self._type_variable(a, module) for a in args) if v]
+            if base and base.rsplit(".", 1)[-1] in ("Generic", "Protocol"):
+                return tuple(variables)
+            found += [v for v in variables if v not in found]
+        return tuple(found)
+
+    def _type_variable(self, expr: ast.expr, module: ModuleInfo) -> str | None:
+        """The qualified name of the `TypeVar(...)` that `expr` names, if it names one."""
+        if not isinstance(expr, (ast.Name, ast.Attribute)):
+            return None
+        qual = module.imports.qualify(expr)
+        sym = self.lookup(qual) if qual else None
+        if sym is None or sym.kind != "var" or not isinstance(sym.node, ast.Call):
+            return None
+        called = sym.module.imports.qualify(sym.node.func) or ""
+        return sym.qual if called.rsplit(".", 1)[-1] == "TypeVar" else None
+
+    @cache  # noqa: B019
+    def type_arguments(self, cls: str) -> dict[str, tuple[ModuleInfo, ast.expr]]:
+        """Type variable -> the argument `cls` (or a class between it and the generic base)
+        gives it: `class SyncConfig(Config[Engine, Session])` over `class Config(Generic[
+        EngineT, SessionT])` maps `EngineT` to `Engine`."""
+        out: dict[str, tuple[ModuleInfo, ast.expr]] = {}
+        for c in self.mro(cls):
+            module = self.classes[c][0]
+            for base, _, args in self.bases(c):
+                if not base or base not in self.classes:
+                    continue
+                for variable, arg in zip(self.type_parameters(base), args, strict=False):
+                    passed = self._type_variable(arg, module)
+                    if passed is None:
+                        out.setdefault(variable, (module, arg))
+                    elif passed in out:  # `class Mid(Base[T])`: what the subclass gave T
+                        out.setdefault(variable, out[passed])
+        return out
+
     @cache  # noqa: B019
     def mro(self, cls: str) -> tuple[str, ...]:
         """The class and its project ancestors, nearest first (depth-first, deduplicated)."""
