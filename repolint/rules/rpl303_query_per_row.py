@@ -15,8 +15,11 @@ per row (deletes cascade at flush), `session.merge(obj, load=False)` (no SELECT)
 a loop over a literal, a name bound to a
 literal or an UPPER_CASE constant (a fixed handful, not rows), a loop over
 tables or models (`delete(model)` for each model: one statement per table is
-the only way), a `query()` that only builds a subquery, a call after
-which the loop body always returns, raises or breaks (it runs once), a
+the only way), a loop over a model's attribute names (the body looks each up in the
+mapper, `mapper.relationships.get(key)`: one lookup per field of a form, bounded by
+the schema), a `query()` that only builds a subquery, a call after
+which the loop body always returns, raises or breaks (it runs once), a call
+under `if key not in cache:` that stores `cache[key]` (once per distinct key), a
 memoized function (`@lru_cache`, `@cache.memoize()`), an `async for` over a
 stream that is not rows, and migration scripts (see `migrations`).
 
@@ -60,6 +63,7 @@ from repolint.semantics.loops import (
     exits_loop_after,
     is_batch_loop,
     loop_names,
+    memoized_per_key,
     mentions_any,
     streams,
     uses_in_batch,
@@ -183,7 +187,7 @@ def _per_item(node: ast.Call, statement: ast.AST, ctx: Context) -> bool:
             return False
         if uses_in_batch(statement, names, ctx) or walks_tables(loop, statement, ctx):
             return False
-        return not exits_loop_after(node, loop, ctx)
+        return not (exits_loop_after(node, loop, ctx) or memoized_per_key(node, loop, ctx))
     return False
 
 

@@ -138,6 +138,38 @@ def walks_a_constant(loop: ast.AST, ctx: Context) -> bool:
             return True
         if isinstance(iterable, ast.Attribute) and iterable.attr in TABLE_COLLECTIONS:
             return True  # `metadata.sorted_tables`, `registry.mappers`: tables, not rows
+    return walks_model_attributes(loop)
+
+
+SCHEMA_MAPS = frozenset(
+    {"relationships", "columns", "c", "attrs", "column_attrs", "synonyms", "all_orm_descriptors"}
+)
+"""What a mapper or table maps attribute names to: `mapper.relationships[name]`."""
+
+
+def walks_model_attributes(loop: ast.AST) -> bool:
+    """The loop's item is the name of a model attribute: the body looks it up in the
+    schema (`mapper.relationships[name]`, `mapper.columns.get(key)`), so the loop is
+    bounded by the model's fields (a form's, a payload's), not by rows."""
+    names = {n for t in targets(loop) for n in names_in(t)}
+    for node in ast.walk(loop):
+        looked_up: ast.AST | None = None
+        if isinstance(node, ast.Subscript):
+            looked_up, key = node.value, node.slice
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and node.args
+        ):
+            looked_up, key = node.func.value, node.args[0]
+        if (
+            isinstance(looked_up, ast.Attribute)
+            and looked_up.attr in SCHEMA_MAPS
+            and isinstance(key, ast.Name)
+            and key.id in names
+        ):
+            return True
     return False
 
 
@@ -425,3 +457,28 @@ _SCOPES_AND_LOOPS = (
     ast.AsyncFunctionDef,
     ast.Lambda,
 )
+
+
+def memoized_per_key(node: ast.AST, loop: ast.AST, ctx: Context) -> bool:
+    """Under `if key not in cache:` whose body stores `cache[key] = ...`, inside `loop`:
+    run once per distinct key (a local memo), not once per item."""
+    for anc in ctx.ancestors(node):
+        if anc is loop:
+            return False
+        if not (
+            isinstance(anc, ast.If)
+            and isinstance(anc.test, ast.Compare)
+            and len(anc.test.ops) == 1
+            and isinstance(anc.test.ops[0], ast.NotIn)
+        ):
+            continue
+        key, cache = ast.dump(anc.test.left), ast.dump(anc.test.comparators[0])
+        for stmt in ast.walk(anc):
+            if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Subscript)
+                and ast.dump(t.value) == cache
+                and ast.dump(t.slice) == key
+                for t in stmt.targets
+            ):
+                return True
+    return False

@@ -14,10 +14,12 @@ Each measurement uses a fresh Session, so nothing comes from the identity map.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rota.models import Assignment, Person, RotationTemplate
+from rota.jobs.reconcile import certificate_holders
+from rota.models import Assignment, Certification, Person, RotationTemplate
 from rota.repositories.async_base import AsyncBaseRepository
 from rota.services.bulk import (
     assignment_counts,
@@ -175,6 +177,22 @@ def test_rpl303_merge_load_false_sends_no_select(engine: Engine) -> None:
     assert statements == []
     _, loading = run_counted(engine, lambda db: [db.merge(t) for t in cached])
     assert verbs(loading).count("SELECT") == len(cached)
+
+
+def test_rpl303_local_memo_runs_once_per_distinct_key(engine: Engine) -> None:
+    """certificate_holders(): the name lookup sits under `if key not in names:`, so two
+    certifications per person cost one lookup per person, not one per certification."""
+    with Session(engine) as db:
+        people = db.scalars(select(Person).where(Person.type == "resident")).all()
+        for person in people:
+            db.add(Certification(person=person, name="ACLS", expires_on=dt.date(2027, 1, 1)))
+        db.commit()
+        n_certifications = len(db.scalars(select(Certification)).all())
+        n_people = len({c.person_id for c in db.scalars(select(Certification))})
+    assert n_certifications == 2 * n_people == 2 * N_RESIDENTS
+    holders, statements = run_counted(engine, certificate_holders)
+    assert len(holders) == n_certifications
+    assert len(statements) == 1 + n_people  # not 1 + n_certifications
 
 
 # RPL307 -------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from rota.models import Absence, Assignment, Person, RotationTemplate
@@ -110,3 +110,14 @@ def attach_cached_templates(db: Session, cached: Sequence[RotationTemplate]) -> 
     """Right: objects an earlier session loaded and nobody changed (a cache) are
     copied in by merge(load=False) without a SELECT."""
     return [db.merge(template, load=False) for template in cached]  # ok: RPL303
+
+
+def apply_person_form(db: Session, person: Person, data: Mapping[str, int]) -> None:
+    """Right: one lookup per to-one field of one submitted form. The loop walks the
+    model's attribute names (each looked up in the mapper), bounded by the schema."""
+    mapper = inspect(Person)
+    for key, value in data.items():
+        relation = mapper.relationships.get(key)
+        if relation is not None and not relation.uselist:
+            target = relation.mapper.class_
+            setattr(person, key, db.get(target, value))  # ok: RPL303
