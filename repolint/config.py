@@ -283,10 +283,12 @@ def load_settings(
 ) -> tuple[Settings, Path | None]:
     """Resolve the Settings of a run and the config file they came from (if any)."""
     cwd = Path(os.path.abspath(cwd or Path.cwd()))
+    config_path: Path | None
     if config_file is not None:
-        config_path: Path | None = Path(os.path.abspath(cwd / config_file))
-        if not config_path.is_file():
+        given = Path(os.path.abspath(cwd / config_file))
+        if not given.is_file():
             raise ConfigError(f"{config_file}: config file not found")
+        config_path = given
     else:
         first = next((p for p in paths if p != "-"), None)
         config_path = find_config(cwd / first if first else cwd)

@@ -29,10 +29,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
-    from repolint.engine import Checker, CheckOutcome, ModuleOutcome, Progress
+    from repolint.engine import Checker, CheckOutcome, ModuleOutcome, Progress, Traversals
 
 MIN_CHUNK, MAX_CHUNK = 1, 24
 """Bounds of the chunk of modules a worker takes at a time (neighbours share facts)."""
@@ -97,7 +97,7 @@ def check_in_processes(
         tables = [_ask(worker.conn, ("traversals",)) for worker in workers]
         if any(table is None for table in tables):
             return None
-        merged = merge_traversals([t for t in tables if t is not None])
+        merged = merge_traversals(cast("list[Traversals]", tables))
         for worker in workers:
             worker.conn.send(("second", merged))
         for worker in workers:
@@ -129,8 +129,9 @@ def _first_walk(
     conns = [worker.conn for worker in workers]
     done = 0
     while busy:
-        for conn in wait([c for c in conns if id(c) in busy]):
-            reply = _receive(conn)  # type: ignore[arg-type]
+        for ready in wait([c for c in conns if id(c) in busy]):
+            conn = cast(Connection, ready)
+            reply = _receive(conn)
             if reply is None or reply[0] != "first":
                 return False
             for i, outcome in reply[1]:
@@ -139,13 +140,13 @@ def _first_walk(
             if reply[1] and progress is not None:
                 progress("analysing", done, total)
             if pending:
-                conn.send(("chunk", pending.pop()))  # type: ignore[union-attr]
+                conn.send(("chunk", pending.pop()))
             else:
                 busy.discard(id(conn))
     return True
 
 
-def _receive(conn: Connection) -> tuple | None:  # type: ignore[type-arg]
+def _receive(conn: Connection) -> tuple | None:
     """The next message, or None when the worker failed or died."""
     try:
         message = conn.recv()
@@ -156,7 +157,7 @@ def _receive(conn: Connection) -> tuple | None:  # type: ignore[type-arg]
     return message
 
 
-def _ask(conn: Connection, message: tuple) -> object | None:  # type: ignore[type-arg]
+def _ask(conn: Connection, message: tuple) -> object | None:
     conn.send(message)
     reply = _receive(conn)
     return None if reply is None else reply[1]

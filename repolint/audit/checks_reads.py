@@ -101,18 +101,19 @@ def get_by_id_with_relations(ctx: AuditContext, unit: Unit) -> Check:
     if (
         base is not None
         and unit.kind == "class"
-        and has_eager_path(ctx.index, unit.qual, base.node.name, ctx.settings)  # type: ignore[union-attr]
+        and isinstance(base.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and has_eager_path(ctx.index, unit.qual, base.node.name, ctx.settings)
     ):
         return verdict(item, PASS, unit, _eager_path_text(ctx, unit, base), at=base)
     stem = get_by_id_names(unit)[-1] if unit.kind == "module" else "get_by_id"
     suffixes = ctx.settings.with_relations_suffixes
-    twin = stem + (suffixes[0] if suffixes else "_with_relations")
+    twin_name = stem + (suffixes[0] if suffixes else "_with_relations")
     return verdict(
         item,
         FAIL,
         unit,
-        f"no {twin}(); lazy: {', '.join(lazy)}",
-        fix=f"add `{twin}()` with `.options({loads})`",
+        f"no {twin_name}(); lazy: {', '.join(lazy)}",
+        fix=f"add `{twin_name}()` with `.options({loads})`",
     )
 
 

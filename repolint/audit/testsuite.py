@@ -173,7 +173,7 @@ class TestSuite:
         case.module_values = self._module_values(case)
         return case
 
-    def _chain(self, module: ModuleInfo, cls: ast.ClassDef | None):  # type: ignore[no-untyped-def]
+    def _chain(self, module: ModuleInfo, cls: ast.ClassDef | None):
         """name -> fixtures visible from a test of `module` (and `cls`), nearest first."""
         sources: list[ModuleInfo] = [module, *self._plugins(module)]
         folder = Path(module.path).absolute().parent
@@ -202,7 +202,11 @@ class TestSuite:
         value = module.assigns.get("pytest_plugins")
         names: list[str] = []
         if isinstance(value, (ast.List, ast.Tuple)):
-            names = [e.value for e in value.elts if isinstance(e, ast.Constant)]
+            names = [
+                e.value
+                for e in value.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            ]
         elif isinstance(value, ast.Constant) and isinstance(value.value, str):
             names = [value.value]
         found = [self.index.find_module(n) for n in names if isinstance(n, str)]
@@ -246,7 +250,7 @@ class TestSuite:
             self._refs[key] = frozenset(refs)
         return self._refs[key]
 
-    def returns_mock(self, fixture: Scoped, chain) -> bool:  # type: ignore[no-untyped-def]
+    def returns_mock(self, fixture: Scoped, chain) -> bool:
         """The fixture returns or yields a mock (directly, or a fixture's mock)."""
         key = id(fixture.node)
         if key in self._returns_mock:
@@ -370,7 +374,11 @@ def mock_names(func: FunctionNode, module: ModuleInfo) -> set[str]:
     """Local names bound to a mock: `db = AsyncMock()`, `with patch(...) as m`."""
     names: set[str] = set()
     for node in ast.walk(func):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and is_mock_call(node.value, module):
+        if (
+            isinstance(node, (ast.Assign, ast.AnnAssign))
+            and node.value is not None
+            and is_mock_call(node.value, module)
+        ):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names |= {t.id for t in targets if isinstance(t, ast.Name)}
         elif isinstance(node, (ast.With, ast.AsyncWith)):

@@ -110,7 +110,8 @@ def _closes(match: re.Match[str], fence: str) -> bool:
 def code_blocks(markdown: str) -> tuple[CodeBlock, ...]:
     """The fenced code blocks of some Markdown, in order."""
     blocks: list[CodeBlock] = []
-    fence, language, lines = "", "", []
+    fence, language = "", ""
+    lines: list[str] = []
     for line in markdown.splitlines():
         match = _FENCE.match(line.strip())
         if not fence and match:
@@ -165,8 +166,8 @@ def doc_problems(rule: type[Rule]) -> list[str]:
         if not section.body.strip():
             problems.append(f"section `## {section.title}` is empty")
     for title in EXAMPLE_SECTIONS:
-        section = doc.section(title)
-        if section is not None and not snippet_files(section):
+        example = doc.section(title)
+        if example is not None and not snippet_files(example):
             problems.append(f"`## {title}` has no ```python code block")
     return problems
 

@@ -66,11 +66,15 @@ def run_snippets(files: Mapping[str, str], prelude: Path = PRELUDE) -> SnippetRu
     return SnippetRun(dict(files), tuple(findings), tuple(result.errors))
 
 
-@functools.cache
 def run_section(rule: type[Rule], title: str) -> SnippetRun | None:
     """Run the Python code of one section of the rule's page (None without any).
     Cached: a docstring does not change while repolint runs."""
-    section = parse_doc(docstring_of(rule)).section(title)
+    return _run_section(docstring_of(rule), title)
+
+
+@functools.cache
+def _run_section(docstring: str, title: str) -> SnippetRun | None:
+    section = parse_doc(docstring).section(title)
     files = snippet_files(section) if section is not None else {}
     return run_snippets(files) if files else None
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import tokenize
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pylint.checkers import BaseRawFileChecker
 
@@ -42,7 +42,7 @@ def msgid(code: str, severity: Severity) -> str:
     return f"{letter}{CHECKER_BLOCK + int(code[3])}{code[4:]}"
 
 
-def _messages(family: str) -> dict[str, tuple[str, str, str]]:
+def _messages(family: str) -> dict[str, Any]:
     return {
         msgid(rule.code, rule.severity): (
             f"{rule.code} %s",

@@ -25,8 +25,8 @@ from repolint.audit.model import (
 )
 from repolint.report.text import printable
 
-MARKS = {PASS: "✓", "fail": "✗", NA: "\u2013"}
-ASCII_MARKS = {PASS: "ok", "fail": "X", NA: "-"}
+MARKS: dict[str, str] = {PASS: "✓", "fail": "✗", NA: "\u2013"}
+ASCII_MARKS: dict[str, str] = {PASS: "ok", "fail": "X", NA: "-"}
 MARK_STYLE = {PASS: "green", "fail": "bold red", NA: "dim"}
 LEVEL_STYLE = {"good": "green", "inconsistent": "yellow", "missing": "red"}
 LEVEL_MARK = {"good": "✓", "inconsistent": "!", "missing": "✗"}

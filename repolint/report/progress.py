@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
 DELAY_SECONDS = 1.0
 """Runs shorter than this never show a bar."""
@@ -38,7 +38,7 @@ class TerminalProgress:
         self._start = time.monotonic()
         self._delay = delay
         self._bar: Progress | None = None
-        self._tasks: dict[str, int] = {}
+        self._tasks: dict[str, TaskID] = {}
         self._last = 0.0
 
     def __call__(self, phase: str, done: int, total: int) -> None:

@@ -34,14 +34,11 @@ def make_console(file: IO[str] | None = None, *, colour: bool = True) -> Console
     plain text (no ANSI codes at all) when not a terminal, `NO_COLOR` is set or
     `colour` is False (a report written to a file)."""
     plain = not colour or bool(os.environ.get("NO_COLOR"))
-    return Console(
-        file=file,
-        highlight=False,
-        markup=False,
-        emoji=False,
-        soft_wrap=True,
-        **({"color_system": None} if plain else {}),
-    )
+    if plain:
+        return Console(
+            file=file, highlight=False, markup=False, emoji=False, soft_wrap=True, color_system=None
+        )
+    return Console(file=file, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
 def _plural(count: int, word: str) -> str:

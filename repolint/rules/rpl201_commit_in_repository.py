@@ -153,10 +153,11 @@ def _guarded_by_flag(
     for anc in ctx.ancestors(node):
         if anc is function:
             return False
-        guarded = isinstance(anc, ast.If) and any(child is s for s in anc.body)
-        guarded = guarded or (isinstance(anc, ast.IfExp) and child is anc.body)
-        if guarded:
-            test = anc.test  # type: ignore[union-attr]
+        guarded = (isinstance(anc, ast.If) and any(child is s for s in anc.body)) or (
+            isinstance(anc, ast.IfExp) and child is anc.body
+        )
+        if guarded and isinstance(anc, (ast.If, ast.IfExp)):
+            test = anc.test
             if isinstance(test, ast.Name) and test.id in flags:
                 return True
             if (

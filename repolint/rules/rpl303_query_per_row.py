@@ -119,7 +119,9 @@ class QueryPerRow(Rule):
                 consumer = _round_trip(node, ctx)
                 if consumer is None:
                     return  # built here, run elsewhere: reported where it runs
-                node, func = consumer, consumer.func  # type: ignore[assignment]
+                node = consumer
+                assert isinstance(consumer.func, ast.Attribute)
+                func = consumer.func
         elif (
             func.attr in QUERY_ROUND_TRIPS
             and isinstance(receiver, QueryT)

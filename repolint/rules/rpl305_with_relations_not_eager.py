@@ -67,7 +67,7 @@ class WithRelationsNotEager(Rule):
         returned = ctx.index.facts.facts(ref).returns
         if not isinstance(returned, (InstanceT, RowsT, ResultT, QueryT)) or returned.eager:
             return
-        if not ctx.index.lazy_relationships(returned.model):
+        if returned.model is None or not ctx.index.lazy_relationships(returned.model):
             return
         model = returned.model.rsplit(".", 1)[-1]
         self.report(

@@ -65,9 +65,12 @@ class JoinedCollectionWithoutUnique(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         func = node.func
-        consumer = isinstance(func, ast.Attribute) and func.attr in RAISING_CONSUMERS
-        if consumer and _needs_unique(ctx.type_of(func.value)):  # type: ignore[union-attr]
-            self._report(ctx, node, f"`.{func.attr}()`")  # type: ignore[union-attr]
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in RAISING_CONSUMERS
+            and _needs_unique(ctx.type_of(func.value))
+        ):
+            self._report(ctx, node, f"`.{func.attr}()`")
 
     def visit_For(self, node: ast.For | ast.AsyncFor, ctx: Context) -> None:
         if _needs_unique(ctx.type_of(node.iter)):

@@ -103,7 +103,8 @@ class UnorderedPagination(Rule):
         if stmt is None or stmt.shape.ordered == "yes":
             return
         how = "ordered only on some paths" if stmt.shape.ordered == "maybe" else "not ordered"
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id  # type: ignore[union-attr]
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "paginate")
         self.report(
             ctx,
             node,

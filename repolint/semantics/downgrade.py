@@ -228,12 +228,12 @@ class _Rewriter:
         }
         name = rest[0].string
         if stars == "*":
-            return TypeVarTuple(name=name, default_value=default, **place)
+            return TypeVarTuple(name=name, default_value=default, **place)  # type: ignore[call-arg]
         if stars == "**":
-            return ParamSpec(name=name, default_value=default, **place)
+            return ParamSpec(name=name, default_value=default, **place)  # type: ignore[call-arg]
         colon = len(head) > 1 and _is(head[1], tokenize.OP, ":")
         bound = self._expression(head[2:]) if colon else None
-        return TypeVar(name=name, bound=bound, default_value=default, **place)
+        return TypeVar(name=name, bound=bound, default_value=default, **place)  # type: ignore[call-arg]
 
     def _except(self, i: int) -> None:
         """`except A, B:` (PEP 758), `except* A, B:`, and `except*` itself before 3.11."""

@@ -154,8 +154,8 @@ def module_ref(module: ModuleInfo) -> FunctionRef:
         body=module.tree.body,
         decorator_list=[],
         returns=None,
-        type_params=[],
     )
+    setattr(func, "type_params", [])  # noqa: B010 - a field only from Python 3.12 on
     return FunctionRef(f"{module.name}.<module>", module, func, None)
 
 
@@ -227,8 +227,9 @@ class FunctionFlow:
                 else:
                     self.env[arg.arg] = ClassT(cls)  # type: ignore[arg-type]
                 continue
-            if isinstance(self.bound.get(arg.arg), ConstT):
-                self.consts[arg.arg] = self.bound[arg.arg].value  # type: ignore[union-attr]
+            const = self.bound.get(arg.arg)
+            if isinstance(const, ConstT):
+                self.consts[arg.arg] = const.value
                 self.env[arg.arg] = None
                 continue
             if arg.arg in self.bound:
@@ -935,9 +936,9 @@ class FunctionFlow:
             return None
         providers = self.index.settings.session_providers
         for provider in providers:
-            name, _, kind = provider.partition(":")
+            name, _, provider_kind = provider.partition(":")
             if qual == name or _last(qual) == name:
-                return SessionT("async" if kind == "async" else "sync", received=True)
+                return SessionT("async" if provider_kind == "async" else "sync", received=True)
         return _UNKNOWN
 
     def _method(
@@ -1058,8 +1059,9 @@ class FunctionFlow:
             return None
         func = call.func
         assert isinstance(func, ast.Attribute)
-        kind = "async" if isinstance(self.module.parent(call), ast.Await) else "sync"
-        session = SessionT(kind, received=True)
+        session = SessionT(
+            "async" if isinstance(self.module.parent(call), ast.Await) else "sync", received=True
+        )
         self._note(func.value, session)
         if isinstance(func.value, ast.Name) and self.env.get(func.value.id) is None:
             self.env[func.value.id] = session  # later `session.commit()` is the same session
@@ -1273,11 +1275,9 @@ def _select_args(call: ast.Call) -> list[ast.expr]:
 
 
 def _rows_of(source: object) -> RowsT | None:
-    if getattr(source, "model", None) is None:
-        return None
-    if isinstance(source, QueryT):
+    if isinstance(source, QueryT) and source.model is not None:
         return RowsT(source.model, source.kind, source.eager)
-    if isinstance(source, ResultT):
+    if isinstance(source, ResultT) and source.model is not None:
         return RowsT(source.model, source.kind, source.eager, False, source.origin)
     if isinstance(source, RowsT):
         return source
@@ -1313,10 +1313,9 @@ def element_of(node: ast.AST, iterable: object | None, flow: FunctionFlow) -> ob
         return TupleT((None, inner))
     if isinstance(iterable, PageT):
         iterable = iterable.rows
-    scalars = isinstance(iterable, ResultT) and iterable.scalars
-    if getattr(iterable, "model", None) is None:
+    if isinstance(iterable, ResultT) and not iterable.scalars:
         return None
-    if isinstance(iterable, (RowsT, QueryT)) or scalars:
+    if isinstance(iterable, (RowsT, QueryT, ResultT)) and iterable.model is not None:
         origin = getattr(iterable, "origin", None)
         return InstanceT(iterable.model, iterable.kind, iterable.eager, True, origin)
     return None
@@ -1412,8 +1411,8 @@ def call_constants(ref: FunctionRef, call: ast.Call) -> tuple[tuple[str, ConstT]
         params = params[1:]
     passed: dict[str, ast.expr] = {}
     positional = [a for a, _ in params if a not in node.args.kwonlyargs]
-    for arg, value in zip(positional, call.args, strict=False):
-        passed[arg.arg] = value
+    for arg, given in zip(positional, call.args, strict=False):
+        passed[arg.arg] = given
     passed.update({k.arg: k.value for k in call.keywords if k.arg})
     out: list[tuple[str, ConstT]] = []
     for arg, default in params:

@@ -511,7 +511,8 @@ class ProjectIndex:
             return candidates[0]
         top = module.name.split(".")[0]
         same = [c for c in candidates if c.split(".")[0] == top]
-        return (same or candidates or [None])[0]
+        found = same or candidates
+        return found[0] if found else None
 
     def relationships(self, model: str) -> dict[str, Relationship]:
         """Relationships of a model: declared in it or its bases and mixins, plus backrefs."""

@@ -69,7 +69,7 @@ def per_row_call_reads(
     for name, row in given:
         marked = replace(row, per_row=False, origin=(ARG_ORIGIN, name))
         bound = tuple(sorted([(name, marked), *((n, c) for n, c in constants if n != name)]))
-        facts = index.facts.facts(ref, project_call.self_cls, bound)  # type: ignore[arg-type]
+        facts = index.facts.facts(ref, project_call.self_cls, bound)
         for param, model, rel_name in facts.arg_lazy_reads:
             rel = index.relationships(model).get(rel_name)
             if param == name and rel is not None:

@@ -144,8 +144,7 @@ def _read_one(
             "selectin_polymorphic",
         ):
             continue
-        names = [_attr_name(a) for a in loader_args if not isinstance(a, ast.Starred)]
-        names = [n for n in names if n]
+        names = [n for a in loader_args if not isinstance(a, ast.Starred) and (n := _attr_name(a))]
         if not names:
             if loader_args and all(
                 isinstance(a, ast.Constant) and a.value == "*" for a in loader_args

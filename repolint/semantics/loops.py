@@ -23,12 +23,12 @@ def whole_chain(node: ast.Call, ctx: Context) -> ast.AST:
     top: ast.AST = node
     while True:
         parent = ctx.parent(top)
-        if isinstance(parent, ast.Attribute) and parent.value is top:
-            top = parent
-        elif (isinstance(parent, ast.Call) and parent.func is top) or isinstance(parent, ast.Await):
-            top = parent  # type: ignore[assignment]
-        else:
+        chained = (isinstance(parent, ast.Attribute) and parent.value is top) or (
+            isinstance(parent, ast.Call) and parent.func is top
+        )
+        if parent is None or not (chained or isinstance(parent, ast.Await)):
             return top
+        top = parent
 
 
 def enclosing_loops(node: ast.AST, ctx: Context) -> list[ast.AST]:

@@ -80,10 +80,11 @@ def _unwrap_annotation(ann: ast.AST | None) -> tuple[str | None, bool | None]:
     if ann is None:
         return None, None
     if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+        text = ann.value
         try:
-            ann = ast.parse(ann.value, mode="eval").body
+            ann = ast.parse(text, mode="eval").body
         except SyntaxError:
-            return ann.value, None
+            return text, None
     if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):
         for side in (ann.left, ann.right):
             if not (isinstance(side, ast.Constant) and side.value is None):
@@ -114,7 +115,7 @@ def _unwrap_annotation(ann: ast.AST | None) -> tuple[str | None, bool | None]:
 class RelationshipReader:
     """Reads `relationship(...)` attributes from a class body."""
 
-    def __init__(self, qualify, is_flask_db) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, qualify, is_flask_db) -> None:
         self.qualify = qualify
         self.is_flask_db = is_flask_db
 
@@ -249,10 +250,12 @@ def foreign_key_refs(cls: ast.ClassDef) -> list[tuple[str | None, ast.expr]]:
     SQLModel's `Field(foreign_key="t.id")`, the targets of a `ForeignKeyConstraint`."""
     refs: list[tuple[str | None, ast.expr]] = []
     for stmt in cls.body:
-        value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+        if not isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            continue
+        value = stmt.value
         if not isinstance(value, (ast.Call, ast.Tuple, ast.List, ast.Dict)):
             continue
-        target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target  # type: ignore[union-attr]
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
         column = (
             target.id if isinstance(target, ast.Name) and target.id != "__table_args__" else None
         )

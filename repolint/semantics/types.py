@@ -272,7 +272,7 @@ def merge(a: object | None, b: object | None) -> object | None:
         elif isinstance(va, bool):
             changes[f.name] = va or vb
         elif is_dataclass(va):
-            changes[f.name] = merge(va, vb) or type(va)()
+            changes[f.name] = merge(va, vb) or type(va)()  # type: ignore[misc]
         else:
             changes[f.name] = f.default if f.default is not MISSING else None
     return replace(a, **changes)  # type: ignore[type-var]
