@@ -30,6 +30,7 @@ from repolint.semantics.context import Context
 from repolint.semantics.facts import TypedModule
 from repolint.semantics.index import ProjectIndex
 from repolint.semantics.module import ModuleInfo, build_module
+from repolint.semantics.order import dependency_order
 from repolint.semantics.source import Parsed, Unparsable, parse_source, read_source
 from repolint.settings import Settings
 
@@ -245,11 +246,12 @@ class Checker:
     def check_all(self, progress: Progress | None = None) -> CheckOutcome:
         """Both walks over every module, in this process."""
         total = len(self.modules)
-        first = []
-        for i in range(total):
-            first.append(self.first(i))
+        outcomes: dict[int, ModuleOutcome] = {}
+        for done, i in enumerate(dependency_order(self.modules), 1):
+            outcomes[i] = self.first(i)
             if progress is not None:
-                progress("analysing", i + 1, total)
+                progress("analysing", done, total)
+        first = [outcomes[i] for i in range(total)]
         self.use_traversals(merge_traversals([self.traversals()]))
         second = [self.second(i) for i in range(total)]
         return CheckOutcome.merge(first, second)
