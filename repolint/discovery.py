@@ -1,25 +1,27 @@
 """Discovery: command-line paths -> the sorted Python files to check.
 
 Follows ruff: directories are walked for `.py`/`.pyi` files, skipping hidden
-directories, names and globs in `exclude`/`extend-exclude`, and what
-`.gitignore` ignores (asked of `git check-ignore` when git is there). A path
-given explicitly is always checked, unless `force_exclude` is set. Problems
-with a path become `FileError`s and the walk goes on.
+directories, names and globs in `exclude`/`extend-exclude` (the default `build`
+and `dist` only when they are build outputs, not packages), and what the ignore
+files of a git work tree ignore; all through one matcher (`repolint.pathmatch`).
+A path given explicitly is always checked, unless `force_exclude` is set.
+Problems with a path become `FileError`s and the walk goes on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import os
-import re
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from repolint.findings import FileError
-from repolint.settings import Settings
+from repolint.pathmatch import Patterns, project_patterns, relative
+from repolint.settings import DEFAULT_EXCLUDE, Settings
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -33,71 +35,66 @@ class Discovery:
     errors: list[FileError] = field(default_factory=list)
 
 
-@functools.lru_cache(maxsize=512)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """Translate a glob (`*`, `?`, `[...]`, `**`) to a regex on `/`-separated paths."""
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[" and "]" in pattern[i + 2 :]:
-            end = pattern.index("]", i + 2)
-            body = pattern[i + 1 : end]
-            if body.startswith("!"):
-                body = "^" + body[1:]
-            out.append("[" + body.replace("\\", "\\\\") + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out) + r"\Z")
+BUILD_OUTPUTS = frozenset({"build", "dist"})
+"""Default excludes that skip build outputs only: such a folder is checked when it is
+a package (it has an `__init__.py`), or holds modules and sits in a package."""
 
 
-def glob_match(path: str, pattern: str, root: str) -> bool:
-    """Whether absolute `path` matches `pattern`, as ruff matches exclude globs:
-    a pattern without `/` matches the name; one with `/` is anchored at `root`
-    (the project root); `**` crosses directories."""
-    pattern = pattern.strip().removeprefix("./").rstrip("/")
-    if not pattern:
-        return False
-    if "/" not in pattern:
-        return bool(_glob_regex(pattern).match(os.path.basename(path)))
-    if os.path.isabs(pattern):
-        return bool(_glob_regex(os.path.normpath(pattern)).match(path))
-    rel = os.path.relpath(path, root)
-    if rel.startswith(".."):
-        return False
-    return bool(_glob_regex(pattern.lstrip("/")).match(Path(rel).as_posix()))
+class Excludes:
+    """`exclude` and `extend-exclude`, matched by the one matcher (`repolint.pathmatch`)."""
 
+    def __init__(self, settings: Settings) -> None:
+        self.root = os.path.abspath(settings.project_root)
+        exclude = settings.exclude
+        self.outputs: frozenset[str] = frozenset()
+        if exclude == DEFAULT_EXCLUDE:
+            self.outputs = BUILD_OUTPUTS
+            exclude = tuple(p for p in exclude if p not in BUILD_OUTPUTS)
+        self.patterns = project_patterns((*exclude, *settings.extend_exclude), self.root)
 
-def matches_path_or_parent(path: str, pattern: str, root: str) -> bool:
-    """Whether `path` or one of its parents (up to `root`) matches `pattern`."""
-    current = path
-    while True:
-        if glob_match(current, pattern, root):
+    def entry(self, path: str, *, is_dir: bool, own: bool = False) -> bool:
+        """Whether a file or folder met in a walk is excluded (`own`: by its own
+        name, not its parent's, inside a folder named on the command line)."""
+        if self.patterns.matches(path, is_dir=is_dir, own=own):
             return True
-        parent = os.path.dirname(current)
-        if parent == current or current == root:
-            return False
-        current = parent
+        return is_dir and os.path.basename(path) in self.outputs and not _is_source(path)
+
+    def path(self, path: str, *, is_dir: bool) -> bool:
+        """Whether `path` or a folder above it (up to the project root) is excluded."""
+        if self.patterns.matches(path, is_dir=is_dir):
+            return True
+        folder = path if is_dir else os.path.dirname(path)
+        while self.outputs and folder not in (self.root, os.path.dirname(folder)):
+            if os.path.basename(folder) in self.outputs and not _is_source(folder):
+                return True
+            folder = os.path.dirname(folder)
+        return False
+
+
+def _is_package(folder: str) -> bool:
+    return any(os.path.isfile(os.path.join(folder, n)) for n in ("__init__.py", "__init__.pyi"))
+
+
+def _is_source(folder: str) -> bool:
+    """Whether a `build`/`dist` folder is source code, not a build output: a package,
+    or modules inside a package (a namespace subpackage)."""
+    if _is_package(folder):
+        return True
+    if not _is_package(os.path.dirname(folder)):
+        return False
+    try:
+        with os.scandir(folder) as scan:
+            return any(e.name.endswith(PYTHON_SUFFIXES) and e.is_file() for e in scan)
+    except OSError:
+        return False
 
 
 def is_excluded(path: str, settings: Settings, *, parents: bool = False) -> bool:
-    """Whether `exclude`/`extend-exclude` exclude `path` (or a parent of it)."""
-    match = matches_path_or_parent if parents else glob_match
-    root = os.path.abspath(settings.project_root)
-    return any(match(path, p, root) for p in (*settings.exclude, *settings.extend_exclude))
+    """Whether `exclude`/`extend-exclude` exclude `path` (or, with `parents`, a folder
+    above it, as `--force-exclude` does)."""
+    excludes = Excludes(settings)
+    is_dir = os.path.isdir(path)
+    return excludes.path(path, is_dir=is_dir) if parents else excludes.entry(path, is_dir=is_dir)
 
 
 def display_path(path: str, given: str, cwd: str) -> str:
@@ -107,48 +104,90 @@ def display_path(path: str, given: str, cwd: str) -> str:
     return os.path.normpath(given)
 
 
+Rules = tuple[tuple[str, Patterns], ...]
+"""The ignore files in force in a folder: (their base folder, their patterns), outermost first."""
+
+
 class _GitIgnore:
-    """Asks `git check-ignore` which paths a work tree ignores; off without git."""
+    """What git work trees ignore, read as git does (each folder's `.gitignore`, the
+    repository's `info/exclude`, the global excludes file) by the one matcher."""
 
     def __init__(self) -> None:
-        self._toplevels: dict[str, str | None] = {}
+        self._files: dict[str, Patterns | None] = {}
 
-    def toplevel(self, folder: str) -> str | None:
-        if folder not in self._toplevels:
-            self._toplevels[folder] = self._git(folder, ["rev-parse", "--show-toplevel"])
-        return self._toplevels[folder]
+    def rules(self, folder: str) -> Rules | None:
+        """The rules in force inside `folder` (None outside a work tree)."""
+        parent = os.path.dirname(folder)
+        return self.enter(None if parent == folder else self.rules(parent), folder)
+
+    def enter(self, above: Rules | None, folder: str) -> Rules | None:
+        """The rules inside `folder`, given those of its parent."""
+        if os.path.lexists(os.path.join(folder, ".git")):
+            above = tuple((folder, p) for p in map(self._read, _repository_files(folder)) if p)
+        if above is None:
+            return None
+        own = self._read(os.path.join(folder, ".gitignore"))
+        return above if own is None else (*above, (folder, own))
 
     @staticmethod
-    def _git(folder: str, args: list[str], stdin: str | None = None) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", "-C", folder, *args],
-                input=stdin.encode() if stdin is not None else None,
-                capture_output=True,
-                check=False,
-                timeout=60,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        if done.returncode not in (0, 1):
-            return None
-        return done.stdout.decode("utf-8", "surrogateescape").strip()
-
-    def ignored(self, toplevel: str, paths: Sequence[str]) -> set[str]:
-        """The subset of `paths` (absolute, inside `toplevel`) that git ignores."""
-        if not paths:
-            return set()
-        real_top = os.path.realpath(toplevel)
-        rel = {}
-        for path in paths:
-            relative = os.path.relpath(os.path.realpath(os.path.dirname(path)), real_top)
-            if relative.startswith(".."):
+    def ignored(rules: Rules, path: str, *, is_dir: bool, own: bool = False) -> bool:
+        """Whether `path` is ignored; the deepest ignore file that decides wins."""
+        for base, patterns in reversed(rules):
+            rel = relative(path, base)
+            if not rel:
                 continue
-            rel[Path(relative, os.path.basename(path)).as_posix()] = path
-        out = self._git(toplevel, ["check-ignore", "--stdin", "-z"], "\0".join(rel))
-        if not out:
-            return set()
-        return {rel[item] for item in out.split("\0") if item in rel}
+            found = patterns.check(rel, is_dir=is_dir, own=own)
+            if found is not None:
+                return found
+        return False
+
+    def _read(self, name: str) -> Patterns | None:
+        if name not in self._files:
+            try:
+                with open(name, encoding="utf-8", errors="surrogateescape") as file:
+                    lines = file.read().splitlines()
+            except OSError:
+                lines = []
+            self._files[name] = Patterns(lines) if lines else None
+        return self._files[name]
+
+
+def _repository_files(top: str) -> list[str]:
+    """The global excludes file and `info/exclude` of the work tree at `top`."""
+    git_dir = os.path.join(top, ".git")
+    if os.path.isfile(git_dir):  # a linked work tree or a submodule: "gitdir: <path>"
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            text = Path(git_dir).read_text(encoding="utf-8").strip()
+            git_dir = os.path.join(top, text.removeprefix("gitdir:").strip())
+            with contextlib.suppress(OSError):
+                common = Path(git_dir, "commondir").read_text(encoding="utf-8").strip()
+                git_dir = os.path.normpath(os.path.join(git_dir, common))
+    return [_global_excludes(top), os.path.join(git_dir, "info", "exclude")]
+
+
+@functools.lru_cache(maxsize=64)
+def _global_excludes(top: str) -> str:
+    """`core.excludesFile` (asked of git when it is there), else git's default."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", top, "config", "--path", "--get", "core.excludesFile"],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+        configured = done.stdout.decode("utf-8", "surrogateescape").strip()
+    except (OSError, subprocess.SubprocessError):
+        configured = ""
+    if configured:
+        return os.path.join(top, os.path.expanduser(configured))
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
+    return os.path.join(config, "git", "ignore")
+
+
+Folder = tuple[str, str, frozenset[tuple[int, int]], Rules | None, bool]
+"""A folder to walk: absolute path, display, ids of the folders above it, its ignore
+rules, and whether it is (inside) a folder named on the command line that is itself
+excluded or ignored (then only what matches by its own name is skipped)."""
 
 
 def discover(
@@ -162,10 +201,10 @@ def discover(
     """Expand `paths` into the files to check (sorted by display path)."""
     cwd = os.path.abspath(cwd or os.getcwd())
     result = Discovery()
+    excludes = Excludes(settings)
     git = _GitIgnore() if respect_gitignore else None
     seen: set[str] = set()
-    # (absolute dir, display, ids of the directories above it, git toplevel)
-    frontier: list[tuple[str, str, frozenset[tuple[int, int]], str | None]] = []
+    frontier: list[Folder] = []
 
     def add_file(path: str, shown: str) -> None:
         real = os.path.realpath(path)
@@ -177,7 +216,7 @@ def discover(
     for given in paths:
         path = os.path.normpath(os.path.join(cwd, given))
         shown = display_path(path, given, cwd)
-        if force_exclude and is_excluded(path, settings, parents=True):
+        if force_exclude and excludes.path(path, is_dir=os.path.isdir(path)):
             continue
         try:
             info = os.stat(path)
@@ -185,29 +224,32 @@ def discover(
             result.errors.append(FileError(shown, _describe(exc, path)))
             continue
         if os.path.isdir(path):
-            top = git.toplevel(path) if git else None
-            frontier.append((path, shown, frozenset({(info.st_dev, info.st_ino)}), top))
+            above = git.rules(os.path.dirname(path)) if git else None
+            named = excludes.path(path, is_dir=True) or bool(
+                above and _GitIgnore.ignored(above, path, is_dir=True)
+            )
+            rules = git.enter(above, path) if git else None
+            frontier.append((path, shown, frozenset({(info.st_dev, info.st_ino)}), rules, named))
         else:
             add_file(path, shown)
 
     while frontier:
-        frontier = _walk_level(frontier, settings, git, add_file, result.errors)
+        frontier = _walk_level(frontier, excludes, git, add_file, result.errors)
 
     result.files.sort(key=lambda p: result.display[p])
     return result
 
 
 def _walk_level(
-    frontier: Iterable[tuple[str, str, frozenset[tuple[int, int]], str | None]],
-    settings: Settings,
+    frontier: Iterable[Folder],
+    excludes: Excludes,
     git: _GitIgnore | None,
     add_file: Callable[[str, str], None],
     errors: list[FileError],
-) -> list[tuple[str, str, frozenset[tuple[int, int]], str | None]]:
-    """Scan one level of directories; return the next level."""
-    dirs: list[tuple[str, str, frozenset[tuple[int, int]], str | None]] = []
-    files: list[tuple[str, str, str | None]] = []
-    for folder, shown, above, top in frontier:
+) -> list[Folder]:
+    """Scan one level of folders; return the next level."""
+    dirs: list[Folder] = []
+    for folder, shown, above, rules, named in frontier:
         try:
             with os.scandir(folder) as scan:
                 entries = sorted(scan, key=lambda e: e.name)
@@ -216,9 +258,16 @@ def _walk_level(
             continue
         for entry in entries:
             child_shown = entry.name if shown == "." else os.path.join(shown, entry.name)
-            if _is_dir(entry):
-                if entry.name.startswith(".") or is_excluded(entry.path, settings):
-                    continue
+            is_dir = _is_dir(entry)
+            if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
+                continue
+            if (
+                (is_dir and entry.name.startswith("."))
+                or excludes.entry(entry.path, is_dir=is_dir, own=named)
+                or (rules and _GitIgnore.ignored(rules, entry.path, is_dir=is_dir, own=named))
+            ):
+                continue
+            if is_dir:
                 try:
                     info = os.stat(entry.path)
                 except OSError as exc:
@@ -232,21 +281,16 @@ def _walk_level(
                         )
                     )
                     continue
-                dirs.append((entry.path, child_shown, above | {key}, top))
-            elif entry.name.endswith(PYTHON_SUFFIXES) and not is_excluded(entry.path, settings):
-                try:
-                    if entry.is_file():
-                        files.append((entry.path, child_shown, top))
-                    elif entry.is_symlink():
-                        os.stat(entry.path)
-                except OSError as exc:
-                    errors.append(FileError(child_shown, _describe(exc, entry.path)))
-    if git is not None:
-        ignored = _ignored(git, [(d[0], d[3]) for d in dirs] + [(f[0], f[2]) for f in files])
-        dirs = [d for d in dirs if d[0] not in ignored]
-        files = [f for f in files if f[0] not in ignored]
-    for path, shown, _ in files:
-        add_file(path, shown)
+                inner = git.enter(rules, entry.path) if git else None
+                dirs.append((entry.path, child_shown, above | {key}, inner, named))
+                continue
+            try:
+                if entry.is_file():
+                    add_file(entry.path, child_shown)
+                elif entry.is_symlink():
+                    os.stat(entry.path)
+            except OSError as exc:
+                errors.append(FileError(child_shown, _describe(exc, entry.path)))
     return dirs
 
 
@@ -255,17 +299,6 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir()
     except OSError:
         return False
-
-
-def _ignored(git: _GitIgnore, items: list[tuple[str, str | None]]) -> set[str]:
-    by_top: dict[str, list[str]] = {}
-    for path, top in items:
-        if top:
-            by_top.setdefault(top, []).append(path)
-    ignored: set[str] = set()
-    for top, paths in by_top.items():
-        ignored |= git.ignored(top, paths)
-    return ignored
 
 
 def _describe(exc: OSError, path: str) -> str:

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from repolint.config import PARSE_ERROR_CODE
-from repolint.discovery import matches_path_or_parent
 from repolint.findings import Finding
+from repolint.pathmatch import project_patterns
 from repolint.settings import Settings
 
 _CODES = r"[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*"
@@ -86,14 +86,15 @@ def scan_comments(
 
 
 def per_file_ignored(path: str, code: str, settings: Settings) -> bool:
-    """Whether `per-file-ignores` turn `code` off for the file at absolute `path`."""
+    """Whether `per-file-ignores` turn `code` off for the file at absolute `path`
+    (a glob matches the file or a folder above it, as an exclude does)."""
     if code == PARSE_ERROR_CODE:
         return False
     root = os.path.abspath(settings.project_root)
     for pattern, codes in settings.per_file_ignores:
-        if any(code.startswith(c) or c == "ALL" for c in codes) and matches_path_or_parent(
-            path, pattern, root
-        ):
+        if any(code.startswith(c) or c == "ALL" for c in codes) and project_patterns(
+            (pattern,), root
+        ).matches(path):
             return True
     return False
 

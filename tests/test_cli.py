@@ -840,8 +840,11 @@ def test_readme_commands_and_ci_script() -> None:
     assert f"```bash\n{SETUP_AND_RUN}\n```" in readme
     assert f"```bash\n{TEST_COMMAND}\n```" in readme
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
-    assert "set -euo pipefail" in ci
-    assert ci[-1] == TEST_COMMAND
+    # word for word, the first suite run, and its failure fails CI (after the other Pythons)
+    first = ci.index(TEST_COMMAND)
+    assert not any("pytest" in line for line in ci[:first] if not line.startswith("#"))
+    assert ci[first + 1].startswith("[ $? = 0 ] || failed+=(")
+    assert ci[-3:] == ['  echo "ci: failed on Python ${failed[*]}" >&2', "  exit 1", "fi"]
 
 
 def test_readme_rules_table_matches_the_catalogue() -> None:

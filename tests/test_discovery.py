@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from repolint.discovery import discover, glob_match, matches_path_or_parent
+from repolint.discovery import discover, is_excluded
 from repolint.findings import FileError
+from repolint.pathmatch import ProjectPatterns
 from repolint.settings import Settings
 
 
@@ -188,12 +189,88 @@ def test_gitignore_outside_a_work_tree_is_not_read(tmp_path: Path) -> None:
         assert [found.display[p] for p in found.files] == ["generated/g.py"]
 
 
-def test_without_git_gitignore_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gitignore_is_read_without_running_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     (tmp_path / ".gitignore").write_text("generated/\n")
-    touch(tmp_path, "generated/g.py")
+    touch(tmp_path, "generated/g.py", "a.py")
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
-    assert shown(tmp_path) == ["generated/g.py"]
+    assert shown(tmp_path) == ["a.py"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_gitignore_negations_nested_files_and_info_exclude(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("# generated code\n*_gen.py\n!keep_gen.py\nout/\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / ".gitignore").write_text("local/\n!out/\n")
+    (tmp_path / ".git" / "info").mkdir(exist_ok=True)
+    (tmp_path / ".git" / "info" / "exclude").write_text("scratch.py\n")
+    touch(
+        tmp_path,
+        "a_gen.py",
+        "keep_gen.py",
+        "out/o.py",
+        "app/out/o.py",
+        "app/local/l.py",
+        "app/b_gen.py",
+        "app/keep_gen.py",
+        "scratch.py",
+        "app/scratch.py",
+        "app/a.py",
+    )
+    assert shown(tmp_path) == ["app/a.py", "app/keep_gen.py", "app/out/o.py", "keep_gen.py"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_folder_named_on_the_command_line_is_checked_even_if_ignored(tmp_path: Path) -> None:
+    # git check-ignore (the old way) skipped its contents; the README says a folder
+    # named on the command line is checked, as ruff does, and so are excluded ones
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("generated/\n*_local.py\n")
+    touch(tmp_path, "generated/g.py", "generated/sub/s.py", "generated/x_local.py")
+    touch(tmp_path, "migrations/m.py", "migrations/x_pb2.py")
+    settings = {"extend_exclude": ("migrations", "*_pb2.py")}
+    assert shown(tmp_path, "generated", "migrations", **settings) == [
+        "generated/g.py",
+        "generated/sub/s.py",
+        "migrations/m.py",
+    ]
+
+
+def test_build_outputs_are_skipped_but_build_packages_are_checked(tmp_path: Path) -> None:
+    touch(
+        tmp_path,
+        "app/__init__.py",
+        "app/features/__init__.py",
+        "app/features/build/__init__.py",
+        "app/features/build/steps.py",
+        "app/plugins/__init__.py",
+        "app/plugins/dist/spread.py",  # modules of a namespace subpackage
+        "build/lib/app/__init__.py",  # setuptools' build output
+        "build/lib/app/features/build/__init__.py",
+        "dist/app-1.0/setup.py",
+        "app/static/build/bundle.py",  # not in a package: a build output
+    )
+    assert shown(tmp_path) == [
+        "app/__init__.py",
+        "app/features/__init__.py",
+        "app/features/build/__init__.py",
+        "app/features/build/steps.py",
+        "app/plugins/__init__.py",
+        "app/plugins/dist/spread.py",
+    ]
+    # a user's own exclude still excludes them all
+    assert shown(tmp_path, extend_exclude=("build",)) == [
+        "app/__init__.py",
+        "app/features/__init__.py",
+        "app/plugins/__init__.py",
+        "app/plugins/dist/spread.py",
+    ]
+    settings = Settings(project_root=str(tmp_path))
+    assert is_excluded(str(tmp_path / "build/lib/app/__init__.py"), settings, parents=True)
+    assert not is_excluded(str(tmp_path / "app/features/build/steps.py"), settings, parents=True)
 
 
 @pytest.mark.parametrize(
@@ -206,6 +283,8 @@ def test_without_git_gitignore_is_skipped(tmp_path: Path, monkeypatch: pytest.Mo
         ("/r/a/tests/fixtures", "tests/fixtures", False),
         ("/r/a/tests/fixtures", "**/tests/fixtures", True),
         ("/r/tests/fixtures", "./tests/fixtures/", True),
+        ("/r/scripts", "./scripts", True),
+        ("/r/app/scripts", "./scripts", False),  # the old translator floated it
         ("/r/app/models.py", "app/*.py", True),
         ("/r/app/sub/models.py", "app/*.py", False),
         ("/r/app/sub/models.py", "app/**/*.py", True),
@@ -213,14 +292,31 @@ def test_without_git_gitignore_is_skipped(tmp_path: Path, monkeypatch: pytest.Mo
         ("/r/app/m1.py", "app/m[0-9].py", True),
         ("/r/app/mx.py", "app/m[!0-9].py", True),
         ("/elsewhere/tests/x.py", "tests/*", False),
+        ("/elsewhere/x_pb2.py", "*_pb2.py", True),
         ("/r/app/a.py", "/r/app/*.py", True),
+        ("/r/#notes.py", "#notes.py", True),
     ],
 )
-def test_glob_match(path: str, pattern: str, expected: bool) -> None:
-    assert glob_match(path, pattern, "/r") is expected
+def test_exclude_patterns(path: str, pattern: str, expected: bool) -> None:
+    is_dir = not path.endswith(".py")
+    assert ProjectPatterns([pattern], "/r").matches(path, is_dir=is_dir) is expected
 
 
-def test_matches_path_or_parent() -> None:
-    assert matches_path_or_parent("/r/tests/unit/test_a.py", "tests/*", "/r")
-    assert matches_path_or_parent("/r/app/migrations/v1/x.py", "migrations", "/r")
-    assert not matches_path_or_parent("/r/app/x.py", "tests", "/r")
+def test_a_pattern_matches_the_path_or_a_folder_above_it() -> None:
+    def matches(path: str, pattern: str) -> bool:
+        return ProjectPatterns([pattern], "/r").matches(path)
+
+    assert matches("/r/tests/unit/test_a.py", "tests/*")
+    assert matches("/r/app/migrations/v1/x.py", "migrations")
+    assert not matches("/r/app/x.py", "tests")
+    # only the folder's own name counts inside a folder named on the command line
+    assert not ProjectPatterns(["migrations"], "/r").matches("/r/migrations/v1.py", own=True)
+    assert ProjectPatterns(["*_pb2.py"], "/r").matches("/r/migrations/x_pb2.py", own=True)
+
+
+def test_a_trailing_slash_matches_folders_only() -> None:
+    # the old exclude translator dropped the slash; gitignore's rule is the documented one
+    patterns = ProjectPatterns(["generated/"], "/r")
+    assert patterns.matches("/r/app/generated", is_dir=True)
+    assert patterns.matches("/r/app/generated/x.py")
+    assert not patterns.matches("/r/app/generated", is_dir=False)

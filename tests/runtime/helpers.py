@@ -47,8 +47,9 @@ SLOW_STATEMENT_SECONDS = 0.25
 TICK_SECONDS = 0.005
 STALL_AT_LEAST = 0.15
 """A blocked loop misses its ticks for at least this long (the slow statement lasts 0.25 s)."""
-NO_STALL_BELOW = 0.06
-"""An unblocked loop never waits this long between 5 ms ticks."""
+NO_STALL_BELOW = 0.1
+"""An unblocked loop never waits this long between 5 ms ticks (a busy 2-core machine
+running the suite has shown 60 ms; a blocked one waits 0.25 s)."""
 
 
 def seed(engine: Engine) -> None:
