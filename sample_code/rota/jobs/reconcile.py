@@ -5,11 +5,13 @@ on the job object, a session handed over without an annotation, generators of ro
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from rota.models import AuditEvent, Certification, Person
+from rota.models import AuditEvent, Certification, Person, RotationTemplate
 
 
 def _page_of_people(db: Session, page: int, size: int = 50) -> tuple[list[Person], int]:
@@ -173,3 +175,50 @@ def certificate_holders(db: Session) -> list[str]:
             names[certification.person_id] = db.scalars(stmt).one()  # ok: RPL303
         holders.append(names[certification.person_id])
     return holders
+
+
+class DayCloser:
+    """Given its session factory, annotated with the `sessionmaker` class."""
+
+    def __init__(self, sessions: sessionmaker) -> None:
+        self._sessions = sessions
+
+    async def close_day(self) -> None:
+        """Blocks the event loop: a sync Session from the factory, committed here."""
+        with self._sessions() as db:
+            db.add(AuditEvent(actor="nightly", action="day closed"))
+            db.commit()  # expect: RPL101
+
+
+async def forget_person(sessions: async_sessionmaker | sessionmaker, person_id: int) -> None:
+    """The factory may be either, but `async with` takes only an AsyncSession: its
+    `delete()` is a coroutine, and here it is never awaited."""
+    async with sessions() as db:
+        person = await db.get(Person, person_id)
+        db.delete(person)  # expect: RPL103
+        await db.commit()
+
+
+def managed(factory):  # noqa: ANN001, ANN201 - its callers pass a sessionmaker
+    """A session scope over the factory it is given, committed on the way out."""
+
+    @contextmanager
+    def scope():  # noqa: ANN202
+        with factory() as session:
+            yield session
+            session.commit()
+
+    return scope
+
+
+class TemplateStore:
+    """Keeps a managed scope made from its own sessionmaker."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.scope = managed(sessionmaker(engine))
+
+    def rename_all(self, names: dict[int, str]) -> None:
+        """One SELECT per template: `merge()` in a loop, in the scope's session."""
+        with self.scope() as db:
+            for template_id, name in names.items():
+                db.merge(RotationTemplate(id=template_id, name=name, abbreviation=name[:3]))  # expect: RPL303
