@@ -59,7 +59,13 @@ import ast
 
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
-from repolint.semantics.lazy import lazy_access, loader_hint, origin_text, per_row_call_reads
+from repolint.semantics.lazy import (
+    lazy_access,
+    loader_hint,
+    origin_text,
+    per_row_call_reads,
+    relationship_text,
+)
 from repolint.semantics.loops import on_error_path
 
 
@@ -77,11 +83,10 @@ class LazyLoadPerRow(Rule):
             return
         if on_error_path(node, ctx):
             return  # the `except` of a loop: only the rows that failed
-        model = instance.model.rsplit(".", 1)[-1]
         self.report(
             ctx,
             node,
-            f"lazy relationship `{model}.{rel.name}` is loaded once per row"
+            f"lazy relationship {relationship_text(rel, instance.model)} is loaded once per row"
             f"{origin_text(instance)}: N+1 queries",
             hint=loader_hint(instance, rel),
         )
@@ -93,7 +98,7 @@ class LazyLoadPerRow(Rule):
         if not reads:
             return
         row, callee, first = reads[0]
-        names = [f"`{r.owner.rsplit('.', 1)[-1]}.{r.name}`" for _, _, r in reads]
+        names = [relationship_text(r) for _, _, r in reads]
         listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         noun = "relationship" if len(names) == 1 else "relationships"
         self.report(

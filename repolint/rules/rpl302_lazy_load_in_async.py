@@ -49,7 +49,13 @@ import ast
 from repolint.findings import Severity
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
-from repolint.semantics.lazy import lazy_access, loader_hint, origin_text, per_row_call_reads
+from repolint.semantics.lazy import (
+    lazy_access,
+    loader_hint,
+    origin_text,
+    per_row_call_reads,
+    relationship_text,
+)
 
 
 class LazyLoadInAsync(Rule):
@@ -65,11 +71,11 @@ class LazyLoadInAsync(Rule):
         instance, rel = found
         if instance.kind != "async" or not ctx.in_async_def(node):
             return
-        model = instance.model.rsplit(".", 1)[-1]
         self.report(
             ctx,
             node,
-            f"lazy relationship `{model}.{rel.name}` read in async code{origin_text(instance)} "
+            f"lazy relationship {relationship_text(rel, instance.model)} read in async code"
+            f"{origin_text(instance)} "
             "without eager loading: MissingGreenlet at run time",
             hint=loader_hint(instance, rel),
         )
@@ -88,7 +94,7 @@ class LazyLoadInAsync(Rule):
         if not reads:
             return
         row, label, first = reads[0]
-        names = ", ".join(f"`{r.owner.rsplit('.', 1)[-1]}.{r.name}`" for _, _, r in reads[:3])
+        names = ", ".join(relationship_text(r) for _, _, r in reads[:3])
         self.report(
             ctx,
             node,

@@ -33,6 +33,16 @@ def origin_text(instance: InstanceT) -> str:
     return f" (rows from `{cls.rsplit('.', 1)[-1]}.{method}()`)"
 
 
+def relationship_text(rel: Relationship, model: str | None = None) -> str:
+    """`Feedback.incident`, and for a backref where it is declared: `Feedback.incident`
+    (backref of `Incident.feedback`)."""
+    owner = (model or rel.owner).rsplit(".", 1)[-1]
+    text = f"`{owner}.{rel.name}`"
+    if rel.backref_of and rel.reverse:
+        text += f" (backref of `{rel.backref_of.rsplit('.', 1)[-1]}.{rel.reverse}`)"
+    return text
+
+
 def loader_hint(instance: InstanceT, rel: Relationship) -> str:
     model = instance.model.rsplit(".", 1)[-1]
     return f"eager-load it in the query: `.options(selectinload({model}.{rel.name}))`"

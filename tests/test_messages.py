@@ -1,0 +1,59 @@
+"""Messages a reviewer can act on: what the check prints for sample findings, word for
+word, as `repolint check --output-format json` gives them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def messages() -> dict[tuple[str, int, str], str]:
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "repolint", "check", "--no-cache"),
+            *("--output-format", "json", "sample_code/rota", "sample_code/library"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    return {(f["path"], f["line"], f["code"]): f["message"] for f in json.loads(done.stdout)}
+
+
+def _line_of(path: str, marker: str) -> int:
+    lines = (ROOT / path).read_text(encoding="utf-8").splitlines()
+    return next(i for i, text in enumerate(lines, 1) if marker in text)
+
+
+def test_a_backref_is_named_with_where_it_is_declared(messages: dict) -> None:
+    path = "sample_code/rota/services/roster.py"
+    line = _line_of(path, "len(p.swap_requests) for p in people}  # expect: RPL301")
+    assert messages[(path, line, "RPL301")] == (
+        "lazy relationship `Person.swap_requests` (backref of `SwapRecord.requester`) "
+        "is loaded once per row: N+1 queries"
+    )
+
+
+def test_a_constructor_called_per_row_is_named_by_its_class(messages: dict) -> None:
+    path = "sample_code/rota/jobs/reconcile.py"
+    line = _line_of(path, "CertificationReminder(db, p) for p in people]")
+    assert messages[(path, line, "RPL303")] == (
+        "`CertificationReminder()` runs `db.scalars(...)` once per item of the loop: N round trips"
+    )
+
+
+def test_merge_per_item_says_what_it_costs(messages: dict) -> None:
+    path = "sample_code/rota/services/bulk.py"
+    line = _line_of(path, "db.merge(RotationTemplate(id=template_id, name=name, abbreviation")
+    assert messages[(path, line, "RPL303")] == (
+        "`merge()` looks each object up by primary key first: one SELECT per item of the loop"
+    )
