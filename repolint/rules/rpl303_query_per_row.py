@@ -8,9 +8,11 @@ relationship of each row is one such statement per row. It is reported where the
 runs (`.first()`, `execute`), not where it is built. A project function or
 method called once per item that runs a statement (`Book.get(book_id)`,
 `get_members(db, g.id)`, `row.serialize()`) is reported at that call, with
-the path to the statement, through at most three calls; the constants the
-call passes decide which branches of the callee count. A batch is fine: criteria that use the loop's
-items through `in_()`, or a loop that walks chunks. So is `session.delete(obj)`
+the path to the statement, through at most three calls; the constants and the
+loaded rows each call on the path passes decide which branches of the callee count
+(`if item.__class__.__name__ == "Person":` for a template row is never taken).
+A batch is fine: criteria that use the loop's items through `in_()`, or a loop
+that walks chunks. So is `session.delete(obj)`
 per row (deletes cascade at flush), `session.merge(obj, load=False)` (no SELECT),
 a loop over a literal, a name bound to a
 literal or an UPPER_CASE constant (a fixed handful, not rows), a loop over

@@ -33,6 +33,9 @@ class ProjectCall:
     qual: str
     self_cls: str | None
     node: ast.Call
+    rows: tuple[tuple[str, object], ...] = ()
+    """Parameters this call gives a loaded row (`can_view(equipment, ...)`): with the
+    call's constants they decide the callee's branches on a path through it."""
 
 
 @dataclass
@@ -306,12 +309,24 @@ class FactStore:
                 result = [label, site[1]]
             else:
                 for call in facts.calls:
-                    sub = self.db_path(call.qual, call.self_cls, kind, depth - 1)
+                    given = self.call_given(call)
+                    sub = self.db_path(call.qual, call.self_cls, kind, depth - 1, given)
                     if sub is not None:
                         result = [label, *sub]
                         break
         self._db_paths[key] = result
         return result
+
+    def call_given(self, call: ProjectCall) -> tuple[tuple[str, object], ...]:
+        """What a call gives its callee that decides the callee's branches: the constants
+        it passes (and the defaults it leaves) and the loaded rows it passes."""
+        from repolint.semantics.flow import call_constants
+
+        ref = self.index.functions.get(call.qual)
+        given: dict[str, object] = dict(call.rows)
+        if ref is not None and isinstance(call.node, ast.Call):  # not a property read
+            given.update(call_constants(ref, call.node))
+        return tuple(sorted(given.items(), key=lambda item: item[0]))
 
     # -- classes ------------------------------------------------------------
 

@@ -427,6 +427,9 @@ class FunctionFlow:
             and isinstance(self.local_types.get(id(test.left)), ColumnT)
         ):
             return isinstance(test.ops[0], ast.IsNot)  # `Model.column is not None`: always
+        named = self._class_name_test(test)
+        if named is not None:
+            return named
         if not self.consts:
             return None
         if isinstance(test, ast.Name) and test.id in self.consts:
@@ -452,6 +455,32 @@ class FunctionFlow:
                 return False if False in parts else (True if all(parts) else None)
             return True if True in parts else (False if all(p is False for p in parts) else None)
         return None
+
+    def _class_name_test(self, test: ast.AST) -> bool | None:
+        """`row.__class__.__name__ == "Workout"` (or `!=`) on a row of a known model that
+        no project class derives from: decided by the model's own name."""
+        if not (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], (ast.Eq, ast.NotEq))
+            and isinstance(test.comparators[0], ast.Constant)
+            and isinstance(test.comparators[0].value, str)
+        ):
+            return None
+        left = test.left
+        if not (
+            isinstance(left, ast.Attribute)
+            and left.attr == "__name__"
+            and isinstance(left.value, ast.Attribute)
+            and left.value.attr == "__class__"
+            and isinstance(left.value.value, ast.Name)
+        ):
+            return None
+        row = self.env.get(left.value.value.id)
+        if not isinstance(row, InstanceT) or self.index.subclasses(row.model):
+            return None
+        same = row.model.rsplit(".", 1)[-1] == test.comparators[0].value
+        return same if isinstance(test.ops[0], ast.Eq) else not same
 
     def _isinstance(self, test: ast.Call) -> bool | None:
         """`isinstance(x, C)` for `x` a row of a known model (or a known project object)."""
@@ -775,7 +804,7 @@ class FunctionFlow:
                 call = ProjectCall(qual, self_cls, node)  # type: ignore[arg-type]
                 self.facts.calls.append(call)
             return
-        call = ProjectCall(qual, self_cls, node)
+        call = ProjectCall(qual, self_cls, node, self._given_rows(qual, node))
         self.facts.calls.append(call)
         if self.typed is not None:
             self.typed.calls[id(node)] = call
@@ -784,6 +813,22 @@ class FunctionFlow:
             if ref is not None:
                 site = call_site_args(ref, node, self._call_types)
                 self.facts.call_args.setdefault(qual, []).append(site)
+
+    def _given_rows(self, qual: str, node: ast.Call) -> tuple[tuple[str, object], ...]:
+        """The loaded rows this call passes, by parameter (see `ProjectCall.rows`)."""
+        types = self._call_types
+        if not types or not any(isinstance(t, InstanceT) for t in types.values()):
+            return ()
+        ref = self.index.functions.get(qual)
+        if ref is None:
+            return ()
+        return tuple(
+            sorted(
+                (name, replace(value, per_row=False, origin=None))
+                for name, value in call_site_args(ref, node, types).items()
+                if isinstance(value, InstanceT)
+            )
+        )
 
     def _call(self, call: ast.Call) -> object | None:
         func = call.func
@@ -1427,8 +1472,7 @@ def db_path_at_call(
 ) -> list[str] | None:
     """The path from a project call to a statement (`kind` 'query') or a commit
     ('commit') it runs, the callee analysed with the constants this call passes."""
-    ref = index.functions.get(project_call.qual)
-    bound = call_constants(ref, call) if ref is not None else ()
+    bound = index.facts.call_given(project_call)
     return index.facts.db_path(project_call.qual, project_call.self_cls, kind, bound=bound)
 
 

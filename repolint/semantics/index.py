@@ -257,6 +257,11 @@ class ProjectIndex:
         return out
 
     @cache  # noqa: B019
+    def subclasses(self, cls: str) -> tuple[str, ...]:
+        """The project classes that derive from `cls`, directly or not."""
+        return tuple(c for c in self.classes if c != cls and cls in self.mro(c))
+
+    @cache  # noqa: B019
     def mro(self, cls: str) -> tuple[str, ...]:
         """The class and its project ancestors, nearest first (depth-first, deduplicated)."""
         seen: list[str] = []

@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rota.jobs.reconcile import certificate_holders
+from rota.jobs.reconcile import certificate_holders, people_to_review, templates_to_review
 from rota.models import Assignment, Certification, Person, RotationTemplate
 from rota.repositories.async_base import AsyncBaseRepository
 from rota.services.bulk import (
@@ -193,6 +193,19 @@ def test_rpl303_local_memo_runs_once_per_distinct_key(engine: Engine) -> None:
     holders, statements = run_counted(engine, certificate_holders)
     assert len(holders) == n_certifications
     assert len(statements) == 1 + n_people  # not 1 + n_certifications
+
+
+def test_rpl303_branch_taken_only_for_one_model(engine: Engine) -> None:
+    """needs_review() queries only for a person: per person one COUNT, per template none."""
+    with Session(engine) as db:
+        n_people = len(db.scalars(select(Person)).all())
+        n_templates = len(db.scalars(select(RotationTemplate)).all())
+    assert n_people > 1 and n_templates > 1
+    _, people_statements = run_counted(engine, people_to_review)
+    assert len(people_statements) == 1 + n_people
+    reviewed, template_statements = run_counted(engine, templates_to_review)
+    assert reviewed == []
+    assert len(template_statements) == 1
 
 
 # RPL307 -------------------------------------------------------------------
