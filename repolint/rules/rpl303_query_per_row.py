@@ -12,7 +12,8 @@ the path to the statement, through at most three calls; the constants and the
 loaded rows each call on the path passes decide which branches of the callee count
 (`if item.__class__.__name__ == "Person":` for a template row is never taken).
 A batch is fine: criteria that use the loop's items through `in_()`, or a loop
-that walks chunks. So is `session.delete(obj)`
+that walks chunks (`batched(ids, 500)`, `range(0, n, size)`, an item named
+`chunk`, `batch`, `page`, `segment`...). So is `session.delete(obj)`
 per row (deletes cascade at flush), `session.merge(obj, load=False)` (no SELECT),
 a loop over a literal, a name bound to a
 literal or an UPPER_CASE constant (a fixed handful, not rows), a loop over

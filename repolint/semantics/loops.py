@@ -8,7 +8,7 @@ from repolint.semantics.context import Context
 from repolint.semantics.module import function_params
 
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-CHUNK_WORDS = ("chunk", "batch", "partition", "page", "window", "slice")
+CHUNK_WORDS = ("chunk", "batch", "partition", "page", "window", "slice", "segment")
 ENTITY_CALLS = frozenset(
     {"delete", "update", "insert", "select", "query", "text", "Table", "select_from", "join"}
 )

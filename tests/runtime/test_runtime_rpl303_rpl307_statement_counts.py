@@ -31,6 +31,7 @@ from rota.services.bulk import (
     import_rotation_names_batched,
     move_to_templates,
     purge_person_absences,
+    record_absences,
 )
 from rota.services.directory import (
     absence_reasons,
@@ -206,6 +207,17 @@ def test_rpl303_branch_taken_only_for_one_model(engine: Engine) -> None:
     reviewed, template_statements = run_counted(engine, templates_to_review)
     assert reviewed == []
     assert len(template_statements) == 1
+
+
+def test_rpl303_one_statement_per_segment_not_per_row(engine: Engine) -> None:
+    """record_absences(): 7 rows in segments of 3 are 3 INSERTs, not 7."""
+    day = dt.date(2026, 3, 2)
+    rows = [
+        {"person_id": 1, "start_date": day, "end_date": day, "reason": f"course {i}"}
+        for i in range(7)
+    ]
+    _, statements = run_counted(engine, lambda db: record_absences(db, rows, per_statement=3))
+    assert verbs(statements) == ["INSERT"] * 3
 
 
 # RPL307 -------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from rota.models import Absence, Assignment, Person, RotationTemplate
@@ -121,3 +121,10 @@ def apply_person_form(db: Session, person: Person, data: Mapping[str, int]) -> N
         if relation is not None and not relation.uselist:
             target = relation.mapper.class_
             setattr(person, key, db.get(target, value))  # ok: RPL303
+
+
+def record_absences(db: Session, rows: Sequence[dict[str, object]], per_statement: int = 500) -> None:
+    """Right: one multi-row INSERT per segment of at most `per_statement` rows."""
+    segments = [rows[i : i + per_statement] for i in range(0, len(rows), per_statement)]
+    for segment in segments:
+        db.execute(insert(Absence), list(segment))  # ok: RPL303
