@@ -1054,6 +1054,10 @@ class FunctionFlow:
             return None
         if isinstance(receiver, (ObjT, ClassT)):
             ref = self.index.method(receiver.cls, name)
+            concrete = self.index.implementation(receiver.cls, name) if ref else None
+            if concrete is not None:  # an abstract method with one implementation
+                receiver = replace(receiver, cls=concrete[0])
+                ref = concrete[1]
             if ref is None:
                 if isinstance(receiver, ObjT):  # `self._session_maker()`: a stored callable
                     return self._call_value(

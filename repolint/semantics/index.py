@@ -336,6 +336,26 @@ class ProjectIndex:
                 return ref
         return None
 
+    @cache  # noqa: B019
+    def implementation(self, cls: str, name: str) -> tuple[str, FunctionRef] | None:
+        """For an abstract method (`raise NotImplementedError`, `...`, `@abstractmethod`)
+        of `cls`: (the subclass, its method) when exactly one project subclass implements
+        it, the class the object must then be."""
+        ref = self.method(cls, name)
+        if ref is None or not _is_abstract(ref):
+            return None
+        found = {
+            impl.qual: impl
+            for sub in self.subclasses(cls)
+            if (impl := self.method(sub, name)) is not None
+            and impl is not ref
+            and not _is_abstract(impl)
+        }
+        if len(found) != 1:
+            return None
+        impl = next(iter(found.values()))
+        return impl.owner or cls, impl
+
     def methods(self, cls: str) -> dict[str, FunctionRef]:
         """Every method `cls` has, own or inherited, by name."""
         out: dict[str, FunctionRef] = {}
@@ -784,3 +804,28 @@ class ProjectIndex:
 
     def dotted(self, expr: ast.AST) -> str | None:
         return dotted(expr)
+
+
+def _is_abstract(ref: FunctionRef) -> bool:
+    """A method with no body of its own: `@abstractmethod`, or only a docstring and
+    `raise NotImplementedError`, `pass` or `...`."""
+    node = ref.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    for dec in node.decorator_list:
+        if (dotted(dec) or "").rsplit(".", 1)[-1] == "abstractmethod":
+            return True
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    if len(body) != 1:
+        return False
+    stmt = body[0]
+    if isinstance(stmt, ast.Pass):
+        return True
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+        return stmt.value.value is Ellipsis
+    if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+        exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+        return (dotted(exc) or "").rsplit(".", 1)[-1] == "NotImplementedError"
+    return False

@@ -240,3 +240,26 @@ def people_to_review(db: Session) -> list[str]:
 def templates_to_review(db: Session) -> list[str]:
     """No statement per template: given a template row, `needs_review` returns at once."""
     return [t.name for t in db.scalars(select(RotationTemplate)) if needs_review(db, t)]  # ok: RPL303
+
+
+class AuditTrail:
+    """The interface: how one event is written is left to the implementation."""
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def record(self, person: Person) -> None:
+        raise NotImplementedError
+
+    def record_everyone(self) -> None:
+        """One transaction per person: the only implementation of `record` commits."""
+        for person in self.db.scalars(select(Person).order_by(Person.id)).all():
+            self.record(person)  # expect: RPL309
+
+
+class SqlAuditTrail(AuditTrail):
+    """The one implementation in the project."""
+
+    def record(self, person: Person) -> None:
+        self.db.add(AuditEvent(actor=person.name, action="audited"))
+        self.db.commit()
