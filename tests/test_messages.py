@@ -57,3 +57,12 @@ def test_merge_per_item_says_what_it_costs(messages: dict) -> None:
     assert messages[(path, line, "RPL303")] == (
         "`merge()` looks each object up by primary key first: one SELECT per item of the loop"
     )
+
+
+def test_a_property_in_a_path_is_read_not_called(messages: dict) -> None:
+    path = "sample_code/rota/jobs/reconcile.py"
+    line = _line_of(path, "[block_load(db, h) for h in hours]")
+    assert messages[(path, line, "RPL303")] == (
+        "`block_load() -> Staffing.resident_count` runs `self.db.scalar(...)` once per item "
+        "of the loop: N round trips"
+    )

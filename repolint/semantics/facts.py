@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from repolint.semantics.imports import dotted
 from repolint.semantics.module import ModuleInfo, own_nodes
 from repolint.semantics.types import SessionT
 
@@ -301,9 +302,10 @@ class FactStore:
         result: list[str] | None = None
         if ref is not None and not _memoized(ref):
             facts = self.facts(ref, self_cls, bound)
-            label = f"{_short(qual)}()"
+            label = _short(qual)
             if self_cls and ref.owner and self_cls != ref.owner:  # `Book.get()`, not the mixin's
-                label = f"{function_label(qual, self_cls)}()"
+                label = function_label(qual, self_cls)
+            label += "" if _is_property(ref) else "()"  # a property is read, not called
             site = next((s for s in facts.db_sites if s[2] == kind), None)
             if site is not None:
                 result = [label, site[1]]
@@ -542,6 +544,13 @@ def _short(qual: str) -> str:
     if len(parts) >= 2 and parts[-2][:1].isupper():
         return ".".join(parts[-2:])
     return parts[-1]
+
+
+def _is_property(ref: FunctionRef) -> bool:
+    """A `@property` / `@cached_property` method: read as an attribute."""
+    decorators = getattr(ref.node, "decorator_list", [])
+    names = {(dotted(d) or "").rsplit(".", 1)[-1] for d in decorators}
+    return bool(names & {"property", "cached_property"})
 
 
 def function_label(qual: str, cls: str | None) -> str:

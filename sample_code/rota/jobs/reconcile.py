@@ -263,3 +263,23 @@ class SqlAuditTrail(AuditTrail):
     def record(self, person: Person) -> None:
         self.db.add(AuditEvent(actor=person.name, action="audited"))
         self.db.commit()
+
+
+class Staffing:
+    """Figures over the whole roster, read as properties."""
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    @property
+    def resident_count(self) -> int:
+        return self.db.scalar(select(func.count(Person.id)).where(Person.type == "resident")) or 0
+
+
+def block_load(db: Session, hours: float) -> float:
+    return hours / max(Staffing(db).resident_count, 1)
+
+
+def block_loads(db: Session, hours: list[float]) -> list[float]:
+    """One COUNT per item, through a property read two calls down."""
+    return [block_load(db, h) for h in hours]  # expect: RPL303
