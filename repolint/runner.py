@@ -80,17 +80,20 @@ MAX_CONTEXT_FILES = 20_000
 
 
 def project_root_of(files: Sequence[Path]) -> Path | None:
-    """The nearest folder above the first file with a project marker, if it holds them all."""
+    """The nearest folder above the first file with a project marker, if it holds them all;
+    without any marker, the current folder when it holds them all (not a file system root
+    nor the home folder): the CLI, flake8 and pylint then see the same project."""
     if not files:
         return None
     folder = Path(os.path.abspath(files[0])).parent
+    absolute = [Path(os.path.abspath(f)) for f in files]
     for candidate in (folder, *folder.parents):
         if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
-            absolute = [Path(os.path.abspath(f)) for f in files]
-            if all(candidate in f.parents for f in absolute):
-                return candidate
-            return None
-    return None
+            return candidate if all(candidate in f.parents for f in absolute) else None
+    cwd = Path(os.getcwd())
+    if cwd == Path(cwd.anchor) or cwd == Path.home():
+        return None
+    return cwd if all(cwd in f.parents for f in absolute) else None
 
 
 def project_context(

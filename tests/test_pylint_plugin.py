@@ -10,7 +10,7 @@ import pytest
 
 from repolint.findings import Severity
 from repolint.rules import ALL_RULES
-from tests.test_flake8_plugin import REPORTS, ROOT, repolint, run, write_mini_project
+from tests.test_flake8_plugin import REPORTS, ROOT, flake8, repolint, run, write_mini_project
 
 pylint = pytest.importorskip("pylint")
 
@@ -105,3 +105,20 @@ def test_readme_documents_every_message_id() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = set(re.findall(r"^\| (RPL\d{3}) \| ([EW]\d{4}) \| ([a-z-]+) \|$", readme, re.M))
     assert rows == {(r.code, msgid(r.code, r.severity), r.name) for r in ALL_RULES}
+
+
+def test_a_tree_without_project_markers_is_one_project_from_where_the_tools_run(
+    tmp_path: Path,
+) -> None:
+    """No pyproject.toml, setup.cfg, setup.py nor .git: the current folder is the project
+    root for the CLI, flake8 and pylint alike, so the models of the other file count."""
+    write_mini_project(tmp_path)
+    (tmp_path / "pyproject.toml").unlink()
+    expected = {
+        ("app/reports.py", 10, "RPL301"),
+        ("app/reports.py", 15, "RPL301"),
+    }
+    by_cli = {(p, line, code) for p, line, _, code in repolint("app/reports.py", cwd=tmp_path)}
+    by_flake8 = {(p, line, code) for p, line, _, code in flake8("app/reports.py", cwd=tmp_path)}
+    by_pylint = {(p, line, code) for p, line, _, code in pylint_run("app/reports.py", cwd=tmp_path)}
+    assert by_cli == by_flake8 == by_pylint == expected
