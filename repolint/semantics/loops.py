@@ -147,10 +147,25 @@ SCHEMA_MAPS = frozenset(
 """What a mapper or table maps attribute names to: `mapper.relationships[name]`."""
 
 
+_SCHEMA_LOOPS: dict[int, tuple[ast.AST, bool]] = {}
+
+
 def walks_model_attributes(loop: ast.AST) -> bool:
     """The loop's item is the name of a model attribute: the body looks it up in the
     schema (`mapper.relationships[name]`, `mapper.columns.get(key)`), so the loop is
-    bounded by the model's fields (a form's, a payload's), not by rows."""
+    bounded by the model's fields (a form's, a payload's), not by rows. Memoized per
+    loop: every statement inside it asks."""
+    found = _SCHEMA_LOOPS.get(id(loop))
+    if found is not None and found[0] is loop:
+        return found[1]
+    result = _looks_up_schema(loop)
+    if len(_SCHEMA_LOOPS) > 4096:
+        _SCHEMA_LOOPS.clear()
+    _SCHEMA_LOOPS[id(loop)] = (loop, result)
+    return result
+
+
+def _looks_up_schema(loop: ast.AST) -> bool:
     names = {n for t in targets(loop) for n in names_in(t)}
     for node in ast.walk(loop):
         looked_up: ast.AST | None = None
