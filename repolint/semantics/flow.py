@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from repolint.semantics import statements
 from repolint.semantics.facts import ARG_ORIGIN, FunctionFacts, ProjectCall, Scope, TypedModule
+from repolint.semantics.fixed import DYNAMIC_IMPORTS, FIXED_METHODS, code_literal
 from repolint.semantics.loading import read_options
 from repolint.semantics.module import ModuleInfo, function_params, own_nodes
 from repolint.semantics.names import (
@@ -49,6 +50,7 @@ from repolint.semantics.types import (
     ColumnT,
     ConstT,
     EngineT,
+    FixedT,
     FlaskDBT,
     FuncT,
     InstanceT,
@@ -568,6 +570,8 @@ class FunctionFlow:
         if isinstance(expr, ast.Subscript):
             base = self.eval(expr.value)
             self.eval(expr.slice)
+            if isinstance(base, FixedT):
+                return base
             if isinstance(base, RowsT):
                 if isinstance(expr.slice, ast.Slice):
                     return base
@@ -701,6 +705,10 @@ class FunctionFlow:
             return base
         if isinstance(base, PageT) and name == "items":
             return base.rows
+        if isinstance(base, FixedT) or (
+            base is None and name.isupper() and isinstance(expr.ctx, ast.Load)
+        ):
+            return FixedT()  # `module.SETTINGS`, `fixtures.groups`: written in code
         return None
 
     def _callee_facts(
@@ -852,6 +860,8 @@ class FunctionFlow:
                 if isinstance(value, (StmtT, QueryT)):
                     self._final(value, "pass")
         if qual is not None:
+            if _last(qual) in DYNAMIC_IMPORTS:
+                return FixedT()
             known = self._known_call(call, qual, types)
             if known is not _UNKNOWN:
                 return known
@@ -995,6 +1005,8 @@ class FunctionFlow:
                 label = f"{_src(call.func)}({_src(call.args[0]) if call.args else ''})"
                 self._io(call, label, engine=True)
             return None
+        if isinstance(receiver, FixedT):
+            return receiver if name in FIXED_METHODS else None
         if receiver is None:
             receiver = self._duck_session(call, name, types)
         if isinstance(receiver, SessionT):
@@ -1362,6 +1374,8 @@ def element_of(node: ast.AST, iterable: object | None, flow: FunctionFlow) -> ob
         return TupleT((None, inner))
     if isinstance(iterable, PageT):
         iterable = iterable.rows
+    if isinstance(iterable, FixedT):
+        return iterable
     if isinstance(iterable, ResultT) and not iterable.scalars:
         return None
     if isinstance(iterable, (RowsT, QueryT, ResultT)) and iterable.model is not None:
@@ -1723,6 +1737,8 @@ def symbol_type(index: ProjectIndex, qual: str) -> object | None:
         module = sym.module
         name = sym.qual.rsplit(".", 1)[-1]
         value = module.assigns.get(name)
+        if code_literal(value):
+            return FixedT()
         if value is not None:
             found = eval_in_module(index, module, value)
             if found is not None:
