@@ -193,6 +193,10 @@ class FunctionFlow:
         """Argument types of the call being dispatched (for `FunctionFacts.call_args`)."""
         self.conditions: list[frozenset[str]] = []
         """Names tested by the enclosing `if`/`while` statements."""
+        self.fixed_loops: list[bool] = []
+        """For each enclosing `for`: whether it iterates a value written in code."""
+        self.empty_literals: set[str] = set()
+        """Local names last bound to an empty `{}`/`[]`: filled by the code that follows."""
 
     # -- entry ----------------------------------------------------------------
 
@@ -384,7 +388,9 @@ class FunctionFlow:
         if _is_row_source(iterable) or _is_enumerate_of_rows(stmt.iter, self):
             self.row_loop = True
         self.assign(stmt.target, element, None)
+        self.fixed_loops.append(isinstance(iterable, FixedT))
         self.exec_block(stmt.body)
+        self.fixed_loops.pop()
         self.row_loop = saved
         self.env = _merge_env(before, self.env)
         self.exec_block(stmt.orelse)
@@ -513,6 +519,10 @@ class FunctionFlow:
             self.consts.pop(target.id, None)
             self.env[target.id] = value
             self._note(target, value)
+            if _empty_literal(value_node):
+                self.empty_literals.add(target.id)
+            else:
+                self.empty_literals.discard(target.id)
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = (
                 value.items
@@ -534,6 +544,19 @@ class FunctionFlow:
             self.assign(target.value, None, None)
         else:
             self.eval(target)
+            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                self._filled_by_code(target.value)
+
+    def _filled_by_code(self, name: ast.Name) -> None:
+        """`records[kind] = ...` / `kinds.append(...)` on a local `{}`/`[]` only in loops
+        over values written in code: as many items as the code says (`FixedT`)."""
+        if (
+            name.id in self.empty_literals
+            and self.fixed_loops
+            and all(self.fixed_loops)
+            and self.env.get(name.id) in (None, FixedT())
+        ):
+            self.env[name.id] = FixedT()
 
     # -- expressions ------------------------------------------------------------
 
@@ -896,10 +919,13 @@ class FunctionFlow:
             func.attr not in COLLECTING_METHODS
             or not isinstance(func.value, ast.Name)
             or len(call.args) != 1
-            or not (receiver is None or isinstance(receiver, RowsT))
+            or not (receiver is None or isinstance(receiver, (RowsT, FixedT)))
         ):
             return
         item = types.get(id(call.args[0]))
+        if func.attr != "extend" and not isinstance(item, InstanceT):
+            self._filled_by_code(func.value)
+            return
         if func.attr == "extend":
             rows = _rows_of(item) if isinstance(item, (RowsT, ResultT, QueryT)) else None
         elif isinstance(item, InstanceT):
@@ -907,7 +933,7 @@ class FunctionFlow:
         else:
             rows = None
         if rows is not None:
-            merged = merge(receiver, rows)
+            merged = rows if isinstance(receiver, FixedT) else merge(receiver, rows)
             self.env[func.value.id] = merged
             self._note(func.value, merged)
 
@@ -1364,6 +1390,13 @@ def _is_enumerate_of_rows(node: ast.AST, flow: FunctionFlow) -> bool:
     ):
         return _is_row_source(flow.index_type(node.args[0]))
     return False
+
+
+def _empty_literal(node: ast.AST | None) -> bool:
+    """`{}` or `[]`."""
+    return (isinstance(node, ast.Dict) and not node.keys) or (
+        isinstance(node, ast.List) and not node.elts
+    )
 
 
 def element_of(node: ast.AST, iterable: object | None, flow: FunctionFlow) -> object | None:

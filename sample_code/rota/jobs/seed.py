@@ -62,3 +62,39 @@ def first_assignments(db: Session, people) -> dict[int, Assignment | None]:
 
 def first_of_everyone(db: Session) -> dict[int, Assignment | None]:
     return first_assignments(db, db.scalars(select(Person)).all())
+
+
+def periods_by_template() -> dict[str, tuple[str, ...]]:
+    """A dict filled only in a loop over reference data: as many keys as the data has."""
+    periods = {}
+    for name, details in templates:
+        periods[name] = details["periods"]
+    return periods
+
+
+def check_periods(db: Session) -> list[str]:
+    """Right: a lookup per key of a dict the code fills from reference data."""
+    missing = []
+    for name, _periods in periods_by_template().items():
+        stmt = select(RotationTemplate).where(RotationTemplate.name == name)
+        if db.scalars(stmt).first() is None:  # ok: RPL303
+            missing.append(name)
+    return missing
+
+
+def emails_by_person(db: Session) -> dict[int, str]:
+    """A dict filled in a loop over rows: as many keys as there are people."""
+    emails = {}
+    for person in db.scalars(select(Person)):
+        emails[person.id] = person.email
+    return emails
+
+
+def check_people(db: Session) -> list[int]:
+    """Wrong: a query per key of a dict filled from rows."""
+    missing = []
+    for person_id, _email in emails_by_person(db).items():
+        stmt = select(Assignment).where(Assignment.person_id == person_id)
+        if db.scalars(stmt).first() is None:  # expect: RPL303
+            missing.append(person_id)
+    return missing
