@@ -43,6 +43,17 @@ def test_a_backref_is_named_with_where_it_is_declared(messages: dict) -> None:
     )
 
 
+def test_a_many_to_one_costs_one_query_per_distinct_parent(messages: dict) -> None:
+    """The identity map serves rows that share a parent (proved in
+    tests/runtime/test_runtime_rpl301_n_plus_one.py)."""
+    path = "sample_code/rota/services/coverage.py"
+    line = _line_of(path, "return [a.person.name for a in db.scalars(stmt)]  # expect: RPL301")
+    assert messages[(path, line, "RPL301")] == (
+        "lazy relationship `Assignment.person` is loaded once per row: "
+        "up to one query per distinct `Person` (N+1 at worst)"
+    )
+
+
 def test_a_constructor_called_per_row_is_named_by_its_class(messages: dict) -> None:
     path = "sample_code/rota/jobs/reconcile.py"
     line = _line_of(path, "CertificationReminder(db, p) for p in people]")
