@@ -59,6 +59,7 @@ from repolint.semantics.types import (
     PageT,
     QueryT,
     ResultT,
+    RowMapT,
     RowsT,
     SavepointT,
     SessionFactoryT,
@@ -546,6 +547,21 @@ class FunctionFlow:
             self.eval(target)
             if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                 self._filled_by_code(target.value)
+                self._mapped_row(target.value, value)
+
+    def _mapped_row(self, name: ast.Name, value: object | None) -> None:
+        """`by_id[row.id] = row` on a local `{}` (or a dict of rows): a dict of rows."""
+        if not isinstance(value, InstanceT):
+            return
+        current = self.env.get(name.id)
+        if not (isinstance(current, RowMapT) or name.id in self.empty_literals):
+            return
+        rows = RowsT(value.model, value.kind, value.eager, False, value.origin)
+        if isinstance(current, RowMapT):
+            merged = merge(current.rows, rows)
+            self.env[name.id] = RowMapT(merged) if isinstance(merged, RowsT) else None
+        elif current is None or isinstance(current, FixedT):
+            self.env[name.id] = RowMapT(rows)
 
     def _filled_by_code(self, name: ast.Name) -> None:
         """`records[kind] = ...` / `kinds.append(...)` on a local `{}`/`[]` only in loops
@@ -595,6 +611,9 @@ class FunctionFlow:
             self.eval(expr.slice)
             if isinstance(base, FixedT):
                 return base
+            if isinstance(base, RowMapT):
+                base = base.rows
+                return InstanceT(base.model, base.kind, base.eager, False, base.origin)
             if isinstance(base, RowsT):
                 if isinstance(expr.slice, ast.Slice):
                     return base
@@ -669,8 +688,9 @@ class FunctionFlow:
         else:
             element = self.eval(expr.elt)
         self.env, self.row_loop = saved_env, saved_loop
-        if isinstance(element, InstanceT) and not isinstance(expr, ast.DictComp):
-            return RowsT(element.model, element.kind, element.eager, False, element.origin)
+        if isinstance(element, InstanceT):
+            rows = RowsT(element.model, element.kind, element.eager, False, element.origin)
+            return RowMapT(rows) if isinstance(expr, ast.DictComp) else rows
         return None
 
     def _attribute(self, expr: ast.Attribute) -> object | None:
@@ -1033,6 +1053,15 @@ class FunctionFlow:
             return None
         if isinstance(receiver, FixedT):
             return receiver if name in FIXED_METHODS else None
+        if isinstance(receiver, RowMapT):
+            mapped = receiver.rows
+            if name == "values":
+                return mapped
+            if name == "items":
+                return receiver  # iterated as (key, row) pairs: see `element_of`
+            if name in ("get", "pop"):
+                return InstanceT(mapped.model, mapped.kind, mapped.eager, False, mapped.origin)
+            return None
         if receiver is None:
             receiver = self._duck_session(call, name, types)
         if isinstance(receiver, SessionT):
@@ -1409,6 +1438,10 @@ def element_of(node: ast.AST, iterable: object | None, flow: FunctionFlow) -> ob
         iterable = iterable.rows
     if isinstance(iterable, FixedT):
         return iterable
+    if isinstance(iterable, RowMapT):  # `for key, row in by_id.items()`; keys otherwise
+        items = isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "items"
+        inner = element_of(node, iterable.rows, flow) if items else None
+        return TupleT((None, inner)) if inner is not None else None
     if isinstance(iterable, ResultT) and not iterable.scalars:
         return None
     if isinstance(iterable, (RowsT, QueryT, ResultT)) and iterable.model is not None:

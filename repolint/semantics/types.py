@@ -153,6 +153,14 @@ class RowsT:
 
 
 @dataclass(frozen=True)
+class RowMapT:
+    """A dict whose values are loaded rows: `{r.id: r for r in rows}`, `by_id[r.id] = r`.
+    Its `.values()` are the rows; `.items()` pairs a key with a row."""
+
+    rows: RowsT
+
+
+@dataclass(frozen=True)
 class PageT:
     """Flask-SQLAlchemy's `Pagination`: `query.paginate(...)`, `db.paginate(stmt)`."""
 
@@ -233,6 +241,7 @@ T = Union[  # noqa: UP007 - a runtime alias, kept readable on 3.10
     QueryT,
     ResultT,
     RowsT,
+    RowMapT,
     PageT,
     InstanceT,
     ObjT,

@@ -12,6 +12,7 @@ from typing import Any
 
 from rota.api.people import resident_absences, resident_absences_eager
 from rota.deps import get_active_residents, get_active_residents_with_absences
+from rota.jobs.reconcile import certified_by_email, certified_by_email_eager
 from rota.models import SwapRecord
 from rota.services.coverage import (
     assignments_in_range,
@@ -110,6 +111,16 @@ def test_many_to_one_per_row_costs_one_query_per_distinct_parent(engine: Engine)
     assert bad == good and len(bad) > N_RESIDENTS  # rows share their people
     assert len(set(bad)) == N_RESIDENTS
     assert bad_count == 1 + N_RESIDENTS < 1 + len(bad)
+    assert good_count == 2
+
+
+def test_rows_kept_in_a_dict_then_walked(engine: Engine) -> None:
+    """certified_by_email(): rows go into a dict first, its `.items()` are walked: still
+    one certifications SELECT per person; the eager twin selectin-loads them."""
+    bad, bad_count = run_counted(engine, certified_by_email)
+    good, good_count = run_counted(engine, certified_by_email_eager)
+    assert bad == good and len(bad) == ACTIVE_PEOPLE
+    assert bad_count == 1 + ACTIVE_PEOPLE == 8
     assert good_count == 2
 
 

@@ -283,3 +283,35 @@ def block_load(db: Session, hours: float) -> float:
 def block_loads(db: Session, hours: list[float]) -> list[float]:
     """One COUNT per item, through a property read two calls down."""
     return [block_load(db, h) for h in hours]  # expect: RPL303
+
+
+def unreported_people(db: Session, reported: set[str]) -> list[str]:
+    """N+1: rows kept in a dict by id first (`by_id[p.id] = p`); each person's
+    certifications are still one SELECT each when the dict's values are walked."""
+    by_id = {}
+    for person in db.scalars(select(Person).where(Person.active)):
+        by_id[person.id] = person
+    return [
+        p.email
+        for p in by_id.values()
+        if not any(c.name in reported for c in p.certifications)  # expect: RPL301
+    ]
+
+
+def certified_by_email(db: Session) -> dict[str, int]:
+    """N+1: a dict comprehension of rows, walked by `.items()`."""
+    by_email = {p.email: p for p in db.scalars(select(Person))}
+    return {email: len(p.certifications) for email, p in by_email.items()}  # expect: RPL301
+
+
+def certified_by_email_eager(db: Session) -> dict[str, int]:
+    """Right: the certifications are loaded with the people."""
+    stmt = select(Person).options(selectinload(Person.certifications))
+    by_email = {p.email: p for p in db.scalars(stmt)}
+    return {email: len(p.certifications) for email, p in by_email.items()}  # ok: RPL301
+
+
+def emails_by_id(db: Session) -> list[str]:
+    """Right: the keys of a dict of rows are not rows."""
+    by_id = {p.id: p for p in db.scalars(select(Person))}
+    return [str(key) for key in by_id]  # ok: RPL301
