@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from repolint.semantics.imports import dotted
 from repolint.semantics.module import ModuleInfo, own_nodes
-from repolint.semantics.types import SessionT
+from repolint.semantics.types import QueryT, SessionT, Shape, StmtT
 
 if TYPE_CHECKING:
     from repolint.semantics.index import FunctionRef, ProjectIndex
@@ -499,7 +499,7 @@ def _agreed(sites: list[object | None]) -> object | None:
     for t in sites[1:]:
         joined = merge(joined, t)
         if joined is None:
-            return None
+            return _statements_of_any_model(sites)
     if isinstance(joined, InstanceT):
         from dataclasses import replace
 
@@ -509,6 +509,27 @@ def _agreed(sites: list[object | None]) -> object | None:
     if isinstance(joined, SessionT):
         joined = SessionT(joined.kind, received=True, scoped=joined.scoped)
     return joined
+
+
+def _statements_of_any_model(sites: list[object | None]) -> object | None:
+    """Every call site passes a statement, of different models (a helper that pages or
+    counts what its callers built): a statement of no one model, its FROM list unknown,
+    ordered as the callers' are ('maybe' when some are and some are not)."""
+
+    if all(isinstance(t, QueryT) for t in sites):
+        kinds = {t.kind for t in sites}  # type: ignore[union-attr]
+        if len(kinds) != 1:
+            return None
+        return QueryT(None, kinds.pop(), shape=_joined_shape(sites))
+    if all(isinstance(t, StmtT) for t in sites):
+        return StmtT(None, shape=_joined_shape(sites))
+    return None
+
+
+def _joined_shape(sites: list[object | None]) -> Shape:
+    orders = {t.shape.ordered for t in sites}  # type: ignore[union-attr]
+    ordered = orders.pop() if len(orders) == 1 else "maybe"
+    return Shape(ordered=ordered, opaque=True)
 
 
 _CALLED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
