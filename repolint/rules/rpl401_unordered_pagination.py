@@ -9,7 +9,9 @@ statement given to fastapi-pagination's `paginate(session, stmt)` or
 `apaginate(...)`.
 When the `offset` sits under an `if` that tests a name the ordering's `if`
 also tests (`if page: ... order_by` / `if page: ... offset`), the two are
-taken to go together and nothing is reported.
+taken to go together and nothing is reported. A helper that pages the
+statement its callers pass (`def page_of(db, stmt, page)`, no annotation) is
+judged by what they pass: flagged when one of them passes an unordered one.
 
 ## Why is this bad?
 Without ORDER BY the database may return rows in any order, and a different
