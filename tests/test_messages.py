@@ -55,6 +55,15 @@ def test_a_many_to_one_costs_one_query_per_distinct_parent(messages: dict) -> No
     )
 
 
+def test_rows_from_a_module_level_helper_are_named(messages: dict) -> None:
+    path = "sample_code/rota/services/coverage.py"
+    line = _line_of(path, "staffed[block.id] = len(block.assignments)  # expect: RPL301")
+    assert messages[(path, line, "RPL301")] == (
+        "lazy relationship `Block.assignments` is loaded once per row "
+        "(rows from `_blocks_between()`): N+1 queries"
+    )
+
+
 def test_a_constructor_called_per_row_is_named_by_its_class(messages: dict) -> None:
     path = "sample_code/rota/jobs/reconcile.py"
     line = _line_of(path, "CertificationReminder(db, p) for p in people]")

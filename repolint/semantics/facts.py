@@ -82,6 +82,15 @@ class TypedModule:
 
 
 ARG_ORIGIN = "<argument>"
+MODULE_ORIGIN = ".<module>"
+"""`InstanceT.origin[0]` ends so for rows a module-level function returned."""
+
+
+def module_origin(module: str) -> str:
+    """The `origin[0]` of rows from a function of `module` (not a method)."""
+    return module + MODULE_ORIGIN
+
+
 """`InstanceT.origin[0]` of an instance bound to a parameter to see what the function reads."""
 
 MAX_PATH_CALLS = 3

@@ -15,7 +15,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from repolint.semantics import statements
-from repolint.semantics.facts import ARG_ORIGIN, FunctionFacts, ProjectCall, Scope, TypedModule
+from repolint.semantics.facts import (
+    ARG_ORIGIN,
+    FunctionFacts,
+    ProjectCall,
+    Scope,
+    TypedModule,
+    module_origin,
+)
 from repolint.semantics.fixed import DYNAMIC_IMPORTS, FIXED_METHODS, code_literal
 from repolint.semantics.loading import read_options
 from repolint.semantics.module import ModuleInfo, function_params, own_nodes
@@ -1273,7 +1280,11 @@ class FunctionFlow:
             value = _produced(ref, facts, callee.context_manager or _is_context_manager(ref))
             if value is None:
                 value = declared_return(self.index, ref, callee.self_cls)
-            return _with_origin(value, callee.self_cls, ref.node.name) if callee.self_cls else value  # type: ignore[union-attr]
+            if callee.self_cls:
+                return _with_origin(value, callee.self_cls, ref.node.name)  # type: ignore[union-attr]
+            if ref.owner is None and ref.closure is None:  # a module-level helper
+                return _with_origin(value, module_origin(ref.module.name), ref.node.name)  # type: ignore[union-attr]
+            return value
         if isinstance(callee, ClassT):
             if self.index.is_flask_sqlalchemy_class(callee.cls):
                 return FlaskDBT()

@@ -6,7 +6,7 @@ import ast
 from dataclasses import replace
 
 from repolint.semantics.context import Context
-from repolint.semantics.facts import ARG_ORIGIN, function_label
+from repolint.semantics.facts import ARG_ORIGIN, MODULE_ORIGIN, function_label
 from repolint.semantics.flow import call_constants, call_site_args
 from repolint.semantics.models import Relationship
 from repolint.semantics.module import function_params
@@ -30,6 +30,8 @@ def origin_text(instance: InstanceT) -> str:
     if instance.origin is None:
         return ""
     cls, method = instance.origin
+    if cls.endswith(MODULE_ORIGIN):
+        return f" (rows from `{method}()`)"
     return f" (rows from `{cls.rsplit('.', 1)[-1]}.{method}()`)"
 
 
