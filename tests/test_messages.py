@@ -64,6 +64,16 @@ def test_rows_from_a_module_level_helper_are_named(messages: dict) -> None:
     )
 
 
+def test_rpl102_names_the_io_that_runs_on_every_call(messages: dict) -> None:
+    """Not the commit under `if page == "admin":` written first, nor the rollback."""
+    path = "sample_code/rota/api/dashboard.py"
+    line = _line_of(path, "record_visit(page)  # expect: RPL102")
+    assert messages[(path, line, "RPL102")] == (
+        "sync data access in `async def`: `visit() -> record_visit()` does `db.flush(...)`, "
+        "blocking the event loop"
+    )
+
+
 def test_a_constructor_called_per_row_is_named_by_its_class(messages: dict) -> None:
     path = "sample_code/rota/jobs/reconcile.py"
     line = _line_of(path, "CertificationReminder(db, p) for p in people]")

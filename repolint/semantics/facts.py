@@ -278,14 +278,22 @@ class FactStore:
         if ref is not None and not isinstance(ref.node, ast.AsyncFunctionDef):
             facts = self.facts(ref, self_cls)
             label = f"{_short(qual)}()"
-            if facts.io_sites:
-                result = [label, facts.io_sites[0][1]]
-            else:
+            # the I/O that runs on every call first: not a `rollback()` in an `except`,
+            # nor a commit under an `if` the caller rarely takes
+            best: tuple[int, list[str]] | None = None
+            for node, io in facts.io_sites:
+                rank = site_rank(node, ref)
+                if best is None or rank < best[0]:
+                    best = (rank, [label, io])
+            if best is None or best[0] > 0:
                 for call in facts.calls:
+                    rank = site_rank(call.node, ref)
+                    if best is not None and rank >= best[0]:
+                        continue
                     sub = self.io_path(call.qual, call.self_cls)
                     if sub is not None:
-                        result = [label, *sub]
-                        break
+                        best = (rank, [label, *sub])
+            result = best[1] if best is not None else None
         self._io_paths[key] = result
         return result
 
@@ -518,6 +526,30 @@ def _agreed(sites: list[object | None]) -> object | None:
     if isinstance(joined, SessionT):
         joined = SessionT(joined.kind, received=True, scoped=joined.scoped)
     return joined
+
+
+CONDITIONAL = (ast.If, ast.IfExp, ast.While, ast.For, ast.AsyncFor, ast.BoolOp, ast.match_case)
+
+
+def site_rank(node: ast.AST, ref: FunctionRef) -> int:
+    """0: `node` runs on every call of `ref`; 1: under an `if`, a loop or a `match`; 2: in
+    an `except` handler (only when something failed)."""
+    rank = 0
+    module = ref.module
+    child: ast.AST = node
+    parent = module.parent(node)
+    while parent is not None and parent is not ref.node:
+        if isinstance(parent, ast.ExceptHandler):
+            return 2
+        always = (
+            getattr(parent, "test", None) is child
+            or getattr(parent, "iter", None) is child
+            or (isinstance(parent, ast.BoolOp) and parent.values[0] is child)
+        )
+        if isinstance(parent, CONDITIONAL) and not always:
+            rank = 1
+        child, parent = parent, module.parent(parent)
+    return rank
 
 
 def _statements_of_any_model(sites: list[object | None]) -> object | None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from rota.services.digest import compose_digest, week_label
-from rota.services.stats import active_member_count, dashboard_numbers
+from rota.services.stats import active_member_count, dashboard_numbers, record_visit
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"])
 
@@ -56,3 +56,10 @@ async def weekly_digest_offloaded(week_start: dt.date) -> dict[str, Any]:
     label = week_label(week_start)  # ok: RPL102
     text = await anyio.to_thread.run_sync(lambda: compose_digest(week_start))  # ok: RPL102
     return {"week": label, "text": text}
+
+
+@router.post("/visits")
+async def visit(page: str) -> None:
+    """Wrong: record_visit() commits on the event loop thread (the path names the commit
+    that runs on every call)."""
+    record_visit(page)  # expect: RPL102
