@@ -78,11 +78,6 @@ from repolint.semantics.loops import (
 from repolint.semantics.names import QUERY_EXECUTING_METHODS
 from repolint.semantics.types import QueryT, SessionT
 
-NOT_EXECUTED = frozenset(
-    {"subquery", "cte", "exists", "statement", "scalar_subquery", "as_scalar", "label", "correlate"}
-)
-
-
 QUERY_ROUND_TRIPS = frozenset(
     {"all", "first", "one", "one_or_none", "scalar", "get", "count", "get_or_404", "first_or_404"}
 )
@@ -118,8 +113,6 @@ class QueryPerRow(Rule):
         if func.attr in QUERY_EXECUTING_METHODS and isinstance(receiver, SessionT):
             statement = whole_chain(node, ctx)
             if func.attr == "query":
-                if _only_builds(statement):
-                    return
                 consumer = _round_trip(node, ctx)
                 if consumer is None:
                     return  # built here, run elsewhere: reported where it runs
@@ -266,7 +259,3 @@ def _from_session_query(expr: ast.AST, ctx: Context) -> bool:
         expr = expr.func if isinstance(expr, ast.Call) else expr.value
     return False
 
-
-def _only_builds(chain: ast.AST) -> bool:
-    """`session.query(X).filter(...).subquery()`: a statement to embed, not a round trip."""
-    return any(isinstance(n, ast.Attribute) and n.attr in NOT_EXECUTED for n in ast.walk(chain))

@@ -388,9 +388,8 @@ def exits_loop_after(node: ast.AST, loop: ast.AST, ctx: Context) -> bool:
     """After the statement holding `node`, its block always returns, raises or breaks."""
     child = node
     for anc in ctx.ancestors(node):
-        if anc is loop:
-            return False
-        for field in ("body", "orelse", "finalbody"):
+        fields = ("body",) if anc is loop else ("body", "orelse", "finalbody")
+        for field in fields:
             block = getattr(anc, field, None)
             if isinstance(block, list) and child in block:
                 if isinstance(child, (ast.Return, ast.Raise, ast.Break)):
@@ -398,6 +397,8 @@ def exits_loop_after(node: ast.AST, loop: ast.AST, ctx: Context) -> bool:
                 later = block[block.index(child) + 1 :]
                 if any(isinstance(s, (ast.Return, ast.Raise, ast.Break)) for s in later):
                     return True
+        if anc is loop:
+            return False
         child = anc
     return False
 

@@ -9,6 +9,10 @@ from sqlalchemy.orm import Session
 from notes.models import Note, Tag, User
 
 
+SECOND_PAGE = select(Note).offset(20).limit(20).order_by(Note.id)  # ok: RPL401
+"""A statement kept for later: ordered in the chain that pages it."""
+
+
 def page_of(db: Session, stmt, page: int, size: int = 20) -> list:
     """Wrong for one caller: `tag_page` passes an unordered statement."""
     return list(db.scalars(stmt.offset((page - 1) * size).limit(size)))  # expect: RPL401
@@ -33,3 +37,18 @@ def user_page(db: Session, page: int) -> list:
 
 def newest_notes_page(db: Session, page: int) -> list:
     return ordered_page_of(db, select(Note).order_by(Note.id.desc()), page)
+
+
+def notes_after(db: Session, skip: int) -> list:
+    """Right: `order_by` written after `offset` in the same chain still orders it."""
+    return list(db.scalars(select(Note).offset(skip).limit(20).order_by(Note.id)))  # ok: RPL401
+
+
+def notes_page_if_asked(db: Session, page: int | None = None) -> list:
+    """Right: ordered under the same condition that pages it."""
+    stmt = select(Note)
+    if page:
+        stmt = stmt.order_by(Note.id)
+    if page:
+        stmt = stmt.offset((page - 1) * 20).limit(20)  # ok: RPL401
+    return list(db.scalars(stmt))

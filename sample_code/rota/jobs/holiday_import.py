@@ -79,3 +79,10 @@ async def log_import(count: int, notify: Callable[[str], Awaitable[None]]) -> No
         commit = asyncio.create_task(db.commit())  # ok: RPL103
         await notify(f"{count} holidays imported")
         await commit
+
+
+async def count_after_flush(db: AsyncSession) -> int:
+    """Right: the coroutine is kept in a name, then awaited."""
+    pending = db.flush()  # ok: RPL103
+    await pending
+    return await db.scalar(select(func.count(Holiday.id))) or 0

@@ -1,8 +1,9 @@
 """Bulk edits and per-person numbers for the admin screens (sync)."""
 
+import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 
-from sqlalchemy import func, insert, inspect, select, update
+from sqlalchemy import delete, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from rota.models import Absence, Assignment, Person, RotationTemplate
@@ -128,3 +129,67 @@ def record_absences(db: Session, rows: Sequence[dict[str, object]], per_statemen
     segments = [rows[i : i + per_statement] for i in range(0, len(rows), per_statement)]
     for segment in segments:
         db.execute(insert(Absence), list(segment))  # ok: RPL303
+
+
+def people_without_absences(db: Session, reasons: list[str]) -> list[Person]:
+    """Right: the loop only builds one subquery per reason; one statement runs after it."""
+    subqueries = []
+    for reason in reasons:
+        subqueries.append(
+            db.query(Absence.person_id).filter(Absence.reason == reason).subquery()  # ok: RPL303  # expect: RPL404
+        )
+    stmt = select(Person)
+    for sub in subqueries:
+        stmt = stmt.where(Person.id.not_in(select(sub.c.person_id)))
+    return list(db.scalars(stmt))
+
+
+class AbsenceCounter:
+    """Counts per reason; the reasons are a literal of the class."""
+
+    _reasons = ("vacation", "sick leave", "conference")
+
+    def __init__(self, db: Session):
+        self.db = db
+
+    def per_reason(self) -> dict[str, int]:
+        """Right: a fixed handful of reasons, not rows."""
+        return {
+            reason: self.db.scalar(  # ok: RPL303
+                select(func.count(Absence.id)).where(Absence.reason == reason)
+            )
+            or 0
+            for reason in self._reasons
+        }
+
+
+def first_known_person(db: Session, ids: list[int]) -> Person | None:
+    """Right: the loop returns after its first lookup: one query, not one per id."""
+    for person_id in ids:
+        person = db.get(Person, person_id)  # ok: RPL303
+        if person is None:
+            raise LookupError(person_id)
+        return person
+    return None
+
+
+def purge(db: Session, models: list[type]) -> None:
+    """Right: one DELETE per table is the only way to empty several tables."""
+    for model in models:
+        db.execute(delete(model))  # ok: RPL303
+
+
+def absences_per_day(db: Session, days: list[dt.date]) -> dict[dt.date, list[Absence]]:
+    """1 + N: each day runs its own SELECT; the subquery inside it is part of that one
+    statement, it does not make the statement 'only built'."""
+    found = {}
+    for day in days:
+        found[day] = (
+            db.query(Absence)  # expect: RPL404
+            .filter(
+                Absence.person_id.in_(db.query(Person.id).filter(Person.active).subquery()),  # expect: RPL404
+                Absence.start_date == day,
+            )
+            .all()  # expect: RPL303
+        )
+    return found
