@@ -140,7 +140,8 @@ def score(
         for cell in cells:
             if cell.codebase == name:
                 if cell.version != package.version:
-                    raise FetchError(f"{name}: a cell judged {cell.version}, pinned {package.version}")
+                    pinned_at = package.version
+                    raise FetchError(f"{name}: a cell judged {cell.version}, pinned {pinned_at}")
                 outcomes.append(Outcome(cell, verdict(report, cell)))
     return outcomes, skipped
 

@@ -1,8 +1,9 @@
 """Checklist items `get-by-id`, `get-by-id-with-relations`, `list-method`, `selectinload`.
 
 - `get-by-id`: a `get_by_id()` or `get_<model>_by_id()` method, own or
-  inherited (for a module of functions also `get_<model>()`); n/a for a
-  query-only repository (no model, not generic).
+  inherited (for a module of functions also `get_<model>()`), or a `get()`
+  whose first parameter is an id (`get(self, id)`, `get(self, user_id)`); n/a
+  for a query-only repository (no model, not generic).
 - `get-by-id-with-relations`: pass when `get_by_id_with_relations()` (any
   `with-relations-suffixes`) eager-loads, as the flow analysis types its result
   (a method it cannot type is read for loader options); also pass on the other
@@ -51,6 +52,25 @@ def find(unit: Unit, names: list[str]) -> FunctionRef | None:
     return next((unit.functions[n] for n in names if n in unit.functions), None)
 
 
+ID_PARAMS = frozenset({"id", "pk", "ident", "primary_key", "item_id", "obj_id", "object_id"})
+
+
+def id_getter(unit: Unit) -> FunctionRef | None:
+    """`get(self, id)`, `get(self, user_id)`: a `get()` whose first parameter (after
+    `self` and a session) is an id: get-by-id under the short name."""
+    ref = unit.functions.get("get")
+    if ref is None or isinstance(ref.node, ast.Lambda):
+        return None
+    args = [*ref.node.args.posonlyargs, *ref.node.args.args]
+    if ref.owner is not None and args:
+        args = args[1:]
+    for arg in args:
+        if arg.arg in ("db", "session", "sess", "conn", "connection"):
+            continue
+        return ref if arg.arg in ID_PARAMS or arg.arg.endswith(("_id", "_pk")) else None
+    return None
+
+
 def no_model(unit: Unit) -> str:
     return (
         "generic base: no concrete model" if unit.generic else "no model: a query-only repository"
@@ -64,6 +84,9 @@ def get_by_id(ctx: AuditContext, unit: Unit) -> Check:
     ref = find(unit, get_by_id_names(unit))
     if ref is not None:
         return verdict(item, PASS, unit, origin(unit, ref), at=ref)
+    ref = id_getter(unit)
+    if ref is not None:
+        return verdict(item, PASS, unit, f"{origin(unit, ref)} gets one row by id", at=ref)
     names = " or ".join(f"{n}()" for n in get_by_id_names(unit))
     message = f"no {names}"
     other = unit.functions.get("get")

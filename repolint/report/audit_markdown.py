@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from repolint.audit.model import ITEM_IDS, LEVEL_LABELS, NA, PASS, AuditReport
-from repolint.report.audit_text import score_text
+from repolint.report.audit_parts import counted, few, headline, per_item
 
 MARKS = {PASS: "✅", "fail": "❌", NA: "\u2796"}
-LEVEL_MARKS = {"good": "✅", "inconsistent": "⚠️", "missing": "❌"}
+LEVEL_MARKS = {"good": "✅", "partial": "⚠️", "missing": "❌"}
 
 
 def cell(text: str) -> str:
@@ -15,12 +15,11 @@ def cell(text: str) -> str:
 
 
 def render_audit_markdown(report: AuditReport) -> str:
-    count = len(report.repositories)
-    lines = [
-        "# repolint audit",
-        "",
-        f"**Score: {score_text(report)}**: {count} repositor{'y' if count == 1 else 'ies'}, "
-        f"{report.tests_found} test(s).",
+    """Headline and notes, summary, fix first, bases, verdicts per item, then the
+    per-repository checklist and what to do next."""
+    lines = ["# repolint audit", "", f"**{cell(headline(report))}**", ""]
+    lines += [f"> note: {cell(note)}" for note in report.notes]
+    lines += [
         "",
         "## Executive summary",
         "",
@@ -31,6 +30,33 @@ def render_audit_markdown(report: AuditReport) -> str:
         status = f"{LEVEL_MARKS[row.status]} {LEVEL_LABELS[row.status]}"
         action = f"{cell(row.action)}<br>*{cell(row.detail)}*"
         lines.append(f"| {row.area} | {status} | {row.risk} | {action} |")
+    if report.actions:
+        lines += ["", "## Fix first", ""]
+        for number, step in enumerate(report.actions, 1):
+            where = f": {cell(step.where)}" if step.where else ""
+            lines.append(
+                f"{number}. **{step.risk}** `{step.item}` "
+                f"({counted(step.repositories, 'repository')}): {cell(step.text)}{where}"
+            )
+    if report.bases:
+        lines += ["", "## Bases", "", "Verdicts their subclasses inherit, shown once.", ""]
+        lines.append("| Base | Where | Inherited by | " + " | ".join(ITEM_IDS) + " |")
+        lines.append("|---|---|---|" + ":-:|" * len(ITEM_IDS))
+        for base in report.bases:
+            marks = " | ".join(MARKS[c.status] for c in base.checks)
+            lines.append(
+                f"| `{cell(base.name)}` | `{cell(base.path)}:{base.line}` | "
+                f"{cell(few(base.subclasses))} | {marks} |"
+            )
+    if report.repositories:
+        lines += ["", "## Verdicts per item", ""]
+        lines.append(f"| Item | {MARKS[PASS]} | {MARKS['fail']} | {MARKS[NA]} | n/a because |")
+        lines.append("|---|--:|--:|--:|---|")
+        for count in per_item(report):
+            lines.append(
+                f"| {count.item} | {count.passed} | {count.failed} | {count.na} "
+                f"| {cell(count.na_because)} |"
+            )
     if report.repositories:
         lines += ["", "## Checklist", ""]
         lines.append("| Repository | Model | " + " | ".join(ITEM_IDS) + " | Score |")
@@ -58,6 +84,4 @@ def render_audit_markdown(report: AuditReport) -> str:
                         f"(`{check.evidence}`: {check.message})"
                     )
             lines.append("")
-    for note in report.notes:
-        lines += ["", f"> note: {note}"]
     return "\n".join(lines).rstrip() + "\n"
