@@ -255,7 +255,8 @@ def test_the_default_report_is_the_lead_page(monkeypatch: pytest.MonkeyPatch) ->
     text = invoke("audit", *AUDITED).stdout
     lines = text.splitlines()
     assert lines[0].startswith("repolint audit: 11 repositories, 2 bases, ")
-    order = ["Summary", "Fix first", "Base AsyncBaseRepository", "Verdicts per item (11 repositories)"]
+    order = ["Summary", "Fix first", "Base AsyncBaseRepository"]
+    order.append("Verdicts per item (11 repositories)")
     assert [lines.index(h) for h in order] == sorted(lines.index(h) for h in order)
     assert max(len(line) for line in lines) <= 80
     assert "What to do next" not in text and "--verbose" in lines[-2] + lines[-1]

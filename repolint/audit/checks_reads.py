@@ -8,8 +8,10 @@
   `with-relations-suffixes`) eager-loads, as the flow analysis types its result
   (a method it cannot type is read for loader options); also pass on the other
   eager paths RPL304 accepts for `get_by_id()` (a loader-options parameter, an
-  eager-options hook, a query that eager-loads). n/a when the model has no lazy
-  relationship, or there is no model.
+  eager-options hook, a query that eager-loads), or when a method of the class,
+  whatever its name, flows into `.options(...)` of `get_by_id()`'s query (in it
+  or a method it calls). n/a when the model has no lazy relationship, or there
+  is no model.
 - `list-method`: `list_all()`, a public `list_*`, `get_all*`, `get_multi*`,
   `find_all*` or `get_<model>s*` method, else a public method returning rows of the model or
   annotated to return a list or sequence; n/a for a query-only repository.
@@ -121,6 +123,10 @@ def get_by_id_with_relations(ctx: AuditContext, unit: Unit) -> Check:
                 fix=f"add `.options({loads})` to its query",
             )
     base = find(unit, get_by_id_names(unit))
+    hook = eager_hook(unit, base) if base is not None and unit.kind == "class" else None
+    if base is not None and hook is not None:
+        text = f"{origin(unit, base)} applies the {origin(unit, hook)} hook to .options()"
+        return verdict(item, PASS, unit, text, at=base)
     if (
         base is not None
         and unit.kind == "class"
@@ -173,6 +179,74 @@ def _eager_path_text(ctx: AuditContext, unit: Unit, ref: FunctionRef) -> str:
     if hooks:
         return f"{origin(unit, ref)} applies the {hooks[0]}() hook"
     return f"{origin(unit, ref)} eager-loads"
+
+
+def eager_hook(unit: Unit, ref: FunctionRef) -> FunctionRef | None:
+    """A method of the class whose result flows into `.options(...)` of `ref`'s query
+    (`stmt.options(*self.get_load_options())`, `opts = self.m(); stmt.options(*opts)`),
+    in `ref` itself or a method of the class it calls: an eager-loading hook, whatever
+    its name."""
+    seen: set[str] = set()
+    todo = [ref]
+    while todo:
+        current = todo.pop()
+        name = getattr(current.node, "name", "")
+        if name in seen:
+            continue
+        seen.add(name)
+        hook = _hook_into_options(unit, current)
+        if hook is not None:
+            return hook
+        todo += [unit.functions[m] for m in _self_calls(current) if m in unit.functions]
+    return None
+
+
+def _self_calls(ref: FunctionRef) -> list[str]:
+    """Names of the `self.m(...)`/`cls.m(...)` methods a function calls."""
+    return [
+        node.func.attr
+        for node in ast.walk(ref.node)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in ("self", "cls")
+    ]
+
+
+def _hook_into_options(unit: Unit, ref: FunctionRef) -> FunctionRef | None:
+    assigned: dict[str, str] = {}
+    for node in ast.walk(ref.node):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, called = node.targets[0], _self_method(node.value)
+            if isinstance(target, ast.Name) and called:
+                assigned[target.id] = called
+    for node in ast.walk(ref.node):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "options"
+        ):
+            continue
+        for arg in node.args:
+            value = arg.value if isinstance(arg, ast.Starred) else arg
+            called = _self_method(value)
+            if called is None and isinstance(value, ast.Name):
+                called = assigned.get(value.id)
+            if called and called in unit.functions and called != getattr(ref.node, "name", ""):
+                return unit.functions[called]
+    return None
+
+
+def _self_method(expr: ast.expr) -> str | None:
+    """`m` for `self.m(...)` or `cls.m(...)`."""
+    if (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and isinstance(expr.func.value, ast.Name)
+        and expr.func.value.id in ("self", "cls")
+    ):
+        return expr.func.attr
+    return None
 
 
 LIST_ANNOTATIONS = frozenset({"list", "List", "Sequence", "Iterable", "Iterator", "set"})
