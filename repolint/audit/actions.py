@@ -5,8 +5,10 @@ fix when they all give the same one, else the item's general one), where to
 make it (the generic base when every failing verdict's evidence lies in it, so
 one change fixes them all; else the repositories), and how many repositories it
 closes. Actions are ordered by the risk of the summary area the item belongs to
-(the tests, docstrings and lookup items count as LOW), then by how many
-repositories they close.
+(the tests, docstrings and lookup items count as LOW; the async items MEDIUM
+when some repository is already async, else LOW: the blocking calls that make
+the area CRITICAL are the summary's action), then by how many repositories they
+close.
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ def fix_first(
         fixes = {r.check(item).fix for r in failing}
         text = fixes.pop() if len(fixes) == 1 and "" not in fixes else GENERAL[item]
         risk = risks.get(AREAS.get(item, ""), "LOW")
+        if AREAS.get(item) == "Async support":
+            risk = "MEDIUM" if any(r.session == "async" for r in repos) else "LOW"
         actions.append(Action(item, text, where(failing, item, bases), len(failing), risk))
     if untested:
         text = "no test found among the paths: add the tests folder to them, or write tests"

@@ -12,7 +12,9 @@ area's findings; **Missing** when no repository passes it; **Partial**
 otherwise. The area's test:
 
 - Async support: the repository is async (it takes an `AsyncSession`);
-  findings RPL101/RPL102 (sync calls blocking the event loop).
+  findings RPL101/RPL102 (sync calls blocking the event loop). The action moves
+  the blocking calls off the event loop, and tells to migrate the repositories
+  only when none is async; a sync code base is never told to migrate.
 - N+1 prevention: its `get-by-id-with-relations` and `selectinload` verdicts
   pass (where they apply); findings RPL301/302/303/308 (lazy loads) and
   RPL304/RPL305.
@@ -124,17 +126,12 @@ def _async_support(
     target = target or "AsyncBaseRepository"
     if blocking:
         risk: Risk = "CRITICAL"
-        verb = "blocks" if len(blocking) == 1 else "block"
-        if sync:
-            action = (
-                f"Migrate {names(sync)} to AsyncSession: {plural(len(blocking), 'sync call')} "
-                f"{verb} the event loop ({_places(blocking)})"
-            )
-        else:
-            action = (
-                f"Move {plural(len(blocking), 'sync call')} out of async code (a thread or an "
-                f"async engine): {_places(blocking)}; the repositories are async"
-            )
+        action = (
+            f"Move {plural(len(blocking), 'sync call')} out of async code (a thread or an "
+            f"async engine): {_places(blocking)}"
+        )
+        if sync and not asynchronous:
+            action += f"; the repositories are sync: migrate {names(sync)} to AsyncSession"
     elif sync:
         risk = "LOW"
         action = (
@@ -188,11 +185,12 @@ def _n_plus_one(audits: Sequence[RepositoryAudit], counts: Counter[str]) -> Summ
         steps.append(f"load lazy relationships with selectinload() in {names(loads)}")
     if structure and not steps:
         steps.append(f"give get_by_id() an eager path ({plural(structure, 'finding')}, RPL304/305)")
-    action = (
-        "Standardize eager loading: " + "; ".join(steps)
-        if steps
-        else "Maintain: eager loading is in place"
-    )
+    if steps:
+        action = "Standardize eager loading: " + "; ".join(steps)
+    elif applicable:
+        action = "Maintain: eager loading is in place"
+    else:
+        action = "Nothing to eager-load: no repository's model has a lazy relationship"
     return SummaryRow("N+1 prevention", status, risk, action, detail)
 
 
@@ -247,8 +245,9 @@ def _transactions(
         how = f"route commits through {uow}" if uow else "Implement Unit of Work"
         shared = [b for b in bases if any(b.path == f.path for f in commits)]
         through = plural(len(doing), "repository", "repositories")
+        them = "it" if len(shared) == 1 else "them"
         where = (
-            f"{', '.join(b.name for b in shared)} ({through} commit through it)"
+            f"{', '.join(b.name for b in shared)} ({through} commit through {them})"
             if shared
             else names(doing) or "the data layer"
         )
@@ -357,8 +356,8 @@ def _errors(
 
 
 def paginating_elsewhere(production: Sequence[ModuleInfo]) -> list[str]:
-    """`path:line` of `.offset()`/`.paginate()`/`.slice()` calls outside the repositories'
-    own methods: routes and services that paginate."""
+    """`path:line` of the `.offset()`/`.paginate()`/`.slice()` calls of the code: when
+    no repository method takes a page, routes and services paginate."""
     spots = []
     for module in production:
         for node in ast.walk(module.tree):
@@ -388,7 +387,10 @@ def _pagination(
         elsewhere = paginating_elsewhere(production)
         if elsewhere:
             more = f" and {len(elsewhere) - 2} more" if len(elsewhere) > 2 else ""
-            action = f"Maintain: routes or services paginate ({', '.join(elsewhere[:2])}{more})"
+            action = (
+                f"Maintain: queries paginate ({', '.join(elsewhere[:2])}{more}), though no "
+                "repository method takes a page to test"
+            )
             return SummaryRow("Pagination", "good", "LOW", action, detail)
         action = "Nothing paginates: add limit/offset or cursor pagination to lists that grow"
         return SummaryRow("Pagination", "missing", "LOW", action, detail)

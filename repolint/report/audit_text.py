@@ -99,8 +99,9 @@ def lead_page(
     out = [Text(fill(f"repolint audit: {headline(report)}", width), style="bold")]
     for note in report.notes:
         out.append(Text(fill(f"note: {note}", width), style="yellow"))
-    out.append(Text())
-    out.append(Text("Summary", style="bold underline"))
+    if not report.repositories and not report.bases:
+        return out  # the note says what was looked for: no summary of nothing
+    out += [Text(), Text("Summary", style="bold underline")]
     for row in report.summary:
         line = Text("  ")
         line.append(f"{row.area:<24}", style="bold")
