@@ -18,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCORE = ROOT / "benchmarks" / "audit" / "score.py"
+RISKS = {"CRITICAL", "HIGH", "MEDIUM", "LOW"}
 RIGHT_AT_LEAST = 0.95
 """The issue's bar: at least 95% of the judged cells right, on each code base."""
 
@@ -43,6 +44,9 @@ def test_the_cells_are_well_formed() -> None:
     statuses = {"pass", "fail", "n/a"}
     for cell in cells:
         allowed = {"repository", "base", "absent"} if cell.item == "kind" else statuses
+        if cell.repository == "(summary)":
+            areas = {"summary": {"good", "partial", "missing"}, "risk": RISKS}
+            allowed = areas[cell.item.partition(":")[0]]
         assert cell.expected in allowed, cell
         assert cell.why.strip(), cell
     assert len({c.codebase for c in cells}) >= 3

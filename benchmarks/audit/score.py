@@ -10,7 +10,9 @@ expected why`: one verdict judged by reading the code (`why` is the line that
 decides it). `item` is a checklist item (expected `pass`, `fail` or `n/a`) or
 `kind`: `repository` (scored), `base` (a generic base shown once, above its
 subclasses) or `absent` (not in the report: an interface, a factory).
-`repository` is a class name, or a dotted name where a short one is ambiguous.
+`repository` is a class name, or a dotted name where a short one is ambiguous;
+`(summary)` for a row of the executive summary, whose item is `summary:AREA`
+(expected `good`, `partial` or `missing`) or `risk:AREA` (`CRITICAL` ... `LOW`).
 
 Code bases are the pinned ones of `../realworld/packages.tsv` and of this
 folder's `packages.tsv`, fetched as `fetch.py` does into `--dest` (repeatable:
@@ -104,6 +106,13 @@ def _qual(entry: dict) -> str:
 
 def verdict(report: dict, cell: Cell) -> str:
     """What the report says for the cell: a status, a kind, or `missing`."""
+    if cell.repository == "(summary)":
+        what, _, area = cell.item.partition(":")
+        row = next((r for r in report["summary"] if r["area"] == area), None)
+        if row is None:
+            return "no such area"
+        status = str(row["status" if what == "summary" else "risk"])
+        return "partial" if status == "inconsistent" else status
     entries = report.get("bases", []) + report.get("repositories", [])
     if "." in cell.repository:
         matches = [e for e in entries if _qual(e) == cell.repository]
