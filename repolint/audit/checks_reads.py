@@ -1,7 +1,8 @@
 """Checklist items `get-by-id`, `get-by-id-with-relations`, `list-method`, `selectinload`.
 
-- `get-by-id`: a `get_by_id()` or `get_<model>_by_id()` method, own or
-  inherited (for a module of functions also `get_<model>()`), or a `get()`
+- `get-by-id`: a `get_by_id()` or `get_<model>_by_id()` method (also
+  `get_by_<model>_id()`, `get_<model>_by_<model>_id()`), own or inherited (for a
+  module of functions also `get_<model>()`), or a `get()`
   whose first parameter is an id (`get(self, id)`, `get(self, user_id)`); n/a
   for a query-only repository (no model, not generic).
 - `get-by-id-with-relations`: pass when `get_by_id_with_relations()` (any
@@ -46,7 +47,7 @@ def get_by_id_names(unit: Unit) -> list[str]:
     if not unit.model_name:
         return ["get_by_id"]
     model = snake(unit.model_name)
-    names = ["get_by_id", f"get_{model}_by_id"]
+    names = ["get_by_id", f"get_{model}_by_id", f"get_by_{model}_id", f"get_{model}_by_{model}_id"]
     return [*names, f"get_{model}"] if unit.kind == "module" else names
 
 
@@ -89,7 +90,9 @@ def get_by_id(ctx: AuditContext, unit: Unit) -> Check:
     ref = id_getter(unit)
     if ref is not None:
         return verdict(item, PASS, unit, f"{origin(unit, ref)} gets one row by id", at=ref)
-    names = " or ".join(f"{n}()" for n in get_by_id_names(unit))
+    shown = get_by_id_names(unit)
+    shown = [*shown[:2], *(shown[-1:] if unit.kind == "module" else [])]
+    names = " or ".join(f"{n}()" for n in shown)
     message = f"no {names}"
     other = unit.functions.get("get")
     if other is not None:

@@ -6,7 +6,8 @@ their implementations are. A generic class (no model) that other scored classes
 derive from is a *base*: its role is `base`, shown once above its subclasses and
 left out of the totals. A module whose data functions only hand the session on
 to a constructor (a factory: `get_repository(cls, session)`) does no I/O and is
-not the data layer.
+not the data layer, nor is a module of web routes (`@router.get(...)`) that
+happens to match `repository-modules`.
 
 A module of data-layer functions (RULES.md: functions taking a session in a
 `repository-modules` module; at least one of them public) is scored as one
@@ -173,7 +174,7 @@ def _named_model(index: ProjectIndex, camel: str, near: str) -> str | None:
 
 def _module_unit(index: ProjectIndex, module: ModuleInfo) -> Unit | None:
     refs = [r for r in index.functions_of(module) if r.owner is None]
-    data = [r for r in refs if index.is_data_layer_function(r)]
+    data = [r for r in refs if index.is_data_layer_function(r) and not _is_route(r)]
     if not any(not r.node.name.startswith("_") for r in data):  # type: ignore[union-attr]
         return None  # private helpers (`_count(session)`) are not a data layer of their own
     if not any(_uses_session(index, r) for r in data):
@@ -263,6 +264,24 @@ def _subclasses(index: ProjectIndex, repos: list[str]) -> dict[str, set[str]]:
 
 
 STUB_CALLS = frozenset({"NotImplementedError", "NotImplemented"})
+ROUTE_DECORATORS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route", "websocket"}
+)
+
+
+def _is_route(ref: FunctionRef) -> bool:
+    """A web route (`@router.get("/")`, `@app.route(...)`, `@bp.post(...)`): it takes a
+    session to serve a request; the data layer is what it calls."""
+    node = ref.node
+    if isinstance(node, ast.Lambda):
+        return False
+    return any(
+        isinstance(d, ast.Call)
+        and isinstance(d.func, ast.Attribute)
+        and d.func.attr in ROUTE_DECORATORS
+        and isinstance(d.func.value, (ast.Name, ast.Attribute))
+        for d in node.decorator_list
+    )
 
 
 def is_interface(index: ProjectIndex, qual: str) -> bool:
