@@ -7,6 +7,7 @@ reads the same printed in black and white.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from repolint.audit.model import ITEMS, LEVEL_LABELS, NA, PASS, AuditReport, RepositoryAudit
@@ -62,6 +63,11 @@ table.counts td:nth-child(n+2):nth-child(-n+4) { text-align: right; }
 """
 
 
+def rich_text(text: str) -> str:
+    """Escaped text whose `backticked` parts are set as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text))
+
+
 def render_audit_html(report: AuditReport) -> str:
     """The same order as the terminal: headline and notes, summary, fix first, bases,
     verdicts per item; then the per-repository checklist, next steps and evidence."""
@@ -89,8 +95,8 @@ def render_audit_html(report: AuditReport) -> str:
 def _fix_first(report: AuditReport) -> str:
     items = "".join(
         f'<li><span class="risk risk-{a.risk}">{a.risk}</span> <code>{escape(a.item)}</code> '
-        f"({counted(a.repositories, 'repository')}): {escape(a.text)}"
-        + (f": {escape(a.where)}" if a.where else "")
+        f"({counted(a.repositories, 'repository')}): {rich_text(a.text)}"
+        + (f": {rich_text(a.where)}" if a.where else "")
         + "</li>"
         for a in report.actions
     )
@@ -138,7 +144,7 @@ def _summary(report: AuditReport) -> str:
             f"<tr><th scope=row>{escape(row.area)}</th>"
             f'<td class="level-{row.status}">{LEVEL_LABELS[row.status]}</td>'
             f'<td><span class="risk risk-{row.risk}">{row.risk}</span></td>'
-            f'<td>{escape(row.action)}<div class="detail">{escape(row.detail)}</div></td></tr>'
+            f'<td>{rich_text(row.action)}<div class="detail">{escape(row.detail)}</div></td></tr>'
         )
     return (
         "<section><h2>Executive summary</h2>"
@@ -194,7 +200,7 @@ def _next_steps(report: AuditReport) -> str:
     blocks = []
     for repo in todo:
         items = "".join(
-            f"<li><strong>{c.item}</strong>: {escape(c.fix or c.message)} "
+            f"<li><strong>{c.item}</strong>: {rich_text(c.fix or c.message)} "
             f'<span class="detail">(<span class="path">{escape(c.evidence)}</span>: '
             f"{escape(c.message)})</span></li>"
             for c in repo.checks
