@@ -36,6 +36,12 @@ class Job(Base):
     job_id: Mapped[int] = mapped_column(primary_key=True)
 
 
+class Membership(Base):
+    __tablename__ = "membership"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    group: Mapped[str] = mapped_column(primary_key=True)
+
+
 class Post(Base):
     __tablename__ = "post"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -170,6 +176,25 @@ async def get_job_by_job_id(db: AsyncSession, job_id: UUID) -> Job | None:
     return (await db.scalars(select(Job).where(Job.job_id == job_id))).first()
 """
 
+MEMBERSHIPS = """
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Membership
+
+
+async def find_membership(db: AsyncSession, user_id: int, group: str) -> Membership | None:
+    \"\"\"One membership by its two key columns.\"\"\"
+    stmt = select(Membership).where(Membership.user_id == user_id, Membership.group == group)
+    return (await db.scalars(stmt)).first()
+
+
+async def list_memberships(db: AsyncSession, user_id: int) -> list[Membership]:
+    \"\"\"A user's memberships.\"\"\"
+    stmt = select(Membership).where(Membership.user_id == user_id).order_by(Membership.group)
+    return list(await db.scalars(stmt))
+"""
+
 MODEL_ROUTES = """
 from fastapi import APIRouter
 from sqlalchemy import select
@@ -216,6 +241,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> AuditReport:
             "app/api/models.py": MODEL_ROUTES,
             "app/crud/__init__.py": "",
             "app/crud/jobs.py": JOBS,
+            "app/crud/memberships.py": MEMBERSHIPS,
         },
     )
     return run_audit([str(root / "app")], Settings(project_root=str(root))).report
@@ -227,6 +253,7 @@ def test_interfaces_and_factories_are_not_repositories(report: AuditReport) -> N
     found = {r.qual for r in [*report.repositories, *report.bases]}
     assert found == {
         "app.crud.jobs",
+        "app.crud.memberships",
         "app.repositories.base.CrudRepository",
         "app.repositories.reads.PostReadRepository",
         "app.repositories.users.PostRepository",
@@ -273,6 +300,13 @@ def test_get_model_by_model_id_is_get_by_id(report: AuditReport) -> None:
     assert (check.status, check.message) == ("pass", "get_job_by_job_id()")
 
 
+def test_a_composite_key_model_is_not_asked_for_get_by_id(report: AuditReport) -> None:
+    repo = next(r for r in report.repositories if r.name == "app.crud.memberships")
+    check = repo.check("get-by-id")
+    assert (check.status, check.fix) == ("n/a", "")
+    assert check.message == "Membership has a composite primary key (user_id, group)"
+
+
 def test_get_by_filters_is_not_get_by_id(report: AuditReport) -> None:
     repo = next(r for r in report.repositories if r.name == "SqlAuthorRepository")
     check = repo.check("get-by-id")
@@ -282,7 +316,7 @@ def test_get_by_filters_is_not_get_by_id(report: AuditReport) -> None:
 
 def test_commits_in_a_base_count_for_every_subclass(report: AuditReport) -> None:
     row = next(r for r in report.summary if r.area == "Transaction management")
-    assert row.detail.startswith("2 of 5 repositories commit")
+    assert row.detail.startswith("2 of 6 repositories commit")
     assert "from CrudRepository (2 repositories commit through it)" in row.action
 
 

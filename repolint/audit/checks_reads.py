@@ -4,7 +4,8 @@
   `get_by_<model>_id()`, `get_<model>_by_<model>_id()`), own or inherited (for a
   module of functions also `get_<model>()`), or a `get()`
   whose first parameter is an id (`get(self, id)`, `get(self, user_id)`); n/a
-  for a query-only repository (no model, not generic).
+  for a query-only repository (no model, not generic), and, when none is found,
+  for a model whose primary key has several columns (no one id to get by).
 - `get-by-id-with-relations`: pass when `get_by_id_with_relations()` (any
   `with-relations-suffixes`) eager-loads, as the flow analysis types its result
   (a method it cannot type is read for loader options); also pass on the other
@@ -31,6 +32,7 @@ from repolint.audit.context import AuditContext, origin, verdict
 from repolint.audit.model import FAIL, NA, PASS, Check
 from repolint.audit.units import ROW_TYPES, Unit
 from repolint.semantics.eager_paths import LOADER_PARAM_NAMES, has_eager_path
+from repolint.semantics.imports import dotted
 from repolint.semantics.index import FunctionRef
 from repolint.semantics.loading import loader_name
 from repolint.semantics.module import function_params
@@ -80,10 +82,41 @@ def no_model(unit: Unit) -> str:
     )
 
 
+def primary_key(ctx: AuditContext, model: str) -> list[str]:
+    """The model's primary-key columns as its class body (and its project bases) declare
+    them: `mapped_column(..., primary_key=True)`, `Column(...)`, `Field(...)`, or a
+    `PrimaryKeyConstraint("a", "b")` in `__table_args__`."""
+    if model not in ctx.index.classes:
+        return []
+    found: list[str] = []
+    for cls in ctx.index.mro(model):
+        for stmt in ctx.index.classes[cls][1].body:
+            target: ast.expr | None = None
+            if isinstance(stmt, ast.AnnAssign):
+                target = stmt.target
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+            value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+            if not isinstance(target, ast.Name) or value is None:
+                continue
+            for call in (n for n in ast.walk(value) if isinstance(n, ast.Call)):
+                if (dotted(call.func) or "").endswith("PrimaryKeyConstraint"):
+                    found += [str(a.value) for a in call.args if isinstance(a, ast.Constant)]
+                elif target.id != "__table_args__" and any(
+                    k.arg == "primary_key"
+                    and isinstance(k.value, ast.Constant)
+                    and k.value.value is True
+                    for k in call.keywords
+                ):
+                    found.append(target.id)
+    return list(dict.fromkeys(found))
+
+
 def get_by_id(ctx: AuditContext, unit: Unit) -> Check:
     item = "get-by-id"
     if unit.modelless:
         return verdict(item, NA, unit, f"{no_model(unit)}, nothing to get by id")
+    keys = primary_key(ctx, unit.model) if unit.model else []
     ref = find(unit, get_by_id_names(unit))
     if ref is not None:
         return verdict(item, PASS, unit, origin(unit, ref), at=ref)
@@ -93,6 +126,10 @@ def get_by_id(ctx: AuditContext, unit: Unit) -> Check:
     shown = get_by_id_names(unit)
     shown = [*shown[:2], *(shown[-1:] if unit.kind == "module" else [])]
     names = " or ".join(f"{n}()" for n in shown)
+    if len(keys) > 1:
+        return verdict(
+            item, NA, unit, f"{unit.model_name} has a composite primary key ({', '.join(keys)})"
+        )
     message = f"no {names}"
     other = unit.functions.get("get")
     if other is not None:
