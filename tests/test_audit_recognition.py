@@ -360,3 +360,37 @@ def _module(display: str, *, is_test: bool):  # type: ignore[no-untyped-def]
     info.is_test = is_test
     info.tree = ast.parse("")
     return info
+
+
+def test_notes_say_what_could_not_be_read(tmp_path: Path) -> None:
+    """A file that does not parse, and no test among the paths: each has its note."""
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "app/__init__.py": "",
+            "app/models.py": MODELS,
+            "app/repositories/__init__.py": "",
+            "app/repositories/users.py": USERS.replace("CrudRepository[User]", "object"),
+            "app/repositories/broken.py": "class BrokenRepository(:\n",
+        },
+    )
+    report = run_audit([str(tmp_path / "app")], Settings(project_root=str(tmp_path))).report
+    assert len(report.notes) == 2
+    unparsed, untested = report.notes
+    assert unparsed.startswith("1 file(s) did not parse (RPL000): ")
+    assert unparsed.replace("\\", "/").endswith(
+        "app/repositories/broken.py; what they define is not scored"
+    )
+    assert untested.startswith("no test found among the paths given")
+
+
+def test_no_repository_found_says_what_was_looked_for(tmp_path: Path) -> None:
+    write(tmp_path, {"pyproject.toml": "", "app/__init__.py": "", "app/models.py": MODELS})
+    report = run_audit([str(tmp_path / "app")], Settings(project_root=str(tmp_path))).report
+    assert report.repositories == [] and report.actions == []
+    assert report.notes == [
+        "no repository found: looked for classes named *Repository, *Repo, *DAO, *CRUD, "
+        "*Table, *Store (or deriving from `repository-bases`) that hold or receive a session, "
+        "and modules of functions taking a session in `repository-modules`"
+    ]
