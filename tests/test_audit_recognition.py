@@ -394,3 +394,23 @@ def test_no_repository_found_says_what_was_looked_for(tmp_path: Path) -> None:
         "*Table, *Store (or deriving from `repository-bases`) that hold or receive a session, "
         "and modules of functions taking a session in `repository-modules`"
     ]
+
+
+def test_verbose_detail_shows_an_inherited_failure_once(report: AuditReport) -> None:
+    """UserRepository and PostRepository fail not-found-error in the get_by_id() they both
+    inherit: --verbose says so once, not under each of them."""
+    import io
+
+    from repolint.report.audit_text import render_audit_text
+    from repolint.report.text import make_console
+
+    out = io.StringIO()
+    render_audit_text(make_console(out, colour=False), report, verbose=True)
+    text = out.getvalue()
+    detail = text[text.index("What to do next") :]
+    shared = detail[detail.index("Shared by 2 repositories") :]
+    assert shared.splitlines()[1].startswith("  ✗ not-found-error: add `get_or_raise(id)`")
+    blocks = {b.split()[0]: b for b in detail.split("\n\n")[2:] if b.strip()}
+    assert "not-found-error" not in blocks["UserRepository"]
+    assert "not-found-error" not in blocks["PostRepository"]
+    assert "not-found-error" in blocks["SqlAuthorRepository"]  # its own get()

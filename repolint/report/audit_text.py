@@ -27,6 +27,7 @@ from repolint.audit.model import (
     PASS,
     SHORT_LABELS,
     AuditReport,
+    Check,
     RepositoryAudit,
 )
 from repolint.report.audit_parts import counted, headline, per_item
@@ -217,25 +218,47 @@ def _legend(marks: dict[str, str], width: int = WIDE) -> Text:
     return text
 
 
+def shared_failures(report: AuditReport) -> dict[tuple[str, str], list[RepositoryAudit]]:
+    """(item, evidence) -> the repositories failing it at that same place, when several
+    do: code they inherit, whose one fix closes them all."""
+    places: dict[tuple[str, str], list[RepositoryAudit]] = {}
+    for repo in report.repositories:
+        for check in repo.checks:
+            if check.status == "fail" and check.path != repo.path:
+                places.setdefault((check.item, check.evidence), []).append(repo)
+    return {key: repos for key, repos in places.items() if len(repos) > 1}
+
+
+def _failure(check: Check, marks: dict[str, str]) -> Text:
+    line = Text("  ")
+    line.append(marks["fail"], style=MARK_STYLE["fail"])
+    line.append(f" {check.item}: ", style="bold")
+    line.append(printable(check.fix or check.message))
+    line.append(f"\n      {printable(check.evidence)}: {printable(check.message)}", style="dim")
+    return line
+
+
 def next_steps(report: AuditReport, marks: dict[str, str]) -> Group:
-    """Per repository with a failed item: what to do, and where the evidence is."""
+    """What to do: once for the failures repositories share through inherited code,
+    then per repository for its own."""
     parts: list[Text] = [Text("What to do next", style="bold underline")]
     todo = [r for r in report.repositories if any(c.status == "fail" for c in r.checks)]
     if not todo:
         parts.append(Text("Nothing: every applicable item passes.", style="green"))
+    shared = shared_failures(report)
+    for (item, _), repos in shared.items():
+        heading = Text("\nShared by ")
+        heading.append(counted(len(repos), "repository"), style="bold")
+        heading.append(" (inherited code: one fix closes them all)", style="dim")
+        parts += [heading, _failure(repos[0].check(item), marks)]
     for repo in todo:
+        own = [
+            c
+            for c in repo.checks
+            if c.status == "fail" and repo not in shared.get((c.item, c.evidence), [])
+        ]
         parts.append(_repo_heading(repo))
-        for check in repo.checks:
-            if check.status != "fail":
-                continue
-            line = Text("  ")
-            line.append(marks["fail"], style=MARK_STYLE["fail"])
-            line.append(f" {check.item}: ", style="bold")
-            line.append(printable(check.fix or check.message))
-            line.append(
-                f"\n      {printable(check.evidence)}: {printable(check.message)}", style="dim"
-            )
-            parts.append(line)
+        parts += [_failure(check, marks) for check in own]
     return Group(*parts)
 
 
