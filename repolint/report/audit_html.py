@@ -10,8 +10,16 @@ from __future__ import annotations
 import re
 from html import escape
 
-from repolint.audit.model import ITEMS, LEVEL_LABELS, NA, PASS, AuditReport, RepositoryAudit
-from repolint.report.audit_parts import counted, few, headline, per_item
+from repolint.audit.model import (
+    ITEMS,
+    LEVEL_LABELS,
+    NA,
+    PASS,
+    AuditReport,
+    Check,
+    RepositoryAudit,
+)
+from repolint.report.audit_parts import counted, few, headline, per_item, shared_failures
 
 MARKS = {PASS: "✓", "fail": "✗", NA: "\u2013"}
 WORDS = {PASS: "pass", "fail": "fail", NA: "n/a"}
@@ -192,19 +200,31 @@ def _heading(repo: RepositoryAudit) -> str:
     )
 
 
+def _todo(check: Check) -> str:
+    return (
+        f"<li><strong>{check.item}</strong>: {rich_text(check.fix or check.message)} "
+        f'<span class="detail">(<span class="path">{escape(check.evidence)}</span>: '
+        f"{escape(check.message)})</span></li>"
+    )
+
+
 def _next_steps(report: AuditReport) -> str:
     todo = [r for r in report.repositories if any(c.status == "fail" for c in r.checks)]
     if not todo:
         nothing = "<p>Nothing: every applicable item passes.</p>"
         return f"<section><h2>What to do next</h2>{nothing}</section>"
-    blocks = []
+    shared = shared_failures(report)
+    blocks = [
+        f'<div class="repo"><h3>Shared by {len(repos)} repositories</h3>'
+        '<p class="detail">Inherited code: one fix closes them all.</p>'
+        f'<ul class="todo">{_todo(repos[0].check(item))}</ul></div>'
+        for (item, _), repos in shared.items()
+    ]
     for repo in todo:
         items = "".join(
-            f"<li><strong>{c.item}</strong>: {rich_text(c.fix or c.message)} "
-            f'<span class="detail">(<span class="path">{escape(c.evidence)}</span>: '
-            f"{escape(c.message)})</span></li>"
+            _todo(c)
             for c in repo.checks
-            if c.status == "fail"
+            if c.status == "fail" and repo not in shared.get((c.item, c.evidence), [])
         )
         blocks.append(f'<div class="repo">{_heading(repo)}<ul class="todo">{items}</ul></div>')
     return f"<section><h2>What to do next</h2>{''.join(blocks)}</section>"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from repolint.audit.model import ITEM_IDS, LEVEL_LABELS, NA, PASS, AuditReport
-from repolint.report.audit_parts import counted, few, headline, per_item
+from repolint.audit.model import ITEM_IDS, LEVEL_LABELS, NA, PASS, AuditReport, Check
+from repolint.report.audit_parts import counted, few, headline, per_item, shared_failures
 
 MARKS = {PASS: "✅", "fail": "❌", NA: "\u2796"}
 LEVEL_MARKS = {"good": "✅", "partial": "⚠️", "missing": "❌"}
@@ -12,6 +12,13 @@ LEVEL_MARKS = {"good": "✅", "partial": "⚠️", "missing": "❌"}
 def cell(text: str) -> str:
     """Text safe inside a table cell: one line, pipes and asterisks escaped."""
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*").replace("\n", " ")
+
+
+def _todo(check: Check) -> str:
+    return (
+        f"- [ ] **{check.item}**: {check.fix or check.message} "
+        f"(`{check.evidence}`: {check.message})"
+    )
 
 
 def render_audit_markdown(report: AuditReport) -> str:
@@ -70,6 +77,16 @@ def render_audit_markdown(report: AuditReport) -> str:
         todo = [r for r in report.repositories if any(c.status == "fail" for c in r.checks)]
         if not todo:
             lines.append("Nothing: every applicable item passes.")
+        shared = shared_failures(report)
+        for (item, _), repos in shared.items():
+            lines += [
+                f"### Shared by {len(repos)} repositories",
+                "",
+                "Inherited code: one fix closes them all.",
+                "",
+                _todo(repos[0].check(item)),
+                "",
+            ]
         for repo in todo:
             lines += [
                 f"### `{repo.name}` ({repo.passed}/{repo.applicable})",
@@ -78,10 +95,9 @@ def render_audit_markdown(report: AuditReport) -> str:
                 "",
             ]
             for check in repo.checks:
-                if check.status == "fail":
-                    lines.append(
-                        f"- [ ] **{check.item}**: {check.fix or check.message} "
-                        f"(`{check.evidence}`: {check.message})"
-                    )
+                if check.status == "fail" and repo not in shared.get(
+                    (check.item, check.evidence), []
+                ):
+                    lines.append(_todo(check))
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

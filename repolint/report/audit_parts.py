@@ -84,3 +84,14 @@ def per_item(report: AuditReport) -> list[ItemCount]:
             )
         )
     return out
+
+
+def shared_failures(report: AuditReport) -> dict[tuple[str, str], list[RepositoryAudit]]:
+    """(item, evidence) -> the repositories failing it at that same place, when several
+    do: code they inherit, whose one fix closes them all."""
+    places: dict[tuple[str, str], list[RepositoryAudit]] = {}
+    for repo in report.repositories:
+        for check in repo.checks:
+            if check.status == "fail" and check.path != repo.path:
+                places.setdefault((check.item, check.evidence), []).append(repo)
+    return {key: repos for key, repos in places.items() if len(repos) > 1}

@@ -30,7 +30,7 @@ from repolint.audit.model import (
     Check,
     RepositoryAudit,
 )
-from repolint.report.audit_parts import counted, headline, per_item
+from repolint.report.audit_parts import counted, headline, per_item, shared_failures
 from repolint.report.text import printable
 
 MARKS: dict[str, str] = {PASS: "✓", "fail": "✗", NA: "\u2013"}
@@ -216,17 +216,6 @@ def _legend(marks: dict[str, str], width: int = WIDE) -> Text:
             line += entry
         text.append(f"\n{line}", style="dim")
     return text
-
-
-def shared_failures(report: AuditReport) -> dict[tuple[str, str], list[RepositoryAudit]]:
-    """(item, evidence) -> the repositories failing it at that same place, when several
-    do: code they inherit, whose one fix closes them all."""
-    places: dict[tuple[str, str], list[RepositoryAudit]] = {}
-    for repo in report.repositories:
-        for check in repo.checks:
-            if check.status == "fail" and check.path != repo.path:
-                places.setdefault((check.item, check.evidence), []).append(repo)
-    return {key: repos for key, repos in places.items() if len(repos) > 1}
 
 
 def _failure(check: Check, marks: dict[str, str]) -> Text:
