@@ -30,6 +30,7 @@ from repolint.config import (
 from repolint.discovery import discover
 from repolint.findings import BUG_REPORT_HINT, internal_error
 from repolint.report import MACHINE_FORMATS, OUTPUT_FORMATS, render_machine
+from repolint.report.grouped import render_grouped
 from repolint.report.json import render_json, render_json_statistics
 from repolint.report.progress import TerminalProgress
 from repolint.report.progress import wanted as progress_wanted
@@ -107,6 +108,7 @@ def main() -> None:
     envvar="REPOLINT_OUTPUT_FORMAT",
     help="full (the default): each problem with its source line, a caret under the code "
     "and a fix hint; concise: one `path:line:col: CODE message` line each; "
+    "grouped: the problems under the name of their file; "
     "json: an array of objects for tools; json-lines: one object per line; "
     "sarif: SARIF 2.1.0 (code scanning); github: GitHub Actions annotations; "
     "junit: JUnit XML for CI test reports. Also REPOLINT_OUTPUT_FORMAT, or "
@@ -487,6 +489,8 @@ def _print_result(result: RunResult, output: OutputOptions, quiet: bool, stream:
         render_statistics(console, result.findings)
     elif output_format == "concise":
         render_concise(console, result.findings, result.sources, show_source=bool(show_source))
+    elif output_format == "grouped":
+        render_grouped(console, result.findings, result.sources, show_source=bool(show_source))
     else:
         render_full(
             console,

@@ -24,6 +24,7 @@ from typing import cast
 
 from repolint.findings import BUG_REPORT_HINT, FileError, Finding, Severity, internal_error
 from repolint.layout import default_roots, module_name
+from repolint.pathmatch import in_settings_globs
 from repolint.rules import ALL_RULES
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
@@ -311,7 +312,10 @@ def build_project(
         if parsed is None:
             continue
         name, is_package = module_name(path, roots, inits)
-        modules.append(build_module(name, path, shown, parsed.tree, parsed.text, is_package))
+        is_test = is_test_file(path, settings)
+        modules.append(
+            build_module(name, path, shown, parsed.tree, parsed.text, is_package, is_test)
+        )
     targets = list(modules)
     for path in context:
         if path in display:
@@ -319,10 +323,18 @@ def build_project(
         parsed = _parse_file(path, str(path), {}, EngineResult())
         if parsed is not None:
             name, is_package = module_name(path, roots, inits)
+            is_test = is_test_file(path, settings)
             modules.append(
-                build_module(name, path, str(path), parsed.tree, parsed.text, is_package)
+                build_module(name, path, str(path), parsed.tree, parsed.text, is_package, is_test)
             )
     return Project(ProjectIndex(modules, settings), modules, targets)
+
+
+def is_test_file(path: Path, settings: Settings) -> bool:
+    """A test file: a `conftest.py`, or a match of the `tests` globs."""
+    return path.name == "conftest.py" or in_settings_globs(
+        path, settings.tests, settings.project_root
+    )
 
 
 def _parse_file(

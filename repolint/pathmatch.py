@@ -1,4 +1,5 @@
-"""One matcher for path patterns: `exclude`, `per-file-ignores` and `.gitignore`.
+"""One matcher for path patterns: `exclude`, `per-file-ignores`, `.gitignore`, and the
+`tests`, `migrations` and `repository-modules` settings.
 
 Patterns follow gitignore, through `pathspec`: a pattern without a `/` (a
 trailing one aside) matches a file or folder name at any depth; one with a `/`
@@ -49,7 +50,8 @@ class Patterns:
 class ProjectPatterns:
     """Globs from the settings (`exclude`, a `per-file-ignores` key), as ruff reads them:
     relative to the project root (`./x` anchored there too), absolute paths allowed. A
-    path outside the root can only match a name without `/` or an absolute pattern."""
+    path outside the root can only match a name without `/`, a `**/` pattern or an
+    absolute pattern."""
 
     def __init__(self, patterns: Iterable[str], root: str) -> None:
         self.root = os.path.abspath(root)
@@ -67,8 +69,8 @@ class ProjectPatterns:
                     inside.append("/" + pattern[2:])  # anchored at the root
             elif pattern:
                 inside.append("\\" + pattern if pattern.startswith("#") else pattern)
-                if "/" not in pattern.rstrip("/"):
-                    outside.append(inside[-1])
+                if "/" not in pattern.rstrip("/") or pattern.startswith("**/"):
+                    outside.append(inside[-1])  # unanchored: any depth, any place
         self._inside = Patterns(inside)
         self._outside = Patterns(outside)
 
@@ -97,3 +99,11 @@ def relative(path: str, base: str) -> str | None:
 def project_patterns(patterns: tuple[str, ...], root: str) -> ProjectPatterns:
     """`ProjectPatterns`, built once per pattern list and root."""
     return ProjectPatterns(patterns, root)
+
+
+def in_settings_globs(path: str | os.PathLike[str], patterns: tuple[str, ...], root: str) -> bool:
+    """Whether file `path` matches one of the settings' globs (`tests`, `migrations`,
+    `repository-modules`), read like `exclude`: relative to the project root `root`."""
+    if not patterns:
+        return False
+    return project_patterns(patterns, os.path.abspath(root)).matches(os.path.abspath(path))

@@ -30,7 +30,7 @@ DEFAULT_EAGER_HOOKS = (
     "get_default_options",
 )
 DEFAULT_ASYNC_BASES = ("AsyncBaseRepository",)
-DEFAULT_TESTS = ("tests/", "test_*.py", "*_test.py")
+DEFAULT_TESTS = ("tests/", "test/", "test_*.py", "*_test.py")
 DEFAULT_TEST_RULES = ("RPL103", "RPL105", "RPL302", "RPL306")
 """Rules checked in test code by default: those whose problem fails the test itself."""
 DEFAULT_MIGRATIONS = ("**/alembic/versions/**", "**/migrations/versions/**")

@@ -61,8 +61,9 @@ def test_syntax_error_is_one_finding_and_the_rest_is_checked(tree: Path) -> None
     sys.version_info >= (3, 12), reason="needs syntax newer than the running Python"
 )
 def test_newer_python_syntax_names_the_version(tree: Path) -> None:
-    # PEP 701 (3.12): the same quotes inside an f-string, which the downgrade leaves
-    (tree / "new.py").write_text('name = f"{row["name"]}"\n', encoding="utf-8")
+    # PEP 695 (3.12) read by the downgrade, then an error it cannot read past: the file
+    # uses newer syntax, so a newer Python is named as a possible cause
+    (tree / "new.py").write_text('type Rows = list[Row]\nname = f"{row["name"]}" +\n')
     proc = run(".", "--output-format", "json", cwd=tree)
     by_path = {f["path"]: f for f in findings(proc)}
     message = str(by_path["new.py"]["message"])

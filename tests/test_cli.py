@@ -702,6 +702,21 @@ def test_subprocess_concise_and_exit_codes(real_project: Path) -> None:
     assert "\x1b[" not in done.stdout  # not a terminal: no colour
 
 
+def test_subprocess_grouped_by_file(real_project: Path) -> None:
+    (real_project / "app" / "more.py").write_text(
+        ASYNC_ROUTE + "\n" + ASYNC_ROUTE.replace("def ", "def b_")
+    )
+    done = run_module("check", "--output-format", "grouped", "app", cwd=real_project)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "app/api.py:" and lines[3] == "app/more.py:"
+    assert lines[1].startswith("  9:8 RPL101 ") and lines[2] == ""
+    # positions aligned in a file: `9:8 ` and `19:8`
+    assert [line[:7] for line in lines[4:6]] == ["  9:8  ", "  19:8 "]
+    assert all(" RPL101 " in line for line in lines[4:6]) and lines[6] == ""
+    assert lines[-1] == "Found 3 problems (3 warnings)."
+
+
 def test_subprocess_clean_empty_and_missing(tmp_path: Path) -> None:
     (tmp_path / "ok.py").write_text("x = 1\n")
     (tmp_path / "empty").mkdir()

@@ -4,6 +4,7 @@ word, as `repolint check --output-format json` gives them."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +44,17 @@ def test_a_backref_is_named_with_where_it_is_declared(messages: dict) -> None:
     )
 
 
+def test_a_many_to_one_costs_one_query_per_distinct_parent(messages: dict) -> None:
+    """The identity map serves rows that share a parent (proved in
+    tests/runtime/test_runtime_rpl301_n_plus_one.py)."""
+    path = "sample_code/rota/services/coverage.py"
+    line = _line_of(path, "return [a.person.name for a in db.scalars(stmt)]  # expect: RPL301")
+    assert messages[(path, line, "RPL301")] == (
+        "lazy relationship `Assignment.person` is loaded once per row: "
+        "up to one query per distinct `Person` (N+1 at worst)"
+    )
+
+
 def test_a_constructor_called_per_row_is_named_by_its_class(messages: dict) -> None:
     path = "sample_code/rota/jobs/reconcile.py"
     line = _line_of(path, "CertificationReminder(db, p) for p in people]")
@@ -66,3 +78,46 @@ def test_a_property_in_a_path_is_read_not_called(messages: dict) -> None:
         "`block_load() -> Staffing.resident_count` runs `self.db.scalar(...)` once per item "
         "of the loop: N round trips"
     )
+
+
+def hints(*paths: str) -> dict[tuple[str, int, str], str]:
+    """(path, line, code) -> the `help:` line of the full report on `paths`."""
+    done = subprocess.run(
+        [sys.executable, "-m", "repolint", "check", "--no-cache", *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found: dict[tuple[str, int, str], str] = {}
+    key: tuple[str, int, str] | None = None
+    for line in done.stdout.splitlines():
+        head = re.match(r"(sample_code/\S+?):(\d+):\d+: (RPL\d+) ", line)
+        if head is not None:
+            key = (head[1], int(head[2]), head[3])
+        elif "= help: " in line and key is not None:
+            found[key] = line.split("= help: ", 1)[1]
+    return found
+
+
+def test_hints_fit_the_case() -> None:
+    """A per-row UPDATE is batched by executemany, a lookup by `in_()`; a rollback is
+    not told to flush; only a route is told it may become a plain `def`."""
+    base, bulk = "sample_code/rota/repositories/async_base.py", "sample_code/rota/services/bulk.py"
+    tags, people = "sample_code/notes/repos/tags.py", "sample_code/rota/api/people.py"
+    job = "sample_code/rota/jobs/reconcile.py"
+    found = hints(base, bulk, tags, people, job)
+    update = found[
+        (base, _line_of(base, "await self.db.execute(stmt)  # expect: RPL303"), "RPL303")
+    ]
+    assert update.startswith("run one `execute(update(Model), [{...}, ...])`")
+    lookup = found[(bulk, _line_of(bulk, "db.get(Person, person_id)  # expect: RPL303"), "RPL303")]
+    assert lookup == "fetch all items at once with `.where(Model.id.in_(ids))` or a join"
+    rollback = found[(tags, _line_of(tags, "rollback()  # expect: RPL201"), "RPL201")]
+    assert "flush" not in rollback and rollback.startswith("let the error reach the caller")
+    commit = found[(tags, _line_of(tags, "self.db.commit()  # expect: RPL201"), "RPL201")]
+    assert commit == "use `flush()` here and let the service or unit of work commit"
+    route = found[(people, _line_of(people, "db.scalar(select(func.count(Person.id)))"), "RPL101")]
+    assert "make the route a plain `def`" in route
+    helper = found[(job, _line_of(job, "db.commit()  # expect: RPL101"), "RPL101")]
+    assert "run_in_threadpool" in helper and "make the route" not in helper

@@ -119,3 +119,16 @@ def test_gitignore_negation(project: Path) -> None:
     write(project, {"app/legacy/old.py": ROUTE, "app/legacy/keep.py": ROUTE})
     (project / ".gitignore").write_text("app/legacy/*\n!keep.py\n")
     assert check() == ["app/features/build/steps.py", "app/legacy/keep.py"]
+
+
+def test_tests_globs_decide_test_code_with_the_same_matcher(project: Path) -> None:
+    """The `tests` setting (read like `exclude`) decides which files are test code, where
+    only the test rules run (RPL101 is not one of them by default)."""
+    write(project, {"test/smoke.py": ROUTE, "qa/checks.py": ROUTE, "app/qa/checks.py": ROUTE})
+    # `test/` is a default tests folder; `qa` is not test code until the setting says so
+    assert check() == ["app/features/build/steps.py", "app/qa/checks.py", "qa/checks.py"]
+    (project / "pyproject.toml").write_text('[tool.repolint]\ntests = ["./qa/"]\n')
+    # anchored at the project root: `app/qa/` stays, and `test/` is no longer a default
+    assert check() == ["app/features/build/steps.py", "app/qa/checks.py", "test/smoke.py"]
+    (project / "pyproject.toml").write_text('[tool.repolint]\ntests = ["qa/", "test/"]\n')
+    assert check() == ["app/features/build/steps.py"]

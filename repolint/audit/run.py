@@ -19,7 +19,7 @@ from repolint.audit.context import AuditContext
 from repolint.audit.model import ITEM_IDS, NA, AuditReport, Check, RepositoryAudit
 from repolint.audit.summary import summarize
 from repolint.audit.testsuite import TestSuite
-from repolint.audit.units import Unit, find_units, is_test_module, test_patterns
+from repolint.audit.units import Unit, find_units, is_test_module
 from repolint.config import PARSE_ERROR_CODE
 from repolint.findings import FileError, Finding
 from repolint.runner import run
@@ -58,9 +58,8 @@ def run_audit(paths: Sequence[str], settings: Settings) -> AuditRun:
     if project is None:
         return AuditRun(AuditReport([], []), result.findings, result.errors, result.files_checked)
     index = project.index
-    patterns = test_patterns(settings)
     target_ids = {id(m) for m in project.targets}
-    tests = [m for m in project.targets if is_test_module(m, patterns)]
+    tests = [m for m in project.targets if is_test_module(m)]
     conftests = [
         m for m in project.modules if m.path.name == "conftest.py" and id(m) not in target_ids
     ]
@@ -96,7 +95,7 @@ def run_audit(paths: Sequence[str], settings: Settings) -> AuditRun:
     elsewhere = [
         m
         for m in project.modules
-        if id(m) not in target_ids and is_test_module(m, patterns) and m.path.name != "conftest.py"
+        if id(m) not in target_ids and is_test_module(m) and m.path.name != "conftest.py"
     ]
     report.notes += notes(report, result.findings, settings, len(elsewhere))
     return AuditRun(report, result.findings, result.errors, result.files_checked)

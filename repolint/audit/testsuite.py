@@ -1,7 +1,7 @@
 """The project's tests, read statically: which repository each exercises, and how.
 
 Tests are never imported. A *test* is a `test*` function of a test module (the
-`tests` globs: `tests/`, `test_*.py`, `*_test.py`), or a `test*` method of a
+`tests` globs: `tests/`, `test/`, `test_*.py`, `*_test.py`), or a `test*` method of a
 `Test*` class or a `unittest.TestCase`. Its *scope* is its own code (decorators
 included), its class's setup methods and fixtures, and every fixture it
 requests, transitively: by parameter name or `@pytest.mark.usefixtures`,

@@ -19,12 +19,11 @@ methods, and its model is the one its name names (`crud/user.py` and
 from __future__ import annotations
 
 import ast
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from repolint.semantics.index import FunctionRef, ProjectIndex, Symbol, glob_to_regex
+from repolint.semantics.index import FunctionRef, ProjectIndex, Symbol
 from repolint.semantics.module import ModuleInfo
 from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT, SessionT
 from repolint.settings import Settings
@@ -69,22 +68,16 @@ class Unit:
         return self.model is None and not self.generic
 
 
-def test_patterns(settings: Settings) -> list[re.Pattern[str]]:
-    """The `tests` globs as regexes; `tests/` means every file under a `tests` folder."""
-    return [glob_to_regex(p + "**" if p.endswith("/") else p) for p in settings.tests]
-
-
-def is_test_module(module: ModuleInfo, patterns: list[re.Pattern[str]]) -> bool:
-    paths = (str(module.path).replace("\\", "/"), module.display.replace("\\", "/"))
-    return module.path.name == "conftest.py" or any(p.match(s) for p in patterns for s in paths)
+def is_test_module(module: ModuleInfo) -> bool:
+    """A test file: it matches the `tests` globs (or is a `conftest.py`)."""
+    return module.is_test
 
 
 def find_units(index: ProjectIndex, targets: list[ModuleInfo], settings: Settings) -> list[Unit]:
     """Every repository class and data-function module among `targets` (tests excluded)."""
-    patterns = test_patterns(settings)
     units: list[Unit] = []
     for module in targets:
-        if is_test_module(module, patterns):
+        if is_test_module(module):
             continue
         for name, node in module.classes.items():
             qual = f"{module.name}.{name}" if module.name else name

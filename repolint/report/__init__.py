@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from repolint.runner import RunResult
 
-OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "junit")
+OUTPUT_FORMATS = ("full", "concise", "grouped", "json", "json-lines", "sarif", "github", "junit")
 MACHINE_FORMATS = ("json-lines", "sarif", "github", "junit")
 """Formats rendered by `render_machine`: exact output for tools, no summary line."""
 

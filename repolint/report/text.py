@@ -19,7 +19,7 @@ from rich.text import Text
 from repolint.findings import FileError, Finding, Severity
 
 TAB_SIZE = 4
-_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
@@ -50,7 +50,7 @@ def header(finding: Finding) -> Text:
     text = Text()
     text.append(printable(finding.path), style="bold")
     text.append(f":{finding.line}:{finding.column}: ")
-    text.append(finding.code, style=_SEVERITY_STYLE.get(finding.severity, "bold"))
+    text.append(finding.code, style=SEVERITY_STYLE.get(finding.severity, "bold"))
     text.append(f" {printable(finding.message)}")
     return text
 
@@ -88,7 +88,7 @@ def snippet(finding: Finding, sources: Mapping[str, str]) -> Text | None:
         return None
     gutter = " " * len(str(finding.line))
     start, width = caret_span(line, finding)
-    style = _SEVERITY_STYLE.get(finding.severity, "bold")
+    style = SEVERITY_STYLE.get(finding.severity, "bold")
     text = Text()
     text.append(f"{gutter} |\n", style="blue")
     text.append(f"{finding.line} | ", style="blue")

@@ -25,10 +25,10 @@ repolint parses with the Python it runs on. It reads these newer forms on an
 older Python anyway, by rewriting them with the same lines and columns: PEP
 695 generics (`class Repository[T: Base]:`, `def first[T](rows: list[T])`)
 and `type` aliases, PEP 696 type parameter defaults, PEP 758 `except A, B:`
-(and `except*` on 3.10). For other new syntax, such as the PEP 701 f-strings
-of 3.12 (`f"{row["name"]}"`), run repolint under the newest Python your code
-base targets: the message says "may need a newer Python" only then, not for a
-plain syntax error.
+(and `except*` on 3.10), and the PEP 701 f-strings of 3.12 (`f"{row["name"]}"`:
+read as a plain string, what their braces hold is not analysed). For other new
+syntax, run repolint under the newest Python your code base targets: the message
+says "may need a newer Python" only then, not for a plain syntax error.
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ import ast
 
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
-from repolint.semantics.names import SYNC_IO_METHODS
+from repolint.semantics.names import ROUTE_METHODS, SYNC_IO_METHODS
 from repolint.semantics.types import SessionT
 
 
@@ -102,6 +102,26 @@ class BlockingSessionCall(Rule):
                 node,
                 f"blocking call `{func.attr}()` on a sync Session inside `async def`: "
                 "it blocks the event loop",
-                hint="use an AsyncSession and `await` it, make the route a plain `def`, "
-                "or offload the work with `await run_in_threadpool(...)`",
+                hint=_hint(node, ctx),
             )
+
+
+def _hint(node: ast.Call, ctx: Context) -> str:
+    """A route can become a plain `def` (FastAPI runs it on a thread); a dependency,
+    helper or service cannot be made sync for its async callers: offload it there."""
+    function = ctx.enclosing_function(node)
+    if function is not None and any(
+        isinstance(dec, ast.Call)
+        and isinstance(dec.func, ast.Attribute)
+        and dec.func.attr in ROUTE_METHODS
+        for dec in function.decorator_list
+    ):
+        return (
+            "use an AsyncSession and `await` it, make the route a plain `def`, "
+            "or offload the work with `await run_in_threadpool(...)`"
+        )
+    return (
+        "use an AsyncSession and `await` it, or offload the work with "
+        "`await run_in_threadpool(...)` (this is not a route: making it a plain `def` "
+        "would not take it off the event loop of its async callers)"
+    )

@@ -78,6 +78,11 @@ from repolint.semantics.module import function_params
 from repolint.semantics.types import SessionT
 
 TRANSACTION_METHODS = frozenset({"commit", "rollback"})
+HINTS = {
+    "commit": "use `flush()` here and let the service or unit of work commit",
+    "rollback": "let the error reach the caller, whose unit of work rolls back; to undo "
+    "only this method's writes, run them in `with session.begin_nested():` (a savepoint)",
+}
 
 
 class CommitInRepository(Rule):
@@ -106,7 +111,7 @@ class CommitInRepository(Rule):
             node,
             f"`{func.attr}()` inside the data layer ({where}.{function.name}) "
             "ends the caller's transaction",
-            hint="use `flush()` here and let the service or unit of work commit",
+            hint=HINTS[func.attr],
         )
 
 

@@ -24,7 +24,11 @@ that failed pay it); migration scripts and test code (see `migrations` and
 
 ## Why is this bad?
 Each access issues its own `SELECT`: one query for the list, then one per
-row. A page of 50 rows costs 51 round trips, and it grows with the data.
+row. A page of 50 rows costs 51 round trips, and it grows with the data. A
+many-to-one (`book.author`) is looked up by primary key in the identity map
+first, so rows that share a parent share its `SELECT`: the message says "up
+to one query per distinct `Author`", still one per author where one query
+would do.
 
 ## Example
 ```python
@@ -60,6 +64,7 @@ import ast
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.lazy import (
+    cost_text,
     lazy_access,
     loader_hint,
     origin_text,
@@ -87,7 +92,7 @@ class LazyLoadPerRow(Rule):
             ctx,
             node,
             f"lazy relationship {relationship_text(rel, instance.model)} is loaded once per row"
-            f"{origin_text(instance)}: N+1 queries",
+            f"{origin_text(instance)}: {cost_text([rel])}",
             hint=loader_hint(instance, rel),
         )
 
@@ -105,6 +110,6 @@ class LazyLoadPerRow(Rule):
             ctx,
             node,
             f"`{callee}()` reads lazy {noun} {listed} of each row it is given"
-            f"{origin_text(row)}: N+1 queries",
+            f"{origin_text(row)}: {cost_text([r for _, _, r in reads])}",
             hint=loader_hint(row, first),
         )

@@ -68,6 +68,7 @@ from repolint.semantics.loops import (
     loop_names,
     memoized_per_key,
     mentions_any,
+    statement_trees,
     streams,
     uses_in_batch,
     walks_a_constant,
@@ -138,7 +139,7 @@ class QueryPerRow(Rule):
                 ctx,
                 node,
                 f"`{func.attr}()` runs one statement per item of the loop: N round trips",
-                hint="fetch all items at once with `.where(Model.id.in_(ids))` or a join",
+                hint=BATCH_HINTS[_verb(node, statement, ctx)],
             )
 
     def visit_Attribute(self, node: ast.Attribute, ctx: Context) -> None:
@@ -177,6 +178,40 @@ class QueryPerRow(Rule):
             "N round trips",
             hint="give it all the items at once (`.where(Model.id.in_(ids))`) or a join",
         )
+
+
+BATCH_HINTS = {
+    "select": "fetch all items at once with `.where(Model.id.in_(ids))` or a join",
+    "update": "run one `execute(update(Model), [{...}, ...])` with every item's values "
+    "(an executemany by primary key), or one UPDATE with `.where(Model.id.in_(ids))` "
+    "when the values are the same",
+    "insert": "run one `execute(insert(Model), [{...}, ...])` with every item's values "
+    "(an executemany), or `add_all()` the new objects",
+    "delete": "delete them at once: `execute(delete(Model).where(Model.id.in_(ids)))`",
+}
+"""The fix hint for a statement per item, by what the statement does."""
+WRITE_VERBS = ("update", "insert", "delete")
+
+
+def _verb(node: ast.Call, statement: ast.AST, ctx: Context) -> str:
+    """What the statement run by `node` does: `update`, `insert`, `delete` (Core
+    `update(Model)`/`insert(...)`/`delete(...)` or a legacy `query(...).update({...})`,
+    directly or through the names it is built in), else `select`."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in WRITE_VERBS:
+        return func.attr  # `query(...).filter(...).update({...})`
+    trees = [*node.args, *(k.value for k in node.keywords)] if node.args else [statement]
+    for tree in trees:
+        for part in statement_trees(tree, ctx) if isinstance(tree, ast.Name) else [tree]:
+            for inner in ast.walk(part):
+                if isinstance(inner, ast.Call):
+                    name = inner.func
+                    last = name.id if isinstance(name, ast.Name) else getattr(name, "attr", "")
+                    if last in WRITE_VERBS and not isinstance(name, ast.Attribute):
+                        return last
+                    if last.startswith(("insert_", "upsert")) or last == "on_conflict_do_update":
+                        return "insert"
+    return "select"
 
 
 def _per_item(node: ast.Call, statement: ast.AST, ctx: Context) -> bool:

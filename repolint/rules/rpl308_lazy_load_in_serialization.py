@@ -59,6 +59,7 @@ import ast
 
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
+from repolint.semantics.names import ROUTE_METHODS
 from repolint.semantics.pydantic_models import (
     fields,
     is_pydantic_model,
@@ -66,10 +67,6 @@ from repolint.semantics.pydantic_models import (
     reads_attributes,
 )
 from repolint.semantics.types import InstanceT, RowsT, eager_below, eager_covers
-
-ROUTE_METHODS = frozenset(
-    {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "route"}
-)
 
 
 class LazyLoadInSerialization(Rule):

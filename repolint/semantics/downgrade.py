@@ -20,9 +20,10 @@ column outside the rewritten text (byte columns, as the syntax tree counts them)
   be taken instead.
 - PEP 654 `except*` (3.11) on Python 3.10: the star is blanked.
 
-PEP 701 f-strings (quotes of the same kind nested, backslashes or comments in a
-replacement field) are not rewritten: the tokenizer of Python 3.11 cannot read
-them; `newer_only` recognises their errors.
+- PEP 701 f-strings (quotes of the same kind nested, backslashes, comments or line
+  breaks in a replacement field), on Python 3.10 and 3.11: replaced by `""` and
+  blanks first (`fstrings.blank_newer_fstrings`), so the tokenizer reads the rest;
+  what their replacement fields held is not analysed.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ import keyword
 import sys
 import tokenize
 from dataclasses import dataclass, field
+
+from repolint.semantics.fstrings import blank_newer_fstrings
 
 Version = tuple[int, int]
 Position = tuple[int, int]
@@ -109,9 +112,14 @@ def downgrade(text: str, version: Version = sys.version_info[:2]) -> Downgraded 
 
     A tokenizer error ends the scan: what was found before it is still rewritten.
     """
+    blanked = 0
+    if version < F_STRINGS_ANYWHERE:
+        text, blanked = blank_newer_fstrings(text)
     rewriter = _Rewriter(text, version)
     rewriter.scan()
-    if not rewriter.edits:
+    if blanked:
+        rewriter.forms.insert(0, "PEP 701 f-strings")
+    elif not rewriter.edits:
         return None
     return Downgraded(rewriter.rewritten(), rewriter.forms, rewriter.type_params, rewriter.aliases)
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from repolint.semantics import statements
 from repolint.semantics.facts import ARG_ORIGIN, FunctionFacts, ProjectCall, Scope, TypedModule
+from repolint.semantics.fixed import DYNAMIC_IMPORTS, FIXED_METHODS, code_literal
 from repolint.semantics.loading import read_options
 from repolint.semantics.module import ModuleInfo, function_params, own_nodes
 from repolint.semantics.names import (
@@ -49,6 +50,7 @@ from repolint.semantics.types import (
     ColumnT,
     ConstT,
     EngineT,
+    FixedT,
     FlaskDBT,
     FuncT,
     InstanceT,
@@ -191,6 +193,10 @@ class FunctionFlow:
         """Argument types of the call being dispatched (for `FunctionFacts.call_args`)."""
         self.conditions: list[frozenset[str]] = []
         """Names tested by the enclosing `if`/`while` statements."""
+        self.fixed_loops: list[bool] = []
+        """For each enclosing `for`: whether it iterates a value written in code."""
+        self.empty_literals: set[str] = set()
+        """Local names last bound to an empty `{}`/`[]`: filled by the code that follows."""
 
     # -- entry ----------------------------------------------------------------
 
@@ -382,7 +388,9 @@ class FunctionFlow:
         if _is_row_source(iterable) or _is_enumerate_of_rows(stmt.iter, self):
             self.row_loop = True
         self.assign(stmt.target, element, None)
+        self.fixed_loops.append(isinstance(iterable, FixedT))
         self.exec_block(stmt.body)
+        self.fixed_loops.pop()
         self.row_loop = saved
         self.env = _merge_env(before, self.env)
         self.exec_block(stmt.orelse)
@@ -511,6 +519,10 @@ class FunctionFlow:
             self.consts.pop(target.id, None)
             self.env[target.id] = value
             self._note(target, value)
+            if _empty_literal(value_node):
+                self.empty_literals.add(target.id)
+            else:
+                self.empty_literals.discard(target.id)
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = (
                 value.items
@@ -532,6 +544,19 @@ class FunctionFlow:
             self.assign(target.value, None, None)
         else:
             self.eval(target)
+            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                self._filled_by_code(target.value)
+
+    def _filled_by_code(self, name: ast.Name) -> None:
+        """`records[kind] = ...` / `kinds.append(...)` on a local `{}`/`[]` only in loops
+        over values written in code: as many items as the code says (`FixedT`)."""
+        if (
+            name.id in self.empty_literals
+            and self.fixed_loops
+            and all(self.fixed_loops)
+            and self.env.get(name.id) in (None, FixedT())
+        ):
+            self.env[name.id] = FixedT()
 
     # -- expressions ------------------------------------------------------------
 
@@ -568,6 +593,8 @@ class FunctionFlow:
         if isinstance(expr, ast.Subscript):
             base = self.eval(expr.value)
             self.eval(expr.slice)
+            if isinstance(base, FixedT):
+                return base
             if isinstance(base, RowsT):
                 if isinstance(expr.slice, ast.Slice):
                     return base
@@ -701,6 +728,10 @@ class FunctionFlow:
             return base
         if isinstance(base, PageT) and name == "items":
             return base.rows
+        if isinstance(base, FixedT) or (
+            base is None and name.isupper() and isinstance(expr.ctx, ast.Load)
+        ):
+            return FixedT()  # `module.SETTINGS`, `fixtures.groups`: written in code
         return None
 
     def _callee_facts(
@@ -852,6 +883,8 @@ class FunctionFlow:
                 if isinstance(value, (StmtT, QueryT)):
                     self._final(value, "pass")
         if qual is not None:
+            if _last(qual) in DYNAMIC_IMPORTS:
+                return FixedT()
             known = self._known_call(call, qual, types)
             if known is not _UNKNOWN:
                 return known
@@ -886,10 +919,13 @@ class FunctionFlow:
             func.attr not in COLLECTING_METHODS
             or not isinstance(func.value, ast.Name)
             or len(call.args) != 1
-            or not (receiver is None or isinstance(receiver, RowsT))
+            or not (receiver is None or isinstance(receiver, (RowsT, FixedT)))
         ):
             return
         item = types.get(id(call.args[0]))
+        if func.attr != "extend" and not isinstance(item, InstanceT):
+            self._filled_by_code(func.value)
+            return
         if func.attr == "extend":
             rows = _rows_of(item) if isinstance(item, (RowsT, ResultT, QueryT)) else None
         elif isinstance(item, InstanceT):
@@ -897,7 +933,7 @@ class FunctionFlow:
         else:
             rows = None
         if rows is not None:
-            merged = merge(receiver, rows)
+            merged = rows if isinstance(receiver, FixedT) else merge(receiver, rows)
             self.env[func.value.id] = merged
             self._note(func.value, merged)
 
@@ -995,6 +1031,8 @@ class FunctionFlow:
                 label = f"{_src(call.func)}({_src(call.args[0]) if call.args else ''})"
                 self._io(call, label, engine=True)
             return None
+        if isinstance(receiver, FixedT):
+            return receiver if name in FIXED_METHODS else None
         if receiver is None:
             receiver = self._duck_session(call, name, types)
         if isinstance(receiver, SessionT):
@@ -1354,6 +1392,13 @@ def _is_enumerate_of_rows(node: ast.AST, flow: FunctionFlow) -> bool:
     return False
 
 
+def _empty_literal(node: ast.AST | None) -> bool:
+    """`{}` or `[]`."""
+    return (isinstance(node, ast.Dict) and not node.keys) or (
+        isinstance(node, ast.List) and not node.elts
+    )
+
+
 def element_of(node: ast.AST, iterable: object | None, flow: FunctionFlow) -> object | None:
     """The type of one element when iterating `iterable`."""
     if _is_enumerate_of_rows(node, flow):
@@ -1362,6 +1407,8 @@ def element_of(node: ast.AST, iterable: object | None, flow: FunctionFlow) -> ob
         return TupleT((None, inner))
     if isinstance(iterable, PageT):
         iterable = iterable.rows
+    if isinstance(iterable, FixedT):
+        return iterable
     if isinstance(iterable, ResultT) and not iterable.scalars:
         return None
     if isinstance(iterable, (RowsT, QueryT, ResultT)) and iterable.model is not None:
@@ -1726,6 +1773,8 @@ def symbol_type(index: ProjectIndex, qual: str) -> object | None:
         module = sym.module
         name = sym.qual.rsplit(".", 1)[-1]
         value = module.assigns.get(name)
+        if code_literal(value):
+            return FixedT()
         if value is not None:
             found = eval_in_module(index, module, value)
             if found is not None:

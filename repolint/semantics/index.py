@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
+from repolint.pathmatch import in_settings_globs
 from repolint.semantics.imports import dotted
 from repolint.semantics.models import Relationship, RelationshipReader, foreign_key_refs
 from repolint.semantics.module import FunctionNode, ModuleInfo, decorator_names
@@ -47,29 +48,6 @@ class FunctionRef:
     node: FunctionNode | ast.Lambda
     owner: str | None
     closure: object | None = None
-
-
-def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """A gitignore-like glob (`**/crud/**`) as a regex on '/'-separated paths."""
-    out = ""
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out += "(?:.*/)?"
-            i += 3
-        elif pattern.startswith("**", i):
-            out += ".*"
-            i += 2
-        elif pattern[i] == "*":
-            out += "[^/]*"
-            i += 1
-        elif pattern[i] == "?":
-            out += "[^/]"
-            i += 1
-        else:
-            out += re.escape(pattern[i])
-            i += 1
-    return re.compile(f"(?:^|.*/){out}$" if not pattern.startswith(("/", "**")) else f"{out}$")
 
 
 def _exports(module: ModuleInfo, name: str) -> bool:
@@ -110,8 +88,6 @@ class ProjectIndex:
             parts = name.split(".")
             for i in range(1, len(parts)):
                 self._by_last.setdefault(".".join(parts[i:]), []).append(name)
-        self._repo_module_patterns = [glob_to_regex(p) for p in settings.repository_modules]
-        self._migration_patterns = [glob_to_regex(p) for p in settings.migrations]
         self._migrations: dict[str, bool] = {}
         self._relationships: dict[str, dict[str, Relationship]] = {}
         self._backrefs: dict[str, list[Relationship]] | None = None
@@ -691,8 +667,8 @@ class ProjectIndex:
         setting) it sets `revision = "..."` and defines `upgrade()`."""
         found = self._migrations.get(module.name)
         if found is None:
-            path = str(module.path).replace("\\", "/")
-            found = any(p.match(path) for p in self._migration_patterns) or (
+            settings = self.settings
+            found = in_settings_globs(module.path, settings.migrations, settings.project_root) or (
                 bool(self.settings.migrations)
                 and "revision" in module.assigns
                 and "upgrade" in module.functions
@@ -701,9 +677,8 @@ class ProjectIndex:
         return found
 
     def in_repository_module(self, module: ModuleInfo) -> bool:
-        path = str(module.path).replace("\\", "/")
-        display = module.display.replace("\\", "/")
-        return any(p.match(path) or p.match(display) for p in self._repo_module_patterns)
+        settings = self.settings
+        return in_settings_globs(module.path, settings.repository_modules, settings.project_root)
 
     def _name_is_repository(self, name: str) -> bool:
         last = name.rsplit(".", 1)[-1]

@@ -43,6 +43,17 @@ def relationship_text(rel: Relationship, model: str | None = None) -> str:
     return text
 
 
+def cost_text(rels: list[Relationship]) -> str:
+    """What the lazy loads cost: N+1 queries; for many-to-ones alone, one query per
+    distinct target at most (a lazy many-to-one looks the primary key up in the
+    identity map first, so rows that share a parent share its SELECT)."""
+    targets = sorted({r.target_name or "" for r in rels})
+    if rels and all(r.collection is False for r in rels) and "" not in targets:
+        names = " or ".join(f"`{t.rsplit('.', 1)[-1]}`" for t in targets)
+        return f"up to one query per distinct {names} (N+1 at worst)"
+    return "N+1 queries"
+
+
 def loader_hint(instance: InstanceT, rel: Relationship) -> str:
     model = instance.model.rsplit(".", 1)[-1]
     return f"eager-load it in the query: `.options(selectinload({model}.{rel.name}))`"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 
 from repolint.semantics.context import Context
+from repolint.semantics.fixed import LITERALS, fixed_items
 from repolint.semantics.module import function_params
+from repolint.semantics.types import FixedT
 
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 CHUNK_WORDS = ("chunk", "batch", "partition", "page", "window", "slice", "segment")
@@ -15,7 +17,6 @@ ENTITY_CALLS = frozenset(
 TABLE_COLLECTIONS = frozenset(
     {"sorted_tables", "tables", "mappers", "columns", "foreign_keys", "primary_key", "constraints"}
 )
-LITERALS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
 
 
 def whole_chain(node: ast.Call, ctx: Context) -> ast.AST:
@@ -120,7 +121,8 @@ def is_batch_loop(loop: ast.AST) -> bool:
 
 
 def walks_a_constant(loop: ast.AST, ctx: Context) -> bool:
-    """`for k in ("a", "b")`, `for k in KINDS`, `kinds = [...]; for k in kinds`: a fixed handful."""
+    """`for k in ("a", "b")`, `for k in KINDS`, `kinds = [...]; for k in kinds`, a
+    parameter every caller fills from a module constant: a fixed handful."""
     for iterable in iterables(loop):
         if _is_cast(iterable):
             iterable = iterable.args[1]  # type: ignore[attr-defined]
@@ -138,6 +140,8 @@ def walks_a_constant(loop: ast.AST, ctx: Context) -> bool:
             return True
         if isinstance(iterable, ast.Attribute) and iterable.attr in TABLE_COLLECTIONS:
             return True  # `metadata.sorted_tables`, `registry.mappers`: tables, not rows
+        if isinstance(ctx.type_of(iterable), FixedT):
+            return True  # a module constant, or what every caller passes from one
     return walks_model_attributes(loop)
 
 
@@ -200,7 +204,7 @@ def _fixed_literal(name: ast.Name, ctx: Context) -> bool:
         getattr(value, "elts", None) or getattr(value, "keys", None)
     ):
         return False
-    if not _fixed_items(value):
+    if not fixed_items(value):
         return False  # `items = [item]` wraps what the caller gave: as many as it is
     function = ctx.enclosing_function(name)
     if function is not None and any(a.arg == name.id for a, _ in function_params(function)):
@@ -257,18 +261,6 @@ def streams(loop: ast.AST, ctx: Context) -> bool:
     from repolint.semantics.types import ROW_SOURCES, ResultT
 
     return not isinstance(ctx.type_of(loop.iter), (*ROW_SOURCES, ResultT))
-
-
-def _fixed_items(value: ast.AST) -> bool:
-    """Items set by code: constants, classes and UPPER_CASE names, nested literals."""
-    items = [*getattr(value, "elts", []), *(k for k in getattr(value, "keys", []) if k)]
-    for item in items:
-        if isinstance(item, ast.Constant) or (isinstance(item, LITERALS) and _fixed_items(item)):
-            continue
-        last = item.attr if isinstance(item, ast.Attribute) else getattr(item, "id", "")
-        if not last or not last[:1].isupper():
-            return False
-    return True
 
 
 _ASSIGNS: dict[int, tuple[ast.AST, dict[str, list[ast.AST]]]] = {}

@@ -53,11 +53,17 @@ class ModuleInfo:
 
 
 def build_module(
-    name: str, path: Path, display: str, tree: ast.Module, text: str, is_package: bool
+    name: str,
+    path: Path,
+    display: str,
+    tree: ast.Module,
+    text: str,
+    is_package: bool,
+    is_test: bool = False,
 ) -> ModuleInfo:
     """Collect imports (at any depth), top-level classes, functions and assignments."""
     info = ModuleInfo(name, path, display, tree, text.splitlines(), ImportTable(name, is_package))
-    info.is_test = is_test_path(path)
+    info.is_test = is_test
     for node in import_statements(tree):
         info.imports.add(node)
     for stmt in _top_level(tree.body):
@@ -123,14 +129,6 @@ def import_statements(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
                 if value.__class__ is list:
                     stack.extend(value)
     return found
-
-
-def is_test_path(path: Path) -> bool:
-    """`tests/`, `test_*.py`, `*_test.py` and `conftest.py`, as pytest finds them."""
-    name = path.name
-    if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
-        return True
-    return any(part in ("tests", "test") for part in path.parts[:-1])
 
 
 def _top_level(body: list[ast.stmt]) -> list[ast.stmt]:

@@ -199,3 +199,8 @@ ITERATOR_WRAPPERS = frozenset(
     }
 )
 """Return annotations whose first argument is what a generator provider yields."""
+
+ROUTE_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "route"}
+)
+"""Decorators that make a function a route: `@router.get(...)`, `@app.route(...)`."""

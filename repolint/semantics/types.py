@@ -204,6 +204,13 @@ class ConstT:
 
 
 @dataclass(frozen=True)
+class FixedT:
+    """A value written in the code, not loaded: a literal collection of constants, a
+    module constant, an UPPER_CASE attribute, a dynamically imported module (and
+    what is taken from one). Iterating it is a fixed handful of rounds."""
+
+
+@dataclass(frozen=True)
 class TupleT:
     items: tuple[object, ...]
 
@@ -233,6 +240,7 @@ T = Union[  # noqa: UP007 - a runtime alias, kept readable on 3.10
     FuncT,
     TupleT,
     ModuleT,
+    FixedT,
 ]
 
 ROW_SOURCES = (RowsT, ResultT, QueryT)

@@ -19,6 +19,8 @@ from rota.services.coverage import (
     block_roster_lazy,
     coverage_report,
     coverage_report_eager,
+    range_roster,
+    range_roster_lazy,
 )
 from rota.services.roster import (
     absence_days,
@@ -96,6 +98,19 @@ def test_many_to_one_per_row_against_joinedload(engine: Engine) -> None:
     assert bad == good == [f"Resident {i}" for i in range(1, N_RESIDENTS + 1)]
     assert bad_count == 1 + N_RESIDENTS == 7
     assert good_count == 1
+
+
+def test_many_to_one_per_row_costs_one_query_per_distinct_parent(engine: Engine) -> None:
+    """range_roster_lazy(): N_BLOCKS * N_RESIDENTS assignments, but a lazy many-to-one
+    first looks the person up in the identity map: one SELECT per distinct person, as
+    RPL301's message for a many-to-one says; range_roster() selectin-loads them."""
+    start, end = FIRST_BLOCK_DATE, LAST_BLOCK_DATE
+    bad, bad_count = run_counted(engine, lambda db: range_roster_lazy(db, start, end))
+    good, good_count = run_counted(engine, lambda db: range_roster(db, start, end))
+    assert bad == good and len(bad) > N_RESIDENTS  # rows share their people
+    assert len(set(bad)) == N_RESIDENTS
+    assert bad_count == 1 + N_RESIDENTS < 1 + len(bad)
+    assert good_count == 2
 
 
 def test_per_row_on_a_relationship_collection(engine: Engine) -> None:

@@ -54,6 +54,15 @@ class NoteStore:
         self.session.delete(note)
         self.session.commit()  # expect: RPL201
 
+    def add_labels(self, labels: list[str]) -> None:
+        """Wrong: a failed flush rolls back the caller's whole transaction too."""
+        try:
+            self.session.add_all([Tag(label=label) for label in labels])
+            self.session.flush()
+        except Exception:
+            self.session.rollback()  # expect: RPL201
+            raise
+
 
 class RepositoryError(Exception):
     """Named like a repository, holds no session: not the data layer."""

@@ -71,3 +71,27 @@ def assignments_in_range(db: Session, start: dt.date, end: dt.date) -> list[tupl
         .order_by(Block.date, Block.period, Assignment.id)
     )
     return [(a.block.date, a.block.period, a.person_id) for a in db.scalars(stmt)]  # ok: RPL301
+
+
+def range_roster_lazy(db: Session, start: dt.date, end: dt.date) -> list[str]:
+    """N+1, bounded by the identity map: `Assignment.person` is a many-to-one, so each
+    distinct person is loaded once (one SELECT per resident, not per assignment)."""
+    stmt = (
+        select(Assignment)
+        .join(Assignment.block)
+        .where(Block.date.between(start, end))
+        .order_by(Assignment.id)
+    )
+    return [a.person.name for a in db.scalars(stmt)]  # expect: RPL301
+
+
+def range_roster(db: Session, start: dt.date, end: dt.date) -> list[str]:
+    """Right: the people are loaded with the assignments, in one more SELECT."""
+    stmt = (
+        select(Assignment)
+        .join(Assignment.block)
+        .options(selectinload(Assignment.person))
+        .where(Block.date.between(start, end))
+        .order_by(Assignment.id)
+    )
+    return [a.person.name for a in db.scalars(stmt)]  # ok: RPL301
