@@ -195,6 +195,21 @@ async def list_memberships(db: AsyncSession, user_id: int) -> list[Membership]:
     return list(await db.scalars(stmt))
 """
 
+POSTS = """
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Post
+
+
+class MissingPostNotFoundError(LookupError):
+    \"\"\"No post has that id.\"\"\"
+
+
+async def read_post(session: AsyncSession, post_id: int, for_update: bool = False) -> Post | None:
+    \"\"\"One post by id.\"\"\"
+    return await session.get(Post, post_id, with_for_update=for_update)
+"""
+
 MODEL_ROUTES = """
 from fastapi import APIRouter
 from sqlalchemy import select
@@ -242,6 +257,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> AuditReport:
             "app/crud/__init__.py": "",
             "app/crud/jobs.py": JOBS,
             "app/crud/memberships.py": MEMBERSHIPS,
+            "app/crud/posts.py": POSTS,
         },
     )
     return run_audit([str(root / "app")], Settings(project_root=str(root))).report
@@ -254,6 +270,7 @@ def test_interfaces_and_factories_are_not_repositories(report: AuditReport) -> N
     assert found == {
         "app.crud.jobs",
         "app.crud.memberships",
+        "app.crud.posts",
         "app.repositories.base.CrudRepository",
         "app.repositories.reads.PostReadRepository",
         "app.repositories.users.PostRepository",
@@ -307,6 +324,19 @@ def test_a_composite_key_model_is_not_asked_for_get_by_id(report: AuditReport) -
     assert check.message == "Membership has a composite primary key (user_id, group)"
 
 
+def test_read_model_by_its_id_is_get_by_id(report: AuditReport) -> None:
+    repo = next(r for r in report.repositories if r.name == "app.crud.posts")
+    check = repo.check("get-by-id")
+    assert (check.status, check.message) == ("pass", "read_post() gets one row by id")
+
+
+def test_the_not_found_fix_names_the_project_exception(report: AuditReport) -> None:
+    repo = next(r for r in report.repositories if r.name == "app.crud.posts")
+    check = repo.check("not-found-error")
+    assert check.status == "fail"
+    assert check.fix == "add `get_or_raise(id)` raising `MissingPostNotFoundError`"
+
+
 def test_get_by_filters_is_not_get_by_id(report: AuditReport) -> None:
     repo = next(r for r in report.repositories if r.name == "SqlAuthorRepository")
     check = repo.check("get-by-id")
@@ -316,7 +346,7 @@ def test_get_by_filters_is_not_get_by_id(report: AuditReport) -> None:
 
 def test_commits_in_a_base_count_for_every_subclass(report: AuditReport) -> None:
     row = next(r for r in report.summary if r.area == "Transaction management")
-    assert row.detail.startswith("2 of 6 repositories commit")
+    assert row.detail.startswith("2 of 7 repositories commit")
     assert "from CrudRepository (2 repositories commit through it)" in row.action
 
 
@@ -331,7 +361,7 @@ def test_fix_first_is_ordered_by_risk_then_reach(report: AuditReport) -> None:
     keys = [(ranks[a.risk], -a.repositories) for a in report.actions]
     assert keys == sorted(keys)
     eager = next(a for a in report.actions if a.item == "selectinload")
-    assert eager.repositories == 4  # User.posts and Post.author are lazy, never selectin-loaded
+    assert eager.repositories == 5  # User.posts and Post.author are lazy, never selectin-loaded
     assert report.notes and report.notes[0].startswith("no test found among the paths given")
 
 

@@ -2,8 +2,9 @@
 
 - `get-by-id`: a `get_by_id()` or `get_<model>_by_id()` method (also
   `get_by_<model>_id()`, `get_<model>_by_<model>_id()`), own or inherited (for a
-  module of functions also `get_<model>()`), or a `get()`
-  whose first parameter is an id (`get(self, id)`, `get(self, user_id)`); n/a
+  module of functions also `get_<model>()`), or a `get()` or
+  `read_<model>()` (`fetch_`, `find_`, `load_`) whose first parameter after the
+  session is an id (`get(self, id)`, `read_flow_run(session, flow_run_id)`); n/a
   for a query-only repository (no model, not generic), and, when none is found,
   for a model whose primary key has several columns (no one id to get by).
 - `get-by-id-with-relations`: pass when `get_by_id_with_relations()` (any
@@ -57,23 +58,41 @@ def find(unit: Unit, names: list[str]) -> FunctionRef | None:
     return next((unit.functions[n] for n in names if n in unit.functions), None)
 
 
+SESSION_PARAMS = frozenset({"db", "session", "sess", "conn", "connection"})
 ID_PARAMS = frozenset({"id", "pk", "ident", "primary_key", "item_id", "obj_id", "object_id"})
 
 
+READ_VERBS = ("get", "read", "fetch", "find", "load")
+
+
 def id_getter(unit: Unit) -> FunctionRef | None:
-    """`get(self, id)`, `get(self, user_id)`: a `get()` whose first parameter (after
-    `self` and a session) is an id: get-by-id under the short name."""
-    ref = unit.functions.get("get")
-    if ref is None or isinstance(ref.node, ast.Lambda):
-        return None
-    args = [*ref.node.args.posonlyargs, *ref.node.args.args]
-    if ref.owner is not None and args:
-        args = args[1:]
-    for arg in args:
-        if arg.arg in ("db", "session", "sess", "conn", "connection"):
-            continue
-        return ref if arg.arg in ID_PARAMS or arg.arg.endswith(("_id", "_pk")) else None
+    """`get(self, id)`, `read_flow_run(session, flow_run_id)`: a `get()` or a
+    `<verb>_<model>()` (`read_`, `fetch_`, `find_`, `load_`) whose first parameter
+    after `self` and the session is an id: get-by-id under another name."""
+    names = ["get"]
+    if unit.model_name:
+        names += [f"{verb}_{snake(unit.model_name)}" for verb in READ_VERBS]
+    for name in names:
+        ref = unit.functions.get(name)
+        if ref is not None and _takes_an_id_first(ref):
+            return ref
     return None
+
+
+def _takes_an_id_first(ref: FunctionRef) -> bool:
+    """Its one required parameter, besides `self` and the session, is an id
+    (`find_membership(db, user_id, group)` takes two: a composite key, not an id)."""
+    node = ref.node
+    if isinstance(node, ast.Lambda):
+        return False
+    args = [*node.args.posonlyargs, *node.args.args]
+    required = args[: len(args) - len(node.args.defaults)]
+    if ref.owner is not None and required:
+        required = required[1:]
+    required = [a for a in required if a.arg not in SESSION_PARAMS]
+    return len(required) == 1 and (
+        required[0].arg in ID_PARAMS or required[0].arg.endswith(("_id", "_pk"))
+    )
 
 
 def no_model(unit: Unit) -> str:
