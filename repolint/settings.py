@@ -35,7 +35,7 @@ DEFAULT_TEST_RULES = ("RPL103", "RPL105", "RPL302", "RPL306")
 """Rules checked in test code by default: those whose problem fails the test itself."""
 DEFAULT_MIGRATIONS = ("**/alembic/versions/**", "**/migrations/versions/**")
 """Alembic revision scripts (a module with `revision = "..."` and `def upgrade()` too)."""
-DEFAULT_NOT_FOUND_ERRORS = ("RecordNotFoundError",)
+DEFAULT_NOT_FOUND_ERRORS = ("RecordNotFoundError", "*NotFoundError")
 DEFAULT_EXCLUDE = (
     ".bzr",
     ".direnv",

@@ -43,17 +43,12 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
     # The guide's model repository: twin with selectinload, get_or_raise(), a mocked
     # AsyncSession (create_autospec), aiosqlite tests, get_all() with offset 2.
     "AsyncAssignmentRepository": ("Assignment", (P, P, P, P, P, P, P, P, P, P, P)),
-    # The async base itself: generic (no model), tested through its subclass
-    # AsyncAssignmentRepository; get_by_id() returns None, nothing raises.
-    "AsyncBaseRepository": (None, (N, P, P, N, P, N, P, P, P, F, P)),
     # Binds Block to the base and adds nothing: the tests and docstrings items do
     # not apply; Block.assignments is lazy and has no eager path.
     "AsyncBlockRepository": ("Block", (P, P, P, F, P, F, N, N, N, F, N)),
     # Holiday has no relationship; integration tests only; list_page() is asked
     # for pages 1, 2, 3 in a loop.
     "AsyncHolidayRepository": ("Holiday", (P, P, P, N, P, N, F, P, P, F, P)),
-    # Sync generic base: tested (integration) through CertificationRepository.
-    "BaseRepository": (None, (F, F, P, N, P, N, F, P, P, F, N)),
     # get_by_id(options=...) is its eager path (as RPL304 accepts); a
     # create_autospec(Session) unit test, no integration test.
     "BlockRepository": ("Block", (F, F, P, P, P, F, P, F, P, F, N)),
@@ -69,12 +64,31 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "WorkloadReportRepository": (None, (N, P, N, N, N, N, P, F, F, N, F)),
 }
 
+BASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
+    # The generic bases: shown once, above the repositories deriving from them, and not
+    # scored (their verdicts are their subclasses'). Both were rows of EXPECTED before
+    # bases were told apart; their verdicts are unchanged.
+    # The async base itself: generic (no model), tested through its subclass
+    # AsyncAssignmentRepository; get_by_id() returns None, nothing raises.
+    "AsyncBaseRepository": (
+        [
+            "AsyncAbsenceRepository",
+            "AsyncAssignmentRepository",
+            "AsyncBlockRepository",
+            "AsyncHolidayRepository",
+        ],
+        (N, P, P, N, P, N, P, P, P, F, P),
+    ),
+    # Sync generic base: tested (integration) through CertificationRepository.
+    "BaseRepository": (["CertificationRepository"], (F, F, P, N, P, N, F, P, P, F, N)),
+}
+
 SUMMARY = {
-    "Async support": ("inconsistent", "CRITICAL"),  # sync and async repos, RPL101/RPL102
-    "N+1 prevention": ("inconsistent", "CRITICAL"),  # RPL302 (MissingGreenlet) in the sample
-    "Transaction management": ("inconsistent", "MEDIUM"),  # RPL201 in 4 repositories
-    "Error handling": ("inconsistent", "MEDIUM"),  # 2 of 11 raise RecordNotFoundError
-    "Pagination": ("inconsistent", "MEDIUM"),  # RPL401 in the sample, 2 untested
+    "Async support": ("partial", "CRITICAL"),  # sync and async repos, RPL101/RPL102
+    "N+1 prevention": ("partial", "CRITICAL"),  # RPL302 (MissingGreenlet) in the sample
+    "Transaction management": ("partial", "MEDIUM"),  # RPL201 in 4 repositories
+    "Error handling": ("partial", "MEDIUM"),  # 2 of 9 raise RecordNotFoundError
+    "Pagination": ("partial", "MEDIUM"),  # RPL401 in the sample, 2 untested
 }
 
 
@@ -118,9 +132,20 @@ def test_every_verdict_matches_the_table(audit: dict) -> None:
     assert not wrong, "\n".join(wrong)
 
 
+def test_generic_bases_are_shown_once_with_their_subclasses(audit: dict) -> None:
+    bases = {base["name"]: base for base in audit["bases"]}
+    assert sorted(bases) == sorted(BASES)
+    for name, (subclasses, verdicts) in BASES.items():
+        assert bases[name]["role"] == "base"
+        assert bases[name]["subclasses"] == subclasses
+        assert [c["status"] for c in bases[name]["checks"]] == list(verdicts), name
+    assert all(repo["role"] == "repository" for repo in audit["repositories"])
+
+
 def test_each_item_shows_every_verdict(audit: dict) -> None:
+    table = [v for _, v in EXPECTED.values()] + [v for _, v in BASES.values()]
     for index, item in enumerate(ITEM_IDS):
-        seen = {verdicts[index] for _, verdicts in EXPECTED.values()}
+        seen = {verdicts[index] for verdicts in table}
         assert seen == {P, F, N}, item
 
 
@@ -167,7 +192,7 @@ def test_the_executive_summary(audit: dict) -> None:
     for area, (status, risk) in SUMMARY.items():
         assert (rows[area]["status"], rows[area]["risk"]) == (status, risk), rows[area]
         assert rows[area]["action"] and rows[area]["detail"]
-    assert rows["Async support"]["detail"].startswith("7 of 13 repositories sync-only")
+    assert rows["Async support"]["detail"].startswith("5 of 11 repositories async")
     assert "UnitOfWork" in rows["Transaction management"]["action"]
 
 
@@ -186,7 +211,9 @@ def test_markdown_pastes_into_an_issue(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 0
     text = result.stdout
     assert "| Pattern | Status | Risk | Action |" in text
-    assert "| Async support | ⚠️ Inconsistent | CRITICAL |" in text
+    assert "| Async support | ⚠️ Partial | CRITICAL |" in text
+    assert text.index("## Executive summary") < text.index("## Fix first")
+    assert text.index("## Fix first") < text.index("## Bases") < text.index("## Checklist")
     row = next(
         line for line in text.splitlines() if line.startswith("| `AsyncAssignmentRepository`")
     )
@@ -198,11 +225,11 @@ def test_full_report_reads_without_colour(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "140")
-    result = invoke("audit", *AUDITED)
+    result = invoke("audit", "--verbose", *AUDITED)
     assert result.exit_code == 0
     text = result.stdout
     assert "\x1b[" not in text
-    assert "repolint audit: 13 repositories" in text
+    assert "repolint audit: 11 repositories, 2 bases" in text
     assert "Async support" in text and "CRITICAL" in text
     row = next(line for line in text.splitlines() if "AsyncAssignmentRepository " in line)
     assert row.count("✓") == 11
@@ -214,6 +241,32 @@ def test_narrow_terminals_number_the_columns(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "80")
-    text = invoke("audit", *AUDITED).stdout
+    text = invoke("audit", "--verbose", *AUDITED).stdout
     assert "1 async-base" in text and "11 pagination-tests" in text
     assert all(len(line) <= 80 for line in text.split("What to do next")[0].splitlines())
+
+
+def test_the_default_report_is_the_lead_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Summary first, then fix first, bases and the verdicts per item, within 80 columns
+    even on a wide terminal; the per-repository detail only with --verbose."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    text = invoke("audit", *AUDITED).stdout
+    lines = text.splitlines()
+    assert lines[0].startswith("repolint audit: 11 repositories, 2 bases, ")
+    order = ["Summary", "Fix first", "Base AsyncBaseRepository"]
+    order.append("Verdicts per item (11 repositories)")
+    assert [lines.index(h) for h in order] == sorted(lines.index(h) for h in order)
+    assert max(len(line) for line in lines) <= 80
+    assert "What to do next" not in text and "--verbose" in lines[-2] + lines[-1]
+    assert "  Async support           ! Partial  CRITICAL" in lines
+    first = lines[lines.index("Fix first") + 1]
+    assert first.split()[:2] == ["1.", "CRITICAL"]
+
+
+def test_a_path_that_does_not_exist_prints_the_error_only(tmp_path: Path) -> None:
+    result = invoke("audit", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == f"error: {tmp_path / 'nowhere'}: No such file or directory"

@@ -118,3 +118,25 @@ def test_chromium_prints_it(pages: tuple[str, dict], tmp_path: Path) -> None:
     )
     assert pdf.exists(), result.stderr[-2000:]
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+ORDER = """<script>
+const ids = ["summary", "fix-first", "bases", "per-item", "checklist"];
+document.body.dataset.order = ids.map(
+  (id) => Math.round(document.getElementById(id).getBoundingClientRect().top)).join(",");
+</script>"""
+"""Added to a copy of the page: the laid-out top of each section, in the terminal's order."""
+
+
+def test_chromium_lays_out_the_terminal_order(pages: tuple[str, dict], tmp_path: Path) -> None:
+    """Summary, fix first, bases, verdicts per item, then the per-repository checklist."""
+    html, data = pages
+    assert data["actions"] and data["bases"]
+    page = tmp_path / "audit.html"
+    page.write_text(html.replace("</body>", ORDER + "</body>"), encoding="utf-8")
+    result = run_chromium(tmp_path / "profile", "--dump-dom", page.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    parsed = Rows()
+    parsed.feed(result.stdout)
+    tops = [int(n) for n in (parsed.body.get("data-order") or "").split(",")]
+    assert len(tops) == 5 and tops == sorted(tops) and len(set(tops)) == 5, tops

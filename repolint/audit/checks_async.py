@@ -1,9 +1,11 @@
 """Checklist items `async-base` and `async-session-init`.
 
-- `async-base`: pass when the class or a project ancestor lists one of the
-  `async-bases` (default `AsyncBaseRepository`) among its bases; n/a for that
-  base itself, for a module of functions, and for a repository without a model
-  (`AsyncBaseRepository[Model]` needs one).
+- `async-base`: pass when a project ancestor is an async base: one of the
+  `async-bases` (default `AsyncBaseRepository`), or any generic class of the
+  project (`Generic[T]`, `Base[ModelT]`) whose own methods are `async def` over
+  an `AsyncSession` (held or taken per call); n/a for an async base itself, for
+  a module of functions, and for a repository without a model. The fix names the
+  project's own async base when it has one.
 - `async-session-init`: pass when `__init__` (own or inherited) takes an
   `AsyncSession`; fail when it takes a sync one or none; n/a for a module of
   functions (they take the session per call, which the summary counts).
@@ -15,7 +17,7 @@ import ast
 
 from repolint.audit.context import AuditContext, origin, verdict
 from repolint.audit.model import FAIL, NA, PASS, Check
-from repolint.audit.units import Unit
+from repolint.audit.units import Unit, is_generic, is_interface
 from repolint.semantics.module import function_params
 from repolint.semantics.types import SessionT
 
@@ -24,26 +26,57 @@ def _named(qual: str, names: tuple[str, ...]) -> bool:
     return qual in names or qual.rsplit(".", 1)[-1] in names
 
 
+def is_async_base(ctx: AuditContext, qual: str) -> bool:
+    """One of the `async-bases`, or a generic project class whose own methods are
+    `async def` over an async session."""
+    if _named(qual, ctx.settings.async_bases):
+        return True
+    index = ctx.index
+    if qual not in index.classes or not is_generic(index, qual):
+        return False
+    if index.repository_model(qual) is not None or is_interface(index, qual):
+        return False  # `UserRepository(Base[User])` is bound to a model; a Protocol declares
+    node = index.classes[qual][1]
+    if not any(isinstance(s, ast.AsyncFunctionDef) for s in node.body):
+        return False
+    return index.facts.class_session_kind(qual) == "async"
+
+
+def _project_async_base(ctx: AuditContext) -> str | None:
+    """The short name of the project's own async base (one with subclasses), if any."""
+    if "async-base" not in ctx.memo:
+        ctx.memo["async-base"] = next(
+            (
+                qual.rsplit(".", 1)[-1]
+                for qual, (module, _) in ctx.index.classes.items()
+                if not module.is_test and ctx.index.subclasses(qual) and is_async_base(ctx, qual)
+            ),
+            None,
+        )
+    found = ctx.memo["async-base"]
+    return found if isinstance(found, str) else None
+
+
 def async_base(ctx: AuditContext, unit: Unit) -> Check:
     item = "async-base"
     bases = ctx.settings.async_bases
-    wanted = bases[0] if bases else "AsyncBaseRepository"
+    wanted = _project_async_base(ctx) or (bases[0] if bases else "AsyncBaseRepository")
     if unit.kind == "module":
         return verdict(item, NA, unit, "module functions have no base class")
-    if _named(unit.qual, bases):
-        return verdict(item, NA, unit, f"{unit.name} is the async base itself")
-    if unit.modelless:
-        return verdict(item, NA, unit, f"no model: {wanted}[Model] does not fit a query-only class")
     index = ctx.index
     for cls in index.mro(unit.qual):
         for base, expr, _ in index.bases(cls):
-            if base and _named(base, bases):
+            if base and (_named(base, bases) or is_async_base(ctx, base)):
                 via = "" if cls == unit.qual else f" through {cls.rsplit('.', 1)[-1]}"
                 line = index.classes[cls][1].lineno
                 path = index.classes[cls][0].display
                 return verdict(
                     item, PASS, unit, f"inherits {ast.unparse(expr)}{via}", path=path, line=line
                 )
+    if is_async_base(ctx, unit.qual):
+        return verdict(item, NA, unit, f"{unit.name} is an async base itself")
+    if unit.modelless:
+        return verdict(item, NA, unit, f"no model: {wanted}[Model] does not fit a query-only class")
     own = [ast.unparse(b) for b in index.classes[unit.qual][1].bases]
     found = f"inherits {', '.join(own)}" if own else "no base class"
     model = unit.model_name or "Model"
@@ -51,7 +84,7 @@ def async_base(ctx: AuditContext, unit: Unit) -> Check:
         item,
         FAIL,
         unit,
-        f"{found}, not {wanted}",
+        f"{found}, not an async base ({wanted})",
         fix=f"inherit from `{wanted}[{model}]`",
     )
 

@@ -4,8 +4,9 @@
   underscore, `@overload` stubs aside), or every public data function of the
   module, has a docstring; n/a when there is none.
 - `not-found-error`: a method (own or inherited) raises or catches one of the
-  `not-found-errors` (names or globs, default `RecordNotFoundError`) or a
-  project subclass of one; n/a when nothing looks up a single row (no
+  `not-found-errors` (names or globs, default `RecordNotFoundError` and
+  `*NotFoundError`) or a project subclass of one (the fix names the project's own
+  such exception when it has one); n/a when nothing looks up a single row (no
   `get_by_id()`, `get()`, `get_one()`, `get_<model>_by_*()`..., no method
   returning one loaded instance).
 """
@@ -51,7 +52,7 @@ def not_found_error(ctx: AuditContext, unit: Unit) -> Check:
     if lookup is None:
         return verdict(item, NA, unit, "nothing looks up a single row")
     names = ctx.settings.not_found_errors
-    wanted = names[0] if names else "RecordNotFoundError"
+    wanted = project_error(ctx) or (names[0] if names else "RecordNotFoundError")
     refs = sorted(unit.functions.values(), key=lambda r: (r.module.display, r.node.lineno))
     for ref in refs:
         for node in ast.walk(ref.node):
@@ -74,6 +75,22 @@ def not_found_error(ctx: AuditContext, unit: Unit) -> Check:
         at=lookup,
         fix=f"add `get_or_raise(id)` raising `{wanted}`",
     )
+
+
+def project_error(ctx: AuditContext) -> str | None:
+    """The project's own not-found exception (a class matching `not-found-errors`
+    outside the tests), for fixes that raise what the code base already has."""
+    if "not-found" not in ctx.memo:
+        ctx.memo["not-found"] = next(
+            (
+                qual.rsplit(".", 1)[-1]
+                for qual, (module, _) in ctx.index.classes.items()
+                if not module.is_test and _listed(qual, ctx.settings.not_found_errors)
+            ),
+            None,
+        )
+    found = ctx.memo["not-found"]
+    return found if isinstance(found, str) else None
 
 
 LOOKUP_NAMES = ("get", "get_one", "get_one_or_none", "get_or_raise", "get_or_404", "find_one")

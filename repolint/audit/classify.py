@@ -113,9 +113,11 @@ def integration_evidence(suite: TestSuite, case: TestCase) -> Where | None:
 def _real_db(suite: TestSuite, module: ModuleInfo, node: ast.AST) -> str | None:
     if isinstance(node, ast.Call):
         qual = module.imports.qualify(node.func)
-        target = suite.index.canonical(qual) if qual else None
+        target = suite.resolve(qual) if qual else None
         if target and (target in REAL_DB_CALLS or suite.is_session_factory(target)):
             return f"{dotted(node.func)}(...)"
+        if target and suite.builds_database(target):
+            return f"{dotted(node.func)}(...), the project's own factory"
         if target and target.startswith("testcontainers."):
             return f"{dotted(node.func)}(...)"
     elif isinstance(node, ast.Attribute) and node.attr == "create_all":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from repolint.audit.model import Check, Status
 from repolint.audit.testsuite import TestSuite
@@ -16,6 +16,8 @@ class AuditContext:
     index: ProjectIndex
     settings: Settings
     suite: TestSuite
+    memo: dict[str, object] = field(default_factory=dict)
+    """Answers computed once per audit (the project's async base)."""
 
 
 def verdict(

@@ -56,6 +56,14 @@ class RepositoryAudit:
     model: str | None
     session: str | None
     checks: list[Check] = field(default_factory=list)
+    qual: str = ""
+    """The dotted name (`app.repositories.user.UserRepository`, `app.crud.user`)."""
+    role: Literal["repository", "base"] = "repository"
+    """`base`: a generic class the scored repositories derive from (`BaseRepository[T]`),
+    shown once above them and left out of the totals."""
+    end_line: int = 0
+    subclasses: list[str] = field(default_factory=list)
+    """For a base: the names of the scored repositories deriving from it."""
 
     def check(self, item: str) -> Check:
         return next(c for c in self.checks if c.item == item)
@@ -69,7 +77,7 @@ class RepositoryAudit:
         return sum(c.status != NA for c in self.checks)
 
 
-Level = Literal["good", "inconsistent", "missing"]
+Level = Literal["good", "partial", "missing"]
 Risk = Literal["CRITICAL", "HIGH", "MEDIUM", "LOW"]
 
 
@@ -84,14 +92,28 @@ class SummaryRow:
     detail: str
 
 
+@dataclass(frozen=True)
+class Action:
+    """One "fix first" step: what to do, where, and how many failing verdicts it closes."""
+
+    item: str
+    text: str
+    where: str
+    repositories: int
+    risk: Risk
+
+
 @dataclass
 class AuditReport:
-    """The whole audit of one run."""
+    """The whole audit of one run: the scored repositories, the generic bases they
+    share (not scored), the executive summary and the fix-first actions."""
 
     repositories: list[RepositoryAudit]
     summary: list[SummaryRow]
     tests_found: int = 0
     notes: list[str] = field(default_factory=list)
+    bases: list[RepositoryAudit] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
 
     @property
     def passed(self) -> int:
@@ -135,6 +157,6 @@ SHORT_LABELS: dict[str, str] = {
 
 LEVEL_LABELS: dict[str, str] = {
     "good": "Good",
-    "inconsistent": "Inconsistent",
+    "partial": "Partial",
     "missing": "Missing",
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from repolint.audit.actions import fix_first
 from repolint.audit.checks_async import async_base, async_session_init
 from repolint.audit.checks_quality import docstrings, not_found_error
 from repolint.audit.checks_reads import (
@@ -19,6 +20,7 @@ from repolint.audit.model import ITEM_IDS, NA, AuditReport, Check, RepositoryAud
 from repolint.audit.summary import summarize
 from repolint.audit.testsuite import TestSuite
 from repolint.audit.units import Unit, find_units, is_test_module
+from repolint.config import PARSE_ERROR_CODE
 from repolint.findings import FileError, Finding
 from repolint.runner import run
 from repolint.settings import Settings
@@ -73,22 +75,70 @@ def run_audit(paths: Sequence[str], settings: Settings) -> AuditRun:
             model=unit.model_name,
             session=unit.session,
             checks=[_safely(check, ctx, unit) for check in CHECKS],
+            qual=unit.qual,
+            role=unit.role,
+            end_line=unit.end_line,
+            subclasses=sorted(
+                u.name for u in units if u.role == "repository" and u.qual in _below(unit)
+            ),
         )
         for unit in units
     ]
-    summary = summarize(units, audits, result.findings, index, project.targets, settings)
-    report = AuditReport(audits, summary, tests_found=len(suite.tests))
+    scored = [(u, a) for u, a in zip(units, audits, strict=True) if a.role == "repository"]
+    repos = [a for _, a in scored]
+    bases = [a for a in audits if a.role == "base"]
+    summary = summarize(
+        [u for u, _ in scored], repos, result.findings, project.targets, settings, bases
+    )
+    report = AuditReport(repos, summary, tests_found=len(suite.tests), bases=bases)
+    report.actions = fix_first(repos, bases, summary, len(suite.tests))
     elsewhere = [
         m
         for m in project.modules
         if id(m) not in target_ids and is_test_module(m) and m.path.name != "conftest.py"
     ]
-    if not suite.tests and elsewhere and units:
-        report.notes.append(
-            f"no test among the paths given, but the project has {len(elsewhere)} test "
-            "file(s) elsewhere: add their folder to the paths (repolint audit app tests)"
-        )
+    report.notes += notes(report, result.findings, settings, len(elsewhere))
     return AuditRun(report, result.findings, result.errors, result.files_checked)
+
+
+def notes(
+    report: AuditReport, findings: Sequence[Finding], settings: Settings, elsewhere: int
+) -> list[str]:
+    """What the report could not read: unparsed files, no tests, no repository."""
+    out = []
+    unparsed = sorted({f.path for f in findings if f.code == PARSE_ERROR_CODE})
+    if unparsed:
+        shown = ", ".join(unparsed[:3]) + (
+            f" and {len(unparsed) - 3} more" if len(unparsed) > 3 else ""
+        )
+        out.append(
+            f"{len(unparsed)} file(s) did not parse (RPL000): {shown}; "
+            "what they define is not scored"
+        )
+    if not report.repositories and not report.bases:
+        suffixes = ", ".join(f"*{s}" for s in settings.repository_suffixes)
+        out.append(
+            f"no repository found: looked for classes named {suffixes} (or deriving from "
+            "`repository-bases`) that hold or receive a session, and modules of functions "
+            "taking a session in `repository-modules`"
+        )
+    elif not report.tests_found:
+        if elsewhere:
+            out.append(
+                f"no test among the paths given, but the project has {elsewhere} test "
+                "file(s) elsewhere: add their folder to the paths (repolint audit app tests)"
+            )
+        else:
+            out.append(
+                "no test found among the paths given: the unit-tests, integration-tests and "
+                "pagination-tests items fail for want of tests (give the tests folder too)"
+            )
+    return out
+
+
+def _below(unit: Unit) -> frozenset[str]:
+    """The scored classes deriving from a base (its `covers` less itself)."""
+    return unit.covers - {unit.qual} if unit.role == "base" else frozenset()
 
 
 def _safely(check: Callable[[AuditContext, Unit], Check], ctx: AuditContext, unit: Unit) -> Check:

@@ -6,7 +6,8 @@ Tests are never imported. A *test* is a `test*` function of a test module (the
 included), its class's setup methods and fixtures, and every fixture it
 requests, transitively: by parameter name or `@pytest.mark.usefixtures`,
 looked up as pytest does (the class, the module and the names it imports,
-`pytest_plugins`, then each `conftest.py` from the test's folder upwards).
+the modules it star-imports (`from tests.fixtures import *`), `pytest_plugins`,
+then each `conftest.py` from the test's folder upwards).
 
 A test *exercises* a repository when its scope names the repository class or
 one of its subclasses (or, for a module of data functions, the module or one
@@ -22,7 +23,9 @@ It is an *integration test* of it when its scope builds a real database:
 `create_engine`/`create_async_engine`, `sessionmaker`/`async_sessionmaker`,
 `Session(engine)`, `metadata.create_all`, a database URL (`sqlite+aiosqlite://`,
 `postgresql://`, ...), a testcontainers database, or the project's own
-session factory or engine.
+session factory or engine: a project name bound to one (`SessionLocal`), a
+project function that builds one (`make_engine()`), or SQLAlchemy's classes
+re-exported by a project module (`from app.db import AsyncSession`).
 """
 
 from __future__ import annotations
@@ -121,6 +124,7 @@ class TestSuite:
         self._refs: dict[int, frozenset[str]] = {}
         self._returns_mock: dict[int, bool] = {}
         self._factories: dict[str, bool] = {}
+        self._builders: dict[str, bool] = {}
         self.tests: list[TestCase] = []
         for module in self.modules:
             self.tests.extend(self._collect(module))
@@ -188,12 +192,13 @@ class TestSuite:
             if name in class_fixtures:
                 found.append(class_fixtures[name])
             for source in sources:
-                table = _fixtures_in(source.tree.body, source)
-                if name in table:
-                    found.append(table[name])
-                imported = self._imported_fixture(source, name)
-                if imported is not None:
-                    found.append(imported)
+                for holder in [source, *self._star_modules(source)]:
+                    table = _fixtures_in(holder.tree.body, holder)
+                    if name in table:
+                        found.append(table[name])
+                    imported = self._imported_fixture(holder, name)
+                    if imported is not None:
+                        found.append(imported)
             return found
 
         return lookup
@@ -211,6 +216,15 @@ class TestSuite:
             names = [value.value]
         found = [self.index.find_module(n) for n in names if isinstance(n, str)]
         return [m for m in found if m is not None]
+
+    def _star_modules(self, module: ModuleInfo, depth: int = 0) -> list[ModuleInfo]:
+        """The project modules `module` pulls in with `from m import *`, transitively."""
+        found: list[ModuleInfo] = []
+        for name in module.imports.star_modules:
+            star = self.index.find_module(name)
+            if star is not None and star is not module and depth < 4:
+                found += [star, *self._star_modules(star, depth + 1)]
+        return found
 
     def _imported_fixture(self, module: ModuleInfo, name: str) -> Scoped | None:
         target = module.imports.aliases.get(name)
@@ -274,6 +288,42 @@ class TestSuite:
                 break
         self._returns_mock[key] = result
         return result
+
+    def resolve(self, qual: str) -> str:
+        """`qual` through the project's re-exports: `app.db.AsyncSession`, when app/db.py
+        imports it from sqlalchemy, is `sqlalchemy.ext.asyncio.AsyncSession`."""
+        for _ in range(6):
+            module_name, _, name = qual.rpartition(".")
+            module = self.index.find_module(module_name) if module_name else None
+            if module is None or name not in module.imports.aliases:
+                break
+            qual = module.imports.aliases[name]
+        return self.index.canonical(qual) or qual
+
+    def builds_database(self, qual: str, depth: int = 0) -> bool:
+        """A project function that builds an engine, a session factory or a session
+        (`create_async_engine(...)`, `sessionmaker(...)`), itself or through another
+        project function it calls: the project's own factory."""
+        if qual in self._builders:
+            return self._builders[qual]
+        self._builders[qual] = False  # cycle guard
+        symbol = self.index.lookup(qual)
+        node = symbol.node if symbol is not None and symbol.kind == "function" else None
+        found = False
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and symbol is not None:
+            for sub in _own_nodes(node):
+                if not isinstance(sub, ast.Call):
+                    continue
+                called = symbol.module.imports.qualify(sub.func)
+                target = self.resolve(called) if called else None
+                if target and (
+                    target in REAL_DB_CALLS
+                    or (depth < 3 and target != qual and self.builds_database(target, depth + 1))
+                ):
+                    found = True
+                    break
+        self._builders[qual] = found
+        return found
 
     def is_session_factory(self, qual: str) -> bool:
         """A project name bound to a session factory or an engine (`SessionLocal`, `engine`)."""

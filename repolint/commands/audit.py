@@ -64,6 +64,12 @@ Exit status:
 )
 @project_options
 @click.option("-q", "--quiet", is_flag=True, help="Print the report only: no notes, no warnings.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="full: add the per-repository table and each repository's failing items.",
+)
 def audit(
     paths: tuple[str, ...],
     output_format: str,
@@ -73,6 +79,7 @@ def audit(
     src: tuple[str, ...],
     config_file: str | None,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Audit the repositories under PATHS."""
     overrides = CliOverrides(
@@ -81,7 +88,9 @@ def audit(
         src=split_commas(src) if src else None,
     )
     try:
-        code = _audit(paths or (".",), overrides, output_format, fail_under, config_file, quiet)
+        code = _audit(
+            paths or (".",), overrides, output_format, fail_under, config_file, quiet, verbose
+        )
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         code = EXIT_ERROR
@@ -98,6 +107,7 @@ def _audit(
     fail_under: float | None,
     config_file: str | None,
     quiet: bool,
+    verbose: bool = False,
 ) -> int:
     from repolint.audit.model import percent_text
     from repolint.audit.run import run_audit
@@ -124,7 +134,7 @@ def _audit(
         from repolint.report.audit_text import render_audit_text
         from repolint.report.text import make_console
 
-        render_audit_text(make_console(sys.stdout), report)
+        render_audit_text(make_console(sys.stdout), report, verbose=verbose)
     _print_errors(result.errors)
     if not quiet:
         if result.files_checked == 0 and not result.errors:

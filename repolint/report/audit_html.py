@@ -7,10 +7,19 @@ reads the same printed in black and white.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
-from repolint.audit.model import ITEMS, LEVEL_LABELS, NA, PASS, AuditReport, RepositoryAudit
-from repolint.report.audit_text import score_text
+from repolint.audit.model import (
+    ITEMS,
+    LEVEL_LABELS,
+    NA,
+    PASS,
+    AuditReport,
+    Check,
+    RepositoryAudit,
+)
+from repolint.report.audit_parts import counted, few, headline, per_item, shared_failures
 
 MARKS = {PASS: "✓", "fail": "✗", NA: "\u2013"}
 WORDS = {PASS: "pass", "fail": "fail", NA: "n/a"}
@@ -39,7 +48,7 @@ thead th { background: #f6f8fa; }
 td.pass, .mark.pass { color: var(--pass); }
 td.fail, .mark.fail { color: var(--fail); font-weight: bold; }
 td.na, .mark.na { color: var(--na); }
-.level-good { color: var(--pass); } .level-inconsistent { color: #9a6700; }
+.level-good { color: var(--pass); } .level-partial { color: #9a6700; }
 .level-missing { color: var(--fail); }
 .risk { font-weight: bold; padding: 1px 6px; border-radius: 4px; }
 .risk-CRITICAL { background: var(--fail); color: #fff; } .risk-HIGH { color: var(--fail); }
@@ -50,6 +59,8 @@ td.na, .mark.na { color: var(--na); }
 table.evidence { width: 100%; font-size: 12px; }
 table.evidence td:first-child { white-space: nowrap; }
 ul.todo { margin: 4px 0; padding-left: 20px; }
+ol.actions li { margin: 2px 0; }
+table.counts td:nth-child(n+2):nth-child(-n+4) { text-align: right; }
 @media print {
   body { font-size: 10px; }
   main { max-width: none; padding: 0; }
@@ -60,8 +71,14 @@ ul.todo { margin: 4px 0; padding-left: 20px; }
 """
 
 
+def rich_text(text: str) -> str:
+    """Escaped text whose `backticked` parts are set as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text))
+
+
 def render_audit_html(report: AuditReport) -> str:
-    count = len(report.repositories)
+    """The same order as the terminal: headline and notes, summary, fix first, bases,
+    verdicts per item; then the per-repository checklist, next steps and evidence."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -69,15 +86,63 @@ def render_audit_html(report: AuditReport) -> str:
         "<title>repolint audit</title>",
         f"<style>{STYLE}</style></head><body><main>",
         "<h1>repolint audit</h1>",
-        f'<p class="score">Score: <strong>{escape(score_text(report))}</strong>. '
-        f"{count} repositor{'y' if count == 1 else 'ies'}, {report.tests_found} test(s).</p>",
-        _summary(report),
+        f'<p class="score"><strong>{escape(headline(report))}</strong></p>',
     ]
-    if report.repositories:
-        parts += [_checklist(report), _next_steps(report), _evidence(report)]
     parts += [f'<p class="note">note: {escape(n)}</p>' for n in report.notes]
+    parts.append(_summary(report))
+    if report.actions:
+        parts.append(_fix_first(report))
+    if report.bases:
+        parts.append(_bases(report))
+    if report.repositories:
+        parts += [_per_item(report), _checklist(report), _next_steps(report), _evidence(report)]
     parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _fix_first(report: AuditReport) -> str:
+    items = "".join(
+        f'<li><span class="risk risk-{a.risk}">{a.risk}</span> <code>{escape(a.item)}</code> '
+        f"({counted(a.repositories, 'repository')}): {rich_text(a.text)}"
+        + (f": {rich_text(a.where)}" if a.where else "")
+        + "</li>"
+        for a in report.actions
+    )
+    return f'<section><h2>Fix first</h2><ol class="actions" id="fix-first">{items}</ol></section>'
+
+
+def _bases(report: AuditReport) -> str:
+    rows = []
+    for base in report.bases:
+        marks = " ".join(
+            f'<span class="mark {CLASSES[c.status]}" title="{escape(c.message)}">'
+            f"{MARKS[c.status]}</span>&nbsp;{c.item}"
+            for c in base.checks
+            if c.status != NA
+        )
+        rows.append(
+            f'<tr><th scope=row>{escape(base.name)}<div class="path">{escape(base.path)}:'
+            f"{base.line}</div></th><td>{escape(few(base.subclasses))}</td><td>{marks}</td></tr>"
+        )
+    return (
+        "<section><h2>Bases</h2><p>Verdicts their subclasses inherit, shown once.</p>"
+        '<table id="bases"><thead><tr><th>Base</th><th>Inherited by</th><th>Verdicts</th>'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
+    )
+
+
+def _per_item(report: AuditReport) -> str:
+    rows = "".join(
+        f"<tr><td>{r.item}</td><td>{r.passed}</td><td>{r.failed}</td><td>{r.na}</td>"
+        f"<td>{escape(r.na_because)}</td></tr>"
+        for r in per_item(report)
+    )
+    return (
+        "<section><h2>Verdicts per item</h2>"
+        '<table class="counts" id="per-item"><thead><tr><th>Item</th><th>pass</th>'
+        f"<th>fail</th><th>n/a</th><th>n/a because</th></tr></thead><tbody>{rows}</tbody>"
+        "</table></section>"
+    )
 
 
 def _summary(report: AuditReport) -> str:
@@ -87,7 +152,7 @@ def _summary(report: AuditReport) -> str:
             f"<tr><th scope=row>{escape(row.area)}</th>"
             f'<td class="level-{row.status}">{LEVEL_LABELS[row.status]}</td>'
             f'<td><span class="risk risk-{row.risk}">{row.risk}</span></td>'
-            f'<td>{escape(row.action)}<div class="detail">{escape(row.detail)}</div></td></tr>'
+            f'<td>{rich_text(row.action)}<div class="detail">{escape(row.detail)}</div></td></tr>'
         )
     return (
         "<section><h2>Executive summary</h2>"
@@ -135,19 +200,31 @@ def _heading(repo: RepositoryAudit) -> str:
     )
 
 
+def _todo(check: Check) -> str:
+    return (
+        f"<li><strong>{check.item}</strong>: {rich_text(check.fix or check.message)} "
+        f'<span class="detail">(<span class="path">{escape(check.evidence)}</span>: '
+        f"{escape(check.message)})</span></li>"
+    )
+
+
 def _next_steps(report: AuditReport) -> str:
     todo = [r for r in report.repositories if any(c.status == "fail" for c in r.checks)]
     if not todo:
         nothing = "<p>Nothing: every applicable item passes.</p>"
         return f"<section><h2>What to do next</h2>{nothing}</section>"
-    blocks = []
+    shared = shared_failures(report)
+    blocks = [
+        f'<div class="repo"><h3>Shared by {len(repos)} repositories</h3>'
+        '<p class="detail">Inherited code: one fix closes them all.</p>'
+        f'<ul class="todo">{_todo(repos[0].check(item))}</ul></div>'
+        for (item, _), repos in shared.items()
+    ]
     for repo in todo:
         items = "".join(
-            f"<li><strong>{c.item}</strong>: {escape(c.fix or c.message)} "
-            f'<span class="detail">(<span class="path">{escape(c.evidence)}</span>: '
-            f"{escape(c.message)})</span></li>"
+            _todo(c)
             for c in repo.checks
-            if c.status == "fail"
+            if c.status == "fail" and repo not in shared.get((c.item, c.evidence), [])
         )
         blocks.append(f'<div class="repo">{_heading(repo)}<ul class="todo">{items}</ul></div>')
     return f"<section><h2>What to do next</h2>{''.join(blocks)}</section>"

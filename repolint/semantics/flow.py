@@ -1678,6 +1678,9 @@ def annotation_type(
         return annotation_type(index, arg_module, arg, depth + 1)
     if sym.kind == "var" and sym.node is not None:
         if isinstance(sym.node, ast.Call):  # `db: SessionLocal` names a sessionmaker instance
+            called = _last(sym.module.imports.qualify(sym.node.func) or "")
+            if called == "NewType" and len(sym.node.args) == 2:  # `NewType("Ro", AsyncSession)`
+                return annotation_type(index, sym.module, sym.node.args[1], depth + 1)
             value = eval_in_module(index, sym.module, sym.node)
             if isinstance(value, SessionFactoryT):
                 return SessionT(value.kind, received=True)
