@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from repolint.settings import Settings
+from repolint.settings import OUTPUT_FORMATS, Settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -164,8 +164,6 @@ def settings_from_table(table: Mapping[str, Any], root: Path, source: str) -> Se
 
 def output_options(table: Mapping[str, Any], source: str) -> OutputOptions:
     """The output keys of a `[tool.repolint]` table, checked."""
-    from repolint.report import OUTPUT_FORMATS
-
     values: dict[str, Any] = {}
     for key, field_name in _OUTPUT_KEYS.items():
         if key not in table:

@@ -28,11 +28,11 @@ from repolint.pathmatch import in_settings_globs
 from repolint.rules import ALL_RULES
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
-from repolint.semantics.facts import TypedModule
 from repolint.semantics.index import ProjectIndex
 from repolint.semantics.module import ModuleInfo, build_module
 from repolint.semantics.order import dependency_order
 from repolint.semantics.source import Parsed, Unparsable, parse_source, read_source
+from repolint.semantics.summaries import TypedModule
 from repolint.settings import Settings
 
 PARSE_ERROR_CODE = "RPL000"

@@ -62,6 +62,10 @@ DEFAULT_EXCLUDE = (
 )
 
 
+OUTPUT_FORMATS = ("full", "concise", "grouped", "json", "json-lines", "sarif", "github", "junit")
+"""What `--output-format` (and `output-format` in the config) accepts."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a run needs to know besides the files themselves."""

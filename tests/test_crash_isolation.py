@@ -14,8 +14,9 @@ from repolint import engine
 from repolint.cli import main
 from repolint.rules import LazyLoadPerRow
 from repolint.semantics.context import Context
-from repolint.semantics.facts import FactStore, TypedModule
+from repolint.semantics.facts import FactStore
 from repolint.semantics.module import ModuleInfo
+from repolint.semantics.summaries import TypedModule
 from tests.test_flake8_plugin import REPORTS, write_mini_project
 
 BLOCKING = """

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from repolint.runner import RunResult
 
-OUTPUT_FORMATS = ("full", "concise", "grouped", "json", "json-lines", "sarif", "github", "junit")
+from repolint.settings import OUTPUT_FORMATS
+
+__all__ = ["MACHINE_FORMATS", "OUTPUT_FORMATS", "render_machine"]
+
 MACHINE_FORMATS = ("json-lines", "sarif", "github", "junit")
 """Formats rendered by `render_machine`: exact output for tools, no summary line."""
 

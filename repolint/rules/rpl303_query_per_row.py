@@ -59,7 +59,6 @@ import ast
 
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
-from repolint.semantics.facts import ProjectCall
 from repolint.semantics.flow import db_path_at_call
 from repolint.semantics.loops import (
     enclosing_loops,
@@ -76,6 +75,7 @@ from repolint.semantics.loops import (
     whole_chain,
 )
 from repolint.semantics.names import QUERY_EXECUTING_METHODS
+from repolint.semantics.summaries import ProjectCall
 from repolint.semantics.types import QueryT, SessionT
 
 QUERY_ROUND_TRIPS = frozenset(

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from repolint.findings import Finding
-from repolint.semantics.facts import ProjectCall, Scope, TypedModule
 from repolint.semantics.module import ModuleInfo
+from repolint.semantics.summaries import ProjectCall, Scope, TypedModule
 from repolint.settings import Settings
 
 if TYPE_CHECKING:

@@ -4,94 +4,25 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from repolint.semantics.flow import (
+    FunctionFlow,
+    annotation_type,
+    call_constants,
+    eval_in_module,
+    module_ref,
+    symbol_type,
+)
 from repolint.semantics.imports import dotted
 from repolint.semantics.module import ModuleInfo, own_nodes
+from repolint.semantics.refs import FunctionRef
+from repolint.semantics.summaries import FunctionFacts, ProjectCall, TypedModule, function_label
 from repolint.semantics.types import QueryT, SessionT, Shape, StmtT
 
 if TYPE_CHECKING:
-    from repolint.semantics.index import FunctionRef, ProjectIndex
-    from repolint.semantics.models import Relationship
+    from repolint.semantics.index import ProjectIndex
 
-
-@dataclass(frozen=True)
-class Scope:
-    """Where a node sits: its innermost function and whether that runs on the event loop."""
-
-    function: str
-    is_async: bool
-    row_loop: bool
-    owner: str | None
-    node: ast.AST | None
-
-
-@dataclass(frozen=True)
-class ProjectCall:
-    """A call of a project function or method, not offloaded."""
-
-    qual: str
-    self_cls: str | None
-    node: ast.Call
-    rows: tuple[tuple[str, object], ...] = ()
-    """Parameters this call gives a loaded row (`can_view(equipment, ...)`): with the
-    call's constants they decide the callee's branches on a path through it."""
-
-
-@dataclass
-class FunctionFacts:
-    """What one function does, as far as the data layer is concerned."""
-
-    qual: str
-    is_async: bool
-    returns: object | None = None
-    yields: object | None = None
-    io_sites: list[tuple[ast.AST, str]] = field(default_factory=list)
-    db_sites: list[tuple[ast.AST, str, str]] = field(default_factory=list)
-    """Round trips on a session, sync or async, not offloaded: (call, label, 'query'|'commit')."""
-    calls: list[ProjectCall] = field(default_factory=list)
-    self_attrs: dict[str, object] = field(default_factory=dict)
-    params: dict[str, object] = field(default_factory=dict)
-    shared_session: str | None = None
-    """'sync'/'async' when the body uses a shared session (`db.session`, a scoped_session)."""
-    arg_lazy_reads: list[tuple[str, str, str]] = field(default_factory=list)
-    """(parameter, model, relationship): lazy relationships read on an instance the
-    function was given (bound with `ARG_ORIGIN`), once each."""
-    caller_typed: set[str] = field(default_factory=set)
-    """Parameters typed from what the callers pass (a join), not from an annotation."""
-    call_args: dict[str, list[dict[str, object | None]]] = field(default_factory=dict)
-    """Per project callee: the types this function passes to its parameters, per call site
-    (recorded in plain analyses only, for `FactStore.caller_param_type`)."""
-
-
-@dataclass
-class TypedModule:
-    """Types and scopes the flow analysis gave to one module's nodes."""
-
-    module: ModuleInfo
-    types: dict[int, object] = field(default_factory=dict)
-    scopes: dict[int, Scope] = field(default_factory=dict)
-    calls: dict[int, ProjectCall] = field(default_factory=dict)
-    rel_access: dict[int, tuple[object, Relationship]] = field(default_factory=dict)
-    offload_calls: set[int] = field(default_factory=set)
-    engine_io_calls: dict[int, str] = field(default_factory=dict)
-    """Sync engine-level I/O calls (engine, connection, DDL), not offloaded: id -> label."""
-    final_statements: dict[int, list[tuple[str, object]]] = field(default_factory=dict)
-    """Statements as executed, returned or passed on, by the id of their select()/query()."""
-
-
-ARG_ORIGIN = "<argument>"
-MODULE_ORIGIN = ".<module>"
-"""`InstanceT.origin[0]` ends so for rows a module-level function returned."""
-
-
-def module_origin(module: str) -> str:
-    """The `origin[0]` of rows from a function of `module` (not a method)."""
-    return module + MODULE_ORIGIN
-
-
-"""`InstanceT.origin[0]` of an instance bound to a parameter to see what the function reads."""
 
 MAX_PATH_CALLS = 3
 """Project calls a per-item path may go through (`f() -> g() -> h()` does the I/O)."""
@@ -143,8 +74,6 @@ class FactStore:
             return FunctionFacts(ref.qual, isinstance(ref.node, ast.AsyncFunctionDef))
         self._in_progress.add(key)
         try:
-            from repolint.semantics.flow import FunctionFlow
-
             facts = FunctionFlow(self.index, ref, self_cls, dict(bound), None).run()
         except RecursionError:
             # nested too deeply to analyse: callers see a function that does nothing
@@ -257,8 +186,6 @@ class FactStore:
 
     def analyse_module(self, module: ModuleInfo) -> TypedModule:
         """Type every function of `module` as written (its home analysis), recording nodes."""
-        from repolint.semantics.flow import FunctionFlow, module_ref
-
         typed = TypedModule(module)
         self.typed[module.name] = typed
         FunctionFlow(self.index, module_ref(module), None, {}, typed).run()
@@ -339,8 +266,6 @@ class FactStore:
     def call_given(self, call: ProjectCall) -> tuple[tuple[str, object], ...]:
         """What a call gives its callee that decides the callee's branches: the constants
         it passes (and the defaults it leaves) and the loaded rows it passes."""
-        from repolint.semantics.flow import call_constants
-
         ref = self.index.functions.get(call.qual)
         given: dict[str, object] = dict(call.rows)
         if ref is not None and isinstance(call.node, ast.Call):  # not a property read
@@ -362,15 +287,11 @@ class FactStore:
         annotated = index.class_annotation(cls, attr)
         if annotated is not None:
             owner, annotation = annotated
-            from repolint.semantics.flow import annotation_type
-
             module = index.classes[owner][0]
             found = annotation_type(index, module, annotation, subst=index.type_arguments(cls))
             if found is not None:
                 return found
         value = index.class_attr_value(cls, attr)
-        from repolint.semantics.flow import eval_in_module
-
         if value is not None:
             owner, expr = value
             return eval_in_module(index, index.classes[owner][0], expr)
@@ -441,8 +362,6 @@ class FactStore:
             return None
         self._symbols_in_progress.add(qual)
         try:
-            from repolint.semantics.flow import symbol_type
-
             result = symbol_type(self.index, qual)
         except RecursionError:  # a module-level value nested too deeply: unknown
             result = None
@@ -613,16 +532,6 @@ def _is_property(ref: FunctionRef) -> bool:
     decorators = getattr(ref.node, "decorator_list", [])
     names = {(dotted(d) or "").rsplit(".", 1)[-1] for d in decorators}
     return bool(names & {"property", "cached_property"})
-
-
-def function_label(qual: str, cls: str | None) -> str:
-    """How a message names a method called on (an instance of) `cls`: `Book.get`, and a
-    constructor by its class, `Exporter`."""
-    name = qual.rsplit(".", 1)[-1]
-    if cls is None:
-        return name
-    short_cls = cls.rsplit(".", 1)[-1]
-    return short_cls if name == "__init__" else f"{short_cls}.{name}"
 
 
 def _self_attr_names(index: ProjectIndex, cls: str) -> list[str]:

@@ -15,14 +15,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from repolint.semantics import statements
-from repolint.semantics.facts import (
-    ARG_ORIGIN,
-    FunctionFacts,
-    ProjectCall,
-    Scope,
-    TypedModule,
-    module_origin,
-)
 from repolint.semantics.fixed import DYNAMIC_IMPORTS, FIXED_METHODS, code_literal
 from repolint.semantics.loading import read_options
 from repolint.semantics.module import ModuleInfo, function_params, own_nodes
@@ -48,6 +40,15 @@ from repolint.semantics.names import (
     SYNC_IO_METHODS,
     SYNC_SESSION_CLASSES,
     SYNC_SESSIONMAKERS,
+)
+from repolint.semantics.refs import FunctionRef
+from repolint.semantics.summaries import (
+    ARG_ORIGIN,
+    FunctionFacts,
+    ProjectCall,
+    Scope,
+    TypedModule,
+    module_origin,
 )
 from repolint.semantics.types import (
     NO_EAGER,
@@ -80,7 +81,7 @@ from repolint.semantics.types import (
 )
 
 if TYPE_CHECKING:
-    from repolint.semantics.index import FunctionRef, ProjectIndex
+    from repolint.semantics.index import ProjectIndex
 
 Env = dict[str, object]
 TypeArguments = dict[str, tuple[ModuleInfo, ast.expr]]
@@ -156,7 +157,6 @@ BINDABLE = (StmtT, QueryT, ModelClassT)
 
 def module_ref(module: ModuleInfo) -> FunctionRef:
     """A pseudo-function for the module body (sync code)."""
-    from repolint.semantics.index import FunctionRef
 
     func = ast.FunctionDef(
         name="<module>",
@@ -404,7 +404,6 @@ class FunctionFlow:
         self.exec_block(stmt.orelse)
 
     def _nested_def(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        from repolint.semantics.index import FunctionRef
 
         if self.is_module:
             top = self.index.functions.get(f"{self.module.name}.{stmt.name}")

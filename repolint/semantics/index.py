@@ -16,7 +16,7 @@ from functools import cache
 from repolint.pathmatch import in_settings_globs
 from repolint.semantics.imports import dotted
 from repolint.semantics.models import Relationship, RelationshipReader, foreign_key_refs
-from repolint.semantics.module import FunctionNode, ModuleInfo, decorator_names
+from repolint.semantics.module import ModuleInfo, decorator_names
 from repolint.semantics.names import (
     AS_DECLARATIVE,
     DECLARATIVE_BASE_FACTORIES,
@@ -24,6 +24,7 @@ from repolint.semantics.names import (
     FLASK_SQLALCHEMY,
     SQLMODEL_BASE,
 )
+from repolint.semantics.refs import FunctionRef
 from repolint.settings import Settings
 
 MODEL_ATTRS = ("model", "model_type", "model_class", "__model__", "_model", "model_cls", "entity")
@@ -37,17 +38,6 @@ class Symbol:
     qual: str
     module: ModuleInfo
     node: ast.AST | None = None
-
-
-@dataclass(frozen=True)
-class FunctionRef:
-    """A function or method of the project: its node, module and owning class."""
-
-    qual: str
-    module: ModuleInfo
-    node: FunctionNode | ast.Lambda
-    owner: str | None
-    closure: object | None = None
 
 
 def _exports(module: ModuleInfo, name: str) -> bool:

@@ -6,10 +6,10 @@ import ast
 from dataclasses import replace
 
 from repolint.semantics.context import Context
-from repolint.semantics.facts import ARG_ORIGIN, MODULE_ORIGIN, function_label
 from repolint.semantics.flow import call_constants, call_site_args
 from repolint.semantics.models import Relationship
 from repolint.semantics.module import function_params
+from repolint.semantics.summaries import ARG_ORIGIN, MODULE_ORIGIN, function_label
 from repolint.semantics.types import InstanceT, eager_covers
 
 
