@@ -38,6 +38,7 @@ from __future__ import annotations
 import ast
 
 from repolint.findings import Severity
+from repolint.fixes.build_session import add_await
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.names import ASYNC_COROUTINE_METHODS
@@ -65,6 +66,7 @@ class AsyncSessionNotAwaited(Rule):
             f"`{func.attr}()` on an AsyncSession is a coroutine and is never awaited: "
             "it does not run",
             hint=f"write `await {ast.unparse(func)}(...)`",
+            fix=add_await(node, ctx),
         )
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.fixes.build_session import expire_on_commit_false
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.names import (
@@ -65,6 +66,7 @@ class AsyncExpireOnCommit(Rule):
             f"`{ast.unparse(func)}(...)` expires objects on commit: reading one afterwards "
             "raises MissingGreenlet",
             hint="pass `expire_on_commit=False`",
+            fix=expire_on_commit_false(node, ctx),
         )
 
 

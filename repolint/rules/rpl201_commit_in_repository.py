@@ -72,6 +72,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.fixes.build_session import commit_to_flush
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.module import function_params
@@ -107,6 +108,7 @@ class CommitInRepository(Rule):
             f"`{func.attr}()` inside the data layer ({where}.{function.name}) "
             "ends the caller's transaction",
             hint="use `flush()` here and let the service or unit of work commit",
+            fix=commit_to_flush(node, ctx),
         )
 
 
