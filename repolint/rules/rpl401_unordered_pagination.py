@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.fixes.build_query import order_by_primary_key
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.types import FlaskDBT, QueryT, StmtT
@@ -94,7 +95,10 @@ class UnorderedPagination(Rule):
             message = (
                 "`offset()` without `order_by()`: the row order is undefined, pages can overlap"
             )
-        self.report(ctx, node, message, hint="add `.order_by(<unique key>)` before paginating")
+        fix = order_by_primary_key(node, stmt.model, ctx) if ordered == "no" else None
+        self.report(
+            ctx, node, message, hint="add `.order_by(<unique key>)` before paginating", fix=fix
+        )
 
     def _paginator(self, node: ast.Call, ctx: Context) -> None:
         """fastapi-pagination: `paginate(session, stmt)` / `await apaginate(session, stmt)`."""

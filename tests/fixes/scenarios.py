@@ -1,0 +1,304 @@
+"""Run the sample app's code paths that repolint's fixes repair, on SQLite, and print
+what happened as JSON: `python scenarios.py TREE DB_FOLDER`.
+
+TREE is `sample_code/` or a fixed copy of it: its `rota` package is imported (TREE
+goes first on `sys.path`), so the same scenarios measure the code before and after
+`repolint check --fix`. The database is seeded by the runtime proofs' `seed()`.
+Nothing is mocked: statements are counted by SQLAlchemy events, coroutines never
+awaited by Python's own RuntimeWarning, failures are the exceptions raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import gc
+import json
+import sys
+import warnings
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+TREE, DB_FOLDER = Path(sys.argv[1]).resolve(), Path(sys.argv[2])
+HERE = Path(__file__).resolve()
+SAMPLE_CODE = HERE.parents[2] / "sample_code"
+sys.path.insert(0, str(TREE))
+sys.path.insert(1, str(HERE.parents[2]))
+# tests.runtime.helpers puts sample_code/ first on sys.path unless it is on it already:
+# listed last, it leaves TREE's `rota` in front.
+sys.path.append(str(SAMPLE_CODE))
+
+from sqlalchemy import Engine, create_engine, event, func, select, text  # noqa: E402
+from sqlalchemy.ext.asyncio import (  # noqa: E402
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import Session  # noqa: E402
+
+from tests.runtime.helpers import FACULTY_ID, FIRST_BLOCK_DATE, LAST_BLOCK_DATE, seed  # noqa: E402
+
+import rota  # noqa: E402
+
+assert Path(rota.__file__).resolve().is_relative_to(TREE), rota.__file__
+
+Outcome = dict[str, Any]
+
+
+def fresh_db(name: str) -> str:
+    """URL of a newly seeded SQLite file."""
+    path = DB_FOLDER / f"{name}.db"
+    engine = create_engine(f"sqlite:///{path}")
+    seed(engine)
+    engine.dispose()
+    return f"sqlite:///{path}"
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def failure(call: Callable[[], Any]) -> tuple[Any, str | None]:
+    """The call's result, or the name of the exception it raised (SQLAlchemy's wrapper
+    unwrapped to its cause)."""
+    try:
+        return call(), None
+    except Exception as exc:  # the outcome being measured
+        cause = getattr(exc, "orig", None) or exc
+        return None, type(cause).__name__
+
+
+def never_awaited(call: Callable[[], Any]) -> tuple[Any, list[str]]:
+    """The call's result and Python's "coroutine ... was never awaited" warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = call()
+        gc.collect()
+    return result, [str(w.message) for w in caught if "was never awaited" in str(w.message)]
+
+
+def run_async(url: str, call: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
+    async def main() -> Any:
+        engine = create_async_engine(url.replace("sqlite://", "sqlite+aiosqlite://", 1))
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+                return await call(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+def run_job(url: str, call: Callable[[AsyncEngine], Awaitable[Any]]) -> Any:
+    """Run a job of rota.jobs with rota.db.jobs' factories bound to a fresh engine."""
+    from rota.db import jobs
+
+    factories = [jobs.JobSessionLocal, jobs.LegacyJobSessionLocal]
+
+    async def main() -> Any:
+        engine = create_async_engine(url.replace("sqlite://", "sqlite+aiosqlite://", 1))
+        for factory in factories:
+            factory.configure(bind=engine)
+        try:
+            return await call(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+def count(url: str, column: Any) -> int:
+    engine = create_engine(url)
+    try:
+        with Session(engine) as db:
+            return db.scalar(select(func.count(column))) or 0
+    finally:
+        engine.dispose()
+
+
+# RPL103 -----------------------------------------------------------------------
+
+
+def rpl103() -> Outcome:
+    """add_holiday() commits without await; delete_holiday() deletes without await."""
+    from rota.api.holidays import HolidayIn, add_holiday, delete_holiday
+    from rota.models import Holiday
+
+    url = fresh_db("rpl103")
+    body = HolidayIn(date=dt.date(2025, 7, 4), name="Founders' Day")
+    _, add_warnings = never_awaited(lambda: run_async(url, lambda db: add_holiday(body, db)))
+    stored = count(url, Holiday.id)
+    engine = create_engine(url)
+    with Session(engine) as db:
+        holiday = Holiday(date=dt.date(2025, 12, 25), name="Christmas Day")
+        db.add(holiday)
+        db.commit()
+        holiday_id = holiday.id
+    engine.dispose()
+    before_delete = count(url, Holiday.id)
+    _, delete_warnings = never_awaited(
+        lambda: run_async(url, lambda db: delete_holiday(holiday_id, db))
+    )
+    return {
+        "stored_by_add": stored,
+        "removed_by_delete": before_delete - count(url, Holiday.id),
+        "never_awaited": add_warnings + delete_warnings,
+    }
+
+
+# RPL104 -----------------------------------------------------------------------
+
+
+def rpl104() -> Outcome:
+    """Read the rows a job committed: the factories of rota.db.jobs, and AsyncSession(engine)."""
+    from rota.jobs.holiday_import import (
+        import_holidays,
+        import_holidays_into,
+        import_holidays_legacy,
+    )
+
+    url = fresh_db("rpl104")
+    out: Outcome = {}
+    for name, job in (
+        ("async_sessionmaker", lambda _: import_holidays([(dt.date(2025, 1, 1), "New Year")])),
+        (
+            "sessionmaker_class_",
+            lambda _: import_holidays_legacy([(dt.date(2025, 5, 1), "May Day")]),
+        ),
+        ("AsyncSession", lambda e: import_holidays_into(e, [(dt.date(2025, 12, 25), "Christmas")])),
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the failed refresh leaves a cursor coroutine
+            rows, error = failure(lambda job=job: run_job(url, job))
+            gc.collect()
+        out[name] = error or [row["name"] for row in rows]
+    return out
+
+
+# RPL201 -----------------------------------------------------------------------
+
+
+def rpl201() -> Outcome:
+    """request_swap_legacy(): SwapRepository.create() then a step that fails."""
+    from rota.models import SwapRecord
+    from rota.services.swaps import request_swap_legacy
+
+    url = fresh_db("rpl201")
+    engine = create_engine(url)
+    try:
+        with Session(engine) as db:
+            _, error = failure(lambda: request_swap_legacy(db, 1, FACULTY_ID, 9999))
+        kept_after_failure = count(url, SwapRecord.id)
+        with Session(engine) as db:
+            request_swap_legacy(db, 2, FACULTY_ID, 2)
+        return {
+            "error": error,
+            "kept_after_failure": kept_after_failure,
+            "stored_on_success": count(url, SwapRecord.id) - kept_after_failure,
+        }
+    finally:
+        engine.dispose()
+
+
+# RPL306 -----------------------------------------------------------------------
+
+
+def rpl306() -> Outcome:
+    """The staffing sheets of a joinedload of Block.assignments, against the `.unique()` twin."""
+    from rota.services import staffing
+
+    url = fresh_db("rpl306")
+    engine = create_engine(url)
+    out: Outcome = {}
+    try:
+        with Session(engine) as db:
+            out["expected"] = staffing.staffing_sheet_unique(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE)
+            for name, call in (
+                (
+                    "staffing_sheet",
+                    lambda: staffing.staffing_sheet(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE),
+                ),
+                (
+                    "staffing_lines",
+                    lambda: len(staffing.staffing_lines(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE)),
+                ),
+                ("block_staff", lambda: staffing.block_staff(db, 1)),
+            ):
+                result, error = failure(call)
+                out[name] = error or result
+        out["staffing_sheet_async"] = failure(
+            lambda: run_async(
+                url, lambda db: staffing.staffing_sheet_async(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE)
+            )
+        )
+    finally:
+        engine.dispose()
+    out["expected"] = {str(k): v for k, v in out["expected"].items()}
+    for key in ("staffing_sheet",):
+        if isinstance(out[key], dict):
+            out[key] = {str(k): v for k, v in out[key].items()}
+    result, error = out["staffing_sheet_async"]
+    out["staffing_sheet_async"] = error or {str(k): v for k, v in result.items()}
+    return out
+
+
+# RPL401 -----------------------------------------------------------------------
+
+
+def rpl401() -> Outcome:
+    """AuditLogRepository.recent() pages 1 and 2 (3 a page), with SQLite's row order of
+    unordered SELECTs reversed between the two requests, as a new plan would."""
+    from rota.db.session import SessionLocal
+    from rota.models import AuditEvent
+    from rota.repositories.audit import AuditLogRepository
+
+    url = fresh_db("rpl401")
+    engine = create_engine(url)
+    SessionLocal.configure(bind=engine)
+    try:
+        with Session(engine) as db:
+            db.add_all([AuditEvent(actor="web", action=f"event {i}") for i in range(6)])
+            db.commit()
+        with statements(engine) as sent:
+            page_1 = [e.id for e in AuditLogRepository().recent(page=1, size=3)]
+
+        @event.listens_for(engine, "connect")
+        def reverse(dbapi_connection, record):  # noqa: ANN001
+            dbapi_connection.execute("PRAGMA reverse_unordered_selects = 1")
+
+        engine.dispose()  # new connections get the pragma
+        page_2 = [e.id for e in AuditLogRepository().recent(page=2, size=3)]
+        return {
+            "page_1": page_1,
+            "page_2": page_2,
+            "overlap": sorted(set(page_1) & set(page_2)),
+            "ordered_sql": "ORDER BY" in sent[0],
+        }
+    finally:
+        engine.dispose()
+
+
+SCENARIOS = {
+    "RPL103": rpl103,
+    "RPL104": rpl104,
+    "RPL201": rpl201,
+    "RPL306": rpl306,
+    "RPL401": rpl401,
+}
+
+if __name__ == "__main__":
+    wanted = sys.argv[3:] or list(SCENARIOS)
+    print(json.dumps({code: SCENARIOS[code]() for code in wanted}, default=str))
