@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 from repolint.fixes.edits import Applicability, Fix, end_of, fix, insert, replace, start_of
+from repolint.fixes.locate import append_argument
 from repolint.semantics.context import Context
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
@@ -52,33 +53,10 @@ def expire_on_commit_false(node: ast.Call, ctx: Context) -> Fix | None:
                 return None
             edit = replace(path, start_of(value, lines), end, "False")
             return fix(Applicability.SAFE, "Pass `expire_on_commit=False`", [edit])
-    arguments: list[ast.AST] = [*node.args, *node.keywords]
-    call_end = end_of(node, lines)
-    if call_end is None:
+    added = append_argument(node, "expire_on_commit=False", ctx)
+    if added is None:
         return None
-    close = (call_end[0], call_end[1] - 1)  # the closing parenthesis
-    if not arguments:
-        edit = insert(path, close, "expire_on_commit=False")
-        return fix(Applicability.SAFE, "Pass `expire_on_commit=False`", [edit])
-    ends = [end_of(arg, lines) for arg in arguments]
-    if any(e is None for e in ends):
-        return None
-    last = max(e for e in ends if e is not None)
-    between = _text(lines, last, close)
-    if between is None:
-        return None
-    first = between.split("\n", 1)[0]
-    after_comma = (last[0], last[1] + first.index(",") + 1) if "," in first else None
-    if between.strip() == "":
-        edit = insert(path, last, ", expire_on_commit=False")
-    elif between.strip() == "," and after_comma is not None and last[0] < close[0]:
-        indent = _indent(lines[last[0] - 1])
-        edit = insert(path, after_comma, f"\n{indent}expire_on_commit=False,")
-    elif between.strip() == "," and after_comma is not None:
-        edit = insert(path, after_comma, " expire_on_commit=False,")
-    else:
-        return None  # a comment or something unexpected between: not sure where to write
-    return fix(Applicability.SAFE, "Pass `expire_on_commit=False`", [edit])
+    return fix(Applicability.SAFE, "Pass `expire_on_commit=False`", [added])
 
 
 def commit_to_flush(node: ast.Call, ctx: Context) -> Fix | None:
@@ -95,15 +73,3 @@ def commit_to_flush(node: ast.Call, ctx: Context) -> Fix | None:
     start = (end[0], end[1] - len("commit"))
     edit = replace(path, start, end, "flush")
     return fix(Applicability.UNSAFE, "Call `flush()` and let the caller commit", [edit])
-
-
-def _indent(line: str) -> str:
-    return line[: len(line) - len(line.lstrip())]
-
-
-def _text(lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> str | None:
-    """The text from `start` to `end` when no comment sits in it."""
-    from repolint.fixes.edits import text_between
-
-    text = text_between(lines, start, end)
-    return None if "#" in text else text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-from repolint.fixes.edits import end_of, text_between
+from repolint.fixes.edits import Edit, end_of, insert, text_between
 from repolint.semantics.context import Context
 
 
@@ -79,4 +79,101 @@ def _is_primary(value: ast.expr | None) -> bool:
     return isinstance(value, ast.Call) and any(
         kw.arg == "primary_key" and isinstance(kw.value, ast.Constant) and kw.value.value is True
         for kw in value.keywords
+    )
+
+
+def append_argument(call: ast.Call, text: str, ctx: Context) -> Edit | None:
+    """Add `text` as the last argument of `call`: after the last argument (`, text`), on
+    a line of its own when the call ends with a trailing comma on another line, or
+    inside empty parentheses. None when a comment sits between the last argument and
+    the closing parenthesis (unsure where to write), or `**kwargs` ends the call."""
+    lines, path = ctx.module.lines, ctx.module.display
+    call_end = end_of(call, lines)
+    if call_end is None:
+        return None
+    close = (call_end[0], call_end[1] - 1)
+    arguments: list[ast.AST] = [*call.args, *call.keywords]
+    if not arguments:
+        between = text_between(lines, start_after_func(call, lines) or close, close)
+        if between.strip() not in ("", "("):
+            return None
+        return insert(path, close, text)
+    ends = [end_of(arg, lines) for arg in arguments]
+    if any(e is None for e in ends):
+        return None
+    last = max(e for e in ends if e is not None)
+    between = text_between(lines, last, close)
+    if "#" in between:
+        return None
+    first = between.split("\n", 1)[0]
+    after_comma = (last[0], last[1] + first.index(",") + 1) if "," in first else None
+    if between.strip() == "":
+        return insert(path, last, f", {text}")
+    if between.strip() == "," and after_comma is not None and last[0] < close[0]:
+        line = lines[last[0] - 1]
+        indent = line[: len(line) - len(line.lstrip())]
+        return insert(path, after_comma, f"\n{indent}{text},")
+    if between.strip() == "," and after_comma is not None:
+        return insert(path, after_comma, f" {text},")
+    return None
+
+
+def start_after_func(call: ast.Call, lines: Sequence[str]) -> tuple[int, int] | None:
+    """Just after the called expression (where the `(` of the call is)."""
+    return end_of(call.func, lines)
+
+
+def local_name_of(ctx: Context, qual: str) -> str | None:
+    """The name this module imported `qual` under (`from sqlalchemy.orm import selectinload`
+    gives `selectinload`), or None."""
+    for local, target in sorted(ctx.module.imports.aliases.items()):
+        if target == qual:
+            return local
+    return None
+
+
+def import_edit(ctx: Context, module: str, name: str) -> Edit | None:
+    """An edit that imports `name` from `module`: added to the module's one-line
+    `from module import a, b` when it has one, else a new line after its last top-level
+    import (after the docstring when it has none)."""
+    tree, lines, path = ctx.module.tree, ctx.module.lines, ctx.module.display
+    imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
+    for stmt in imports:
+        if (
+            isinstance(stmt, ast.ImportFrom)
+            and stmt.module == module
+            and stmt.level == 0
+            and stmt.lineno == stmt.end_lineno
+            and all(alias.name != "*" for alias in stmt.names)
+        ):
+            last = end_of(stmt.names[-1], lines)
+            stmt_end = end_of(stmt, lines)
+            if last is not None and stmt_end is not None and last == stmt_end:
+                return insert(path, last, f", {name}")
+    statement = f"from {module} import {name}"
+    anchor: ast.stmt | None = None
+    if imports:
+        top = [s for s in imports if s.col_offset == 0]
+        anchor = top[-1] if top else None
+    elif tree.body and _is_docstring(tree.body[0]):
+        anchor = tree.body[0]
+    if anchor is None:
+        if imports:
+            return None
+        return insert(path, (1, 1), f"{statement}\n")
+    line = anchor.end_lineno or anchor.lineno
+    if not 0 < line <= len(lines):
+        return None
+    if anchor.end_col_offset is not None and lines[line - 1][anchor.end_col_offset :].strip(
+        " \t"
+    ).startswith(";"):
+        return None  # `import a; import b`: not where a new line goes
+    return insert(path, (line, len(lines[line - 1]) + 1), f"\n{statement}")
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
     )

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.fixes.build_loading import load_for_call, load_relationships
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.lazy import (
@@ -89,6 +90,7 @@ class LazyLoadPerRow(Rule):
             f"lazy relationship {relationship_text(rel, instance.model)} is loaded once per row"
             f"{origin_text(instance)}: N+1 queries",
             hint=loader_hint(instance, rel),
+            fix=load_relationships(node.value, instance, [rel], ctx),
         )
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
@@ -107,4 +109,5 @@ class LazyLoadPerRow(Rule):
             f"`{callee}()` reads lazy {noun} {listed} of each row it is given"
             f"{origin_text(row)}: N+1 queries",
             hint=loader_hint(row, first),
+            fix=load_for_call(node, reads, ctx),
         )

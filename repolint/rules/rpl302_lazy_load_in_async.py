@@ -47,6 +47,7 @@ from __future__ import annotations
 import ast
 
 from repolint.findings import Severity
+from repolint.fixes.build_loading import load_for_call, load_relationships
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.lazy import (
@@ -78,6 +79,7 @@ class LazyLoadInAsync(Rule):
             f"{origin_text(instance)} "
             "without eager loading: MissingGreenlet at run time",
             hint=loader_hint(instance, rel),
+            fix=load_relationships(node.value, instance, [rel], ctx),
         )
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
@@ -101,4 +103,5 @@ class LazyLoadInAsync(Rule):
             f"`{label}()` reads lazy {names} of a row of an AsyncSession{origin_text(row)} "
             "without eager loading: MissingGreenlet at run time",
             hint=loader_hint(row, first),
+            fix=load_for_call(node, reads, ctx),
         )

@@ -1,0 +1,354 @@
+"""Fixes of lazy loads (RPL301, RPL302): make the query that produced the rows load the
+relationship.
+
+The rows are followed back inside the function that reads them, by its syntax only:
+the loop variable (or a name assigned once) -> the iterable -> the call that fetched
+them. Two repairs, both unsafe (they change what a query loads):
+
+- the rows come from `session.scalars(stmt)` / `session.execute(stmt)` of a
+  `select(Model)` built in the same function: add `selectinload(Model.rel)` to its
+  `.options(...)` (extended, or created after `select(...)`), and import `selectinload`;
+- the rows come from a repository method whose `<method>_with_relations` sibling (a
+  configured suffix) takes the same parameters and eager-loads the relationship: call
+  the sibling instead.
+
+Anything else (rows from a helper, a statement built elsewhere or reassigned from
+something else, several entities) gets no fix.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+
+from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert, replace
+from repolint.fixes.locate import append_argument, import_edit, local_name_of, name_for_class
+from repolint.semantics.context import Context
+from repolint.semantics.models import Relationship
+from repolint.semantics.names import SELECT_FUNCS
+from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT, SessionT, eager_covers
+
+SELECTINLOAD = "sqlalchemy.orm.selectinload"
+FETCHING_METHODS = frozenset({"scalars", "execute", "scalar"})
+ROW_METHODS = frozenset(
+    {
+        "all",
+        "unique",
+        "scalars",
+        "first",
+        "one",
+        "one_or_none",
+        "scalar_one",
+        "scalar_one_or_none",
+        "fetchall",
+    }
+)
+ROW_WRAPPERS = frozenset({"list", "tuple"})
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def load_relationships(
+    row: ast.expr, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
+) -> Fix | None:
+    """The fix that makes the rows `row` stands for arrive with `rels` loaded, if sure."""
+    function = ctx.enclosing_function(row)
+    if function is None or not isinstance(row, ast.Name) or not rels:
+        return None
+    source = _rows_source(row, function, ctx)
+    if source is None:
+        return None
+    fetch = _fetching_call(source)
+    if fetch is None:
+        return None
+    func = fetch.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    if func.attr in FETCHING_METHODS and isinstance(ctx.type_of(func.value), SessionT):
+        return _add_selectinload(fetch, instance, rels, function, ctx)
+    return _switch_to_sibling(fetch, func, instance, rels, ctx)
+
+
+# -- following the rows back --------------------------------------------------------
+
+
+def _rows_source(name: ast.Name, function: Function, ctx: Context) -> ast.expr | None:
+    """The expression the rows in `name` come from: the iterable of the loop (or
+    comprehension) that binds it, or the value of its one assignment; a name in turn
+    is followed to its one assignment."""
+    expr: ast.expr | None = _loop_iterable(name, function, ctx)
+    if expr is None:
+        expr = _single_value(name.id, function)
+    if isinstance(expr, ast.Name):
+        expr = _single_value(expr.id, function)
+    return expr
+
+
+def _loop_iterable(name: ast.Name, function: Function, ctx: Context) -> ast.expr | None:
+    for anc in ctx.ancestors(name):
+        if anc is function:
+            return None
+        loops: list[ast.For | ast.AsyncFor | ast.comprehension] = []
+        if isinstance(anc, (ast.For, ast.AsyncFor)):
+            loops = [anc]
+        elif isinstance(anc, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            loops = list(anc.generators)
+        for loop in loops:
+            if isinstance(loop.target, ast.Name) and loop.target.id == name.id:
+                return loop.iter
+    return None
+
+
+def _bindings(name: str, function: Function) -> list[ast.AST]:
+    """Every node of `function` that binds `name` (parameters included)."""
+    found: list[ast.AST] = []
+    args = function.args
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+        if arg is not None and arg.arg == name:
+            found.append(arg)
+    found.extend(node for node in ast.walk(function) if _binds(node, name, function))
+    return found
+
+
+def _binds(node: ast.AST, name: str, function: Function) -> bool:
+    """`node` binds `name`: an assignment target, `global`, `except ... as`, an import,
+    a nested `def` or `class`."""
+    if isinstance(node, ast.Name):
+        return node.id == name and isinstance(node.ctx, ast.Store)
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return name in node.names
+    if isinstance(node, ast.ExceptHandler):
+        return node.name == name
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return any((a.asname or a.name.split(".")[0]) == name for a in node.names)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node is not function and node.name == name
+    return False
+
+
+def _single_value(name: str, function: Function) -> ast.expr | None:
+    """The value of the one plain assignment `name = value` of `function`, if that is
+    its only binding."""
+    bindings = _bindings(name, function)
+    if len(bindings) != 1:
+        return None
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and node.targets[0] is bindings[0]
+        ):
+            return node.value
+        if isinstance(node, ast.AnnAssign) and node.target is bindings[0]:
+            return node.value
+    return None
+
+
+def _fetching_call(expr: ast.expr) -> ast.Call | None:
+    """`db.scalars(s)` in `(await db.scalars(s)).unique().all()`, `list(db.scalars(s))`;
+    `repo.list_x()` in `await repo.list_x()`."""
+    while True:
+        if isinstance(expr, ast.Await):
+            expr = expr.value
+        elif (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Name)
+            and expr.func.id in ROW_WRAPPERS
+            and len(expr.args) == 1
+            and not expr.keywords
+        ):
+            expr = expr.args[0]
+        elif (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr in ROW_METHODS
+            and not expr.args
+        ):
+            expr = expr.func.value
+        elif isinstance(expr, ast.Call):
+            return expr
+        else:
+            return None
+
+
+# -- adding selectinload to the statement ---------------------------------------------
+
+
+def _add_selectinload(
+    fetch: ast.Call,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    function: Function,
+    ctx: Context,
+) -> Fix | None:
+    if len(fetch.args) != 1 or fetch.keywords:
+        return None
+    stmt = fetch.args[0]
+    chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
+    if chain is None:
+        return None
+    base, options = _select_chain(chain, ctx)
+    if base is None or len(base.args) != 1:
+        return None
+    entity = base.args[0]
+    if not isinstance(entity, ast.Name):
+        return None
+    qual = ctx.index.canonical(ctx.module.imports.qualify(entity))
+    if qual != instance.model or name_for_class(ctx, instance.model) is None:
+        return None
+    path = ctx.module.display
+    loader = local_name_of(ctx, SELECTINLOAD) or "selectinload"
+    loads = ", ".join(f"{loader}({entity.id}.{rel.name})" for rel in rels)
+    edits: list[Edit] = []
+    if options is not None:
+        edit = append_argument(options, loads, ctx)
+        if edit is None:
+            return None
+        edits.append(edit)
+    else:
+        end = end_of(base, ctx.module.lines)
+        if end is None:
+            return None
+        edits.append(insert(path, end, f".options({loads})"))
+    if local_name_of(ctx, SELECTINLOAD) is None:
+        added = import_edit(ctx, "sqlalchemy.orm", "selectinload")
+        if added is None:
+            return None
+        edits.append(added)
+    names = ", ".join(f"`{entity.id}.{rel.name}`" for rel in rels)
+    return fix(Applicability.UNSAFE, f"Eager-load {names} with `selectinload`", edits)
+
+
+def _statement_built(name: str, function: Function) -> ast.expr | None:
+    """The `select(...)` chain a statement name starts as, when every other assignment of
+    it only extends it (`stmt = stmt.where(...)`)."""
+    bindings = _bindings(name, function)
+    assigns = [
+        node
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id == name
+    ]
+    if not assigns or len(assigns) != len(bindings):
+        return None
+    assigns.sort(key=lambda a: (a.lineno, a.col_offset))
+    first, later = assigns[0], assigns[1:]
+    if _names_in(first.value, name):
+        return None
+    for assign in later:
+        head = assign.value
+        while isinstance(head, ast.Call) and isinstance(head.func, ast.Attribute):
+            head = head.func.value
+        if not (isinstance(head, ast.Name) and head.id == name):
+            return None
+    return first.value
+
+
+def _names_in(expr: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(expr))
+
+
+def _select_chain(chain: ast.expr, ctx: Context) -> tuple[ast.Call | None, ast.Call | None]:
+    """(the `select(...)` call a method chain starts from, its first `.options(...)` call)."""
+    options: ast.Call | None = None
+    node = chain
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr == "options":
+            options = node
+        node = node.func.value
+    if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Name, ast.Attribute)):
+        return None, None
+    if ctx.module.imports.qualify(node.func) not in SELECT_FUNCS:
+        return None, None
+    return node, options
+
+
+# -- calling the repository's `_with_relations` sibling ----------------------------------
+
+
+def _switch_to_sibling(
+    call: ast.Call,
+    func: ast.Attribute,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    ctx: Context,
+) -> Fix | None:
+    project_call = ctx.project_call(call)
+    if project_call is None:
+        return None
+    index = ctx.index
+    ref = index.functions.get(project_call.qual)
+    if ref is None or getattr(ref.node, "name", None) != func.attr:
+        return None
+    owner = project_call.self_cls or ref.owner
+    if owner is None or (instance.origin is not None and instance.origin[1] != func.attr):
+        return None
+    for suffix in ctx.settings.with_relations_suffixes:
+        name = f"{func.attr}{suffix}"
+        sibling = index.method(owner, name)
+        if sibling is None or type(sibling.node) is not type(ref.node):
+            continue
+        if not _same_parameters(ref.node, sibling.node):
+            continue
+        returned = index.facts.facts(sibling, owner).returns
+        if not isinstance(returned, (InstanceT, RowsT, ResultT, QueryT)):
+            continue
+        if not all(eager_covers(returned.eager, (rel.name,)) for rel in rels):
+            continue
+        end = end_of(func, ctx.module.lines)
+        if end is None:
+            continue
+        start = (end[0], end[1] - len(func.attr))
+        edit = replace(ctx.module.display, start, end, name)
+        return fix(
+            Applicability.UNSAFE,
+            f"Call `{name}()`, which eager-loads what is read",
+            [edit],
+        )
+    return None
+
+
+def _same_parameters(a: ast.AST, b: ast.AST) -> bool:
+    """The two functions take the same parameters (names, kinds and defaults)."""
+    if not isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if not isinstance(b, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+
+    def shape(args: ast.arguments) -> str:
+        names = [
+            [p.arg for p in args.posonlyargs],
+            [p.arg for p in args.args],
+            [p.arg for p in args.kwonlyargs],
+            args.vararg.arg if args.vararg else None,
+            args.kwarg.arg if args.kwarg else None,
+        ]
+        defaults = [ast.dump(d) for d in args.defaults]
+        kw_defaults = [ast.dump(d) if d else None for d in args.kw_defaults]
+        return repr((names, defaults, kw_defaults))
+
+    return shape(a.args) == shape(b.args)
+
+
+def load_for_call(
+    call: ast.Call, reads: Sequence[tuple[InstanceT, str, Relationship]], ctx: Context
+) -> Fix | None:
+    """The fix for a function given a row that reads lazy relationships of it: load every
+    relationship it reads on that row in the query the row comes from."""
+    if not reads:
+        return None
+    row = reads[0][0]
+    func = call.func
+    given = [*call.args, *(k.value for k in call.keywords)]
+    if isinstance(func, ast.Attribute):
+        given.insert(0, func.value)
+    names = [e for e in given if isinstance(e, ast.Name) and ctx.type_of(e) == row]
+    if len({n.id for n in names}) != 1:
+        return None
+    rels: list[Relationship] = []
+    for instance, _, rel in reads:
+        if instance == row and all(r.name != rel.name for r in rels):
+            rels.append(rel)
+    return load_relationships(names[0], row, rels, ctx)
