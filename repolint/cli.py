@@ -398,7 +398,7 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
                 )
 
             if fixing:
-                outcome = run_fixes(analyse, opts.fixes)
+                outcome = run_fixes(analyse, opts.fixes, settings.project_root)
                 result = outcome.result
             else:
                 result = analyse({})

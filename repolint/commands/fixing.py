@@ -14,6 +14,7 @@ import click
 
 from repolint.fixes.apply import Analyse, FixOutcome, fix_rounds
 from repolint.fixes.diff import unified_diff
+from repolint.fixes.layout import line_length
 from repolint.report.text import printable
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -79,9 +80,11 @@ class FixOptions:
 NO_FIXES = FixOptions()
 
 
-def run_fixes(analyse: Analyse, opts: FixOptions) -> FixOutcome:
-    """The fix rounds over the files on disk."""
-    return fix_rounds(analyse, read_bytes, unsafe=opts.unsafe_fixes)
+def run_fixes(analyse: Analyse, opts: FixOptions, project_root: str) -> FixOutcome:
+    """The fix rounds over the files on disk (keeping the project's line length)."""
+    return fix_rounds(
+        analyse, read_bytes, unsafe=opts.unsafe_fixes, line_length=line_length(project_root)
+    )
 
 
 def read_bytes(path: Path) -> bytes | None:

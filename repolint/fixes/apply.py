@@ -16,6 +16,7 @@ from pathlib import Path
 
 from repolint.findings import Finding
 from repolint.fixes.edits import Edit, Fix
+from repolint.fixes.layout import rewrap
 from repolint.fixes.text import SourceText
 from repolint.runner import RunResult
 from repolint.semantics.source import Unparsable, parse_source
@@ -52,8 +53,12 @@ def fix_rounds(
     *,
     unsafe: bool,
     max_rounds: int = MAX_ROUNDS,
+    line_length: int | None = None,
 ) -> FixOutcome:
-    """Analyse and apply fixes until none is left (or `max_rounds` rounds applied some)."""
+    """Analyse and apply fixes until none is left (or `max_rounds` rounds applied some).
+
+    With `line_length`, a statement a fix makes too long in a file that fitted it is
+    wrapped as the formatters would (`layout.rewrap`)."""
     outcome = FixOutcome(analyse({}))
     dropped: set[tuple[str, str, str]] = set()
     for round_number in range(1, max_rounds + 1):
@@ -65,9 +70,15 @@ def fix_rounds(
         ]
         if not candidates:
             break
+        start = dict(outcome.texts)
         applied = _one_round(candidates, result, read, outcome, dropped)
         if not applied:
             break
+        if line_length is not None:
+            for path, text in outcome.texts.items():
+                before = start.get(path) or outcome.originals[path]
+                if text is not before:
+                    outcome.texts[path] = rewrap(before, text, line_length)
         outcome.fixed.extend(applied)
         outcome.rounds = round_number
         edited = {p: t.encode() for p, t in outcome.texts.items()}
