@@ -24,6 +24,13 @@ engine = create_async_engine("sqlite+aiosqlite:///app.db")
 AsyncSessionLocal = async_sessionmaker(engine, expire_on_commit=False)
 ```
 
+## Fix safety
+`--fix` passes `expire_on_commit=False` to the factory call (or turns a
+literal `expire_on_commit=True` into `False`). The fix is safe: objects keep
+the values they had at commit instead of raising on the next read. Code that
+relied on reading fresh values after a commit must `await session.refresh(obj)`
+explicitly, which is what it needed under asyncio anyway.
+
 ## References
 - [SQLAlchemy: preventing implicit IO when using AsyncSession](https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html#preventing-implicit-io-when-using-asyncsession)
 """

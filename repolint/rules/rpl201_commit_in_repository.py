@@ -59,6 +59,14 @@ def record_absence(db: Session, absence: Absence) -> None:
     db.commit()  # the service owns the unit of work
 ```
 
+## Fix safety
+`--fix --unsafe-fixes` replaces the repository's `commit()` by `flush()`:
+ids and constraints are still checked at that point, and the caller's unit
+of work commits or rolls back the whole. The fix is unsafe: a caller that
+relied on the repository to commit (a route that calls `repo.add(x)` and
+returns) now has to commit itself, or its writes are rolled back when the
+session closes. Review the callers. A `rollback()` gets no fix.
+
 ## Options
 `repository-suffixes`, `repository-bases`, `repository-modules` define the
 data layer.

@@ -48,6 +48,20 @@ def hours_report(db: Session) -> dict[str, float]:
 or eager-load it in the query:
 `select(Person).options(selectinload(Person.assignments))`.
 
+## Fix safety
+`--fix --unsafe-fixes` makes the query that produced the rows load the
+relationship, where that query is certain: when the loop's rows come from
+`session.scalars(stmt)` / `session.execute(stmt)` of a `select(Model)` built
+in the same function (the statement name assigned once, or only extended as
+`stmt = stmt.where(...)`), it adds `selectinload(Model.rel)` to the
+statement's `.options(...)` (creating it after `select(...)` when there is
+none) and imports `selectinload`; when they come from a repository method
+whose `<method>_with_relations` sibling takes the same parameters and
+eager-loads the relationship, it calls the sibling. Rows from a helper, a
+statement built elsewhere, or anything less certain get no fix. The fix is
+unsafe: it changes what the query loads (one more `SELECT ... IN` per
+relationship, fewer statements overall).
+
 ## References
 - [SQLAlchemy: relationship loading techniques](https://docs.sqlalchemy.org/en/20/orm/queryguide/relationships.html)
 - [SQLAlchemy: the N+1 problem](https://docs.sqlalchemy.org/en/20/glossary.html#term-N-plus-one-problem)

@@ -38,6 +38,12 @@ async def person_hours(person_id: int, db: AsyncSession = Depends(get_async_db))
 or `await person.awaitable_attrs.assignments`, or `lazy="selectin"` on the
 relationship.
 
+## Fix safety
+As RPL301's: `--fix --unsafe-fixes` adds `selectinload(Model.rel)` to the
+`select()` that produced the rows when it is built in the same function, or
+calls the repository's `<method>_with_relations` sibling that eager-loads
+the relationship; otherwise no fix. Unsafe: it changes what the query loads.
+
 ## References
 - [SQLAlchemy: preventing implicit IO when using AsyncSession](https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html#preventing-implicit-io-when-using-asyncsession)
 """

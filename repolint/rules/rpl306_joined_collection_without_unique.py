@@ -35,6 +35,12 @@ def people_with_assignments(db: Session):
 ```
 or use `selectinload` for collections.
 
+## Fix safety
+`--fix` writes `.unique()` just before the raising consumer
+(`db.scalars(stmt).unique().all()`, `(await db.scalars(stmt)).unique().all()`,
+`for row in db.scalars(stmt).unique():`). The fix is safe: it is what
+SQLAlchemy asks for, and the rows are those the legacy `Query` returned.
+
 ## References
 - [SQLAlchemy: joined eager loading and unique()](https://docs.sqlalchemy.org/en/20/orm/queryguide/relationships.html#joined-eager-loading)
 """

@@ -38,6 +38,13 @@ def page(db: Session, number: int, size: int = 50):
     return db.scalars(stmt).all()
 ```
 
+## Fix safety
+`--fix --unsafe-fixes` adds `.order_by(<Model>.<primary key>)` before the
+`.offset(...)` of a statement that no path orders, when the selected model
+has one primary-key column this module can name. The fix is unsafe: it fixes
+the row order, which the pages then follow. Statements ordered on some paths
+only, `paginate()` calls and models with composite keys get no fix.
+
 ## References
 - [PostgreSQL: LIMIT and OFFSET](https://www.postgresql.org/docs/current/queries-limit.html)
 """
