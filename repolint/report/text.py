@@ -212,5 +212,7 @@ def fixable_summary(findings: Sequence[Finding], unsafe_fixes: bool = False) -> 
         return f"[*] {total} fixable with `--fix --unsafe-fixes`." if total else ""
     if not safe and not unsafe:
         return ""
+    if not safe:
+        return f"No safe fixes available ({unsafe} fixable with `--fix --unsafe-fixes`)."
     more = f" ({unsafe} more with `--unsafe-fixes`)" if unsafe else ""
     return f"[*] {safe} fixable with `--fix`{more}."
