@@ -66,6 +66,8 @@ def commit_to_flush(node: ast.Call, ctx: Context) -> Fix | None:
     func = node.func
     if not isinstance(func, ast.Attribute) or func.attr != "commit" or node.args or node.keywords:
         return None
+    if _under_caller_flag(node, ctx) or _comment_names_commit(node, ctx):
+        return None
     lines, path = ctx.module.lines, ctx.module.display
     end = end_of(func, lines)
     if end is None:
@@ -73,3 +75,33 @@ def commit_to_flush(node: ast.Call, ctx: Context) -> Fix | None:
     start = (end[0], end[1] - len("commit"))
     edit = replace(path, start, end, "flush")
     return fix(Applicability.UNSAFE, "Call `flush()` and let the caller commit", [edit])
+
+
+def _under_caller_flag(node: ast.AST, ctx: Context) -> bool:
+    """The commit sits under an `if` (or `... if ... else ...`) testing a parameter or an
+    attribute of `self`: the caller decides whether it commits (`if commit:`), and a
+    `flush()` there would make that choice meaningless."""
+    function = ctx.enclosing_function(node)
+    if function is None:
+        return False
+    args = function.args
+    params = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+    for anc in ctx.ancestors(node):
+        if anc is function:
+            return False
+        if isinstance(anc, (ast.If, ast.IfExp, ast.While)):
+            for name in ast.walk(anc.test):
+                if isinstance(name, ast.Name) and name.id in params:
+                    return True
+    return False
+
+
+def _comment_names_commit(node: ast.AST, ctx: Context) -> bool:
+    """A comment on the line, or on its own line just above, speaks of committing: it
+    would no longer be true after the fix."""
+    number: int = getattr(node, "lineno", 0)
+    lines = ctx.module.lines
+    texts = [lines[number - 1]] if 0 < number <= len(lines) else []
+    if 1 < number <= len(lines) and lines[number - 2].lstrip().startswith("#"):
+        texts.append(lines[number - 2])
+    return any("commit" in text.split("#", 1)[1].lower() for text in texts if "#" in text)

@@ -65,7 +65,9 @@ ids and constraints are still checked at that point, and the caller's unit
 of work commits or rolls back the whole. The fix is unsafe: a caller that
 relied on the repository to commit (a route that calls `repo.add(x)` and
 returns) now has to commit itself, or its writes are rolled back when the
-session closes. Review the callers. A `rollback()` gets no fix.
+session closes. Review the callers. A `rollback()` gets no fix, nor a commit
+under an `if` on a parameter (`if commit:`: the caller chooses) or next to a
+comment about committing (the comment would no longer be true).
 
 ## Options
 `repository-suffixes`, `repository-bases`, `repository-modules` define the
