@@ -53,9 +53,9 @@ def load_relationships(
 ) -> Fix | None:
     """The fix that makes the rows `row` stands for arrive with `rels` loaded, if sure."""
     function = ctx.enclosing_function(row)
-    if function is None or not isinstance(row, ast.Name) or not rels:
+    if function is None or not rels:
         return None
-    source = _rows_source(row, function, ctx)
+    source = _rows_source(row, function, ctx) if isinstance(row, ast.Name) else row
     if source is None:
         return None
     fetch = _fetching_call(source)
@@ -64,8 +64,11 @@ def load_relationships(
     func = fetch.func
     if not isinstance(func, ast.Attribute):
         return None
-    if func.attr in FETCHING_METHODS and isinstance(ctx.type_of(func.value), SessionT):
+    session = isinstance(ctx.type_of(func.value), SessionT)
+    if session and func.attr in FETCHING_METHODS:
         return _add_selectinload(fetch, instance, rels, function, ctx)
+    if session and func.attr == "get":
+        return _get_with_options(fetch, instance, rels, ctx)
     return _switch_to_sibling(fetch, func, instance, rels, ctx)
 
 
@@ -265,6 +268,32 @@ def _select_chain(chain: ast.expr, ctx: Context) -> tuple[ast.Call | None, ast.C
     return node, options
 
 
+def _get_with_options(
+    call: ast.Call, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
+) -> Fix | None:
+    """`db.get(Order, id)` -> `db.get(Order, id, options=[selectinload(Order.lines)])`."""
+    if len(call.args) != 2 or any(k.arg in (None, "options") for k in call.keywords):
+        return None
+    entity = call.args[0]
+    if not isinstance(entity, ast.Name):
+        return None
+    if ctx.index.canonical(ctx.module.imports.qualify(entity)) != instance.model:
+        return None
+    loader = local_name_of(ctx, SELECTINLOAD) or "selectinload"
+    loads = ", ".join(f"{loader}({entity.id}.{rel.name})" for rel in rels)
+    added = append_argument(call, f"options=[{loads}]", ctx)
+    if added is None:
+        return None
+    edits = [added]
+    if local_name_of(ctx, SELECTINLOAD) is None:
+        imported = import_edit(ctx, "sqlalchemy.orm", "selectinload")
+        if imported is None:
+            return None
+        edits.append(imported)
+    names = ", ".join(f"`{entity.id}.{rel.name}`" for rel in rels)
+    return fix(Applicability.UNSAFE, f"Eager-load {names} with `selectinload`", edits)
+
+
 # -- calling the repository's `_with_relations` sibling ----------------------------------
 
 
@@ -352,3 +381,37 @@ def load_for_call(
         if instance == row and all(r.name != rel.name for r in rels):
             rels.append(rel)
     return load_relationships(names[0], row, rels, ctx)
+
+
+SERIALIZERS = frozenset({"model_validate", "from_orm"})
+
+
+def load_for_serialization(
+    value: ast.expr | None, rows: InstanceT | RowsT, labels: Sequence[str], ctx: Context
+) -> Fix | None:
+    """The fix for rows serialized with lazy relationships (`labels`: `Order.lines`): when
+    every label is a relationship of the rows' own model (none is nested), load them all
+    where the rows are fetched. `value` is what is returned or validated."""
+    if value is None:
+        return None
+    if isinstance(value, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+        value = value.elt
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in SERIALIZERS
+        and value.args
+    ):
+        value = value.args[0]
+    short = rows.model.rsplit(".", 1)[-1]
+    relationships = ctx.index.relationships(rows.model)
+    rels: list[Relationship] = []
+    for label in labels:
+        owner, _, name = label.partition(".")
+        rel = relationships.get(name)
+        if owner != short or rel is None or eager_covers(rows.eager, (name,)):
+            return None
+        if all(r.name != name for r in rels):
+            rels.append(rel)
+    instance = InstanceT(rows.model, rows.kind, rows.eager)
+    return load_relationships(value, instance, rels, ctx)

@@ -1,21 +1,28 @@
-"""Keeping a formatted file formatted: a fix that makes a line too long wraps it the way
-ruff's formatter (and black) would.
+"""Keeping a formatted line formatted: a statement that a fix makes longer than the line
+length is wrapped the way ruff's formatter (and black) lay it out.
 
-Only in files whose every line fitted the line length before the round (files kept
-formatted), and only for the one layout both formatters give a simple statement whose
-right-hand side is a method chain (`stmt = select(A).where(...).offset(...)`) and fits
-once parenthesized:
+Only a one-line `x = ...`, `x: T = ...` or `return ...` whose line fitted before the fix,
+and only the two layouts these formatters give such a statement when its parts fit:
 
-    stmt = (
-        select(A).where(...).offset(...)
-    )  # comment
+- a chain of two or more method calls on call results is parenthesized whole:
 
-Any other long line is left as the fix wrote it.
+      stmt = (
+          stmt.order_by(A.id).offset(10).limit(5)
+      )  # comment
+
+- a call with one method call on its result (or none) is split inside its brackets:
+
+      rows = db.scalars(
+          select(A).options(selectinload(A.b)).order_by(A.id)
+      ).all()
+
+Any other long line is left as the fix wrote it (the formatter's verdict may change).
 """
 
 from __future__ import annotations
 
 import ast
+import difflib
 import sys
 from pathlib import Path
 
@@ -45,31 +52,29 @@ def line_length(project_root: str) -> int:
 
 
 def rewrap(before: SourceText, after: SourceText, limit: int) -> SourceText:
-    """`after` with its new too-long method-chain statements parenthesized, when every
-    line of `before` fitted in `limit` characters."""
-    if any(len(line) > limit for line in before.text.splitlines()):
-        return after
+    """`after` with the statements its edits made too long wrapped, where the line they
+    replace fitted in `limit` characters."""
     try:
         tree = ast.parse(after.text)
     except (SyntaxError, ValueError):
         return after
-    old = set(before.text.splitlines())
+    old = before.text.splitlines()
     lines = after.text.splitlines(keepends=True)
+    was = _replaced_lines(old, [line.rstrip("\r\n") for line in lines])
     changed = False
     for stmt in ast.walk(tree):
-        if not isinstance(stmt, ast.stmt):
+        if not isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Return)):
             continue
-        value = _wrappable_value(stmt)
+        value = stmt.value
         if value is None or stmt.lineno != stmt.end_lineno:
             continue
         i = stmt.lineno - 1
-        raw = lines[i]
-        body = raw.rstrip("\r\n")
-        if len(body) <= limit or body in old:
+        body = lines[i].rstrip("\r\n")
+        if len(body) <= limit or i not in was or len(old[was[i]]) > limit:
             continue
-        wrapped = _wrapped(body, raw[len(body) :], stmt, value, limit)
+        wrapped = _wrapped(body, stmt, value, limit, after.newline)
         if wrapped is not None:
-            lines[i] = wrapped
+            lines[i] = wrapped + lines[i][len(body) :]
             changed = True
     if not changed:
         return after
@@ -81,31 +86,73 @@ def rewrap(before: SourceText, after: SourceText, limit: int) -> SourceText:
     return SourceText(text, after.encoding)
 
 
-def _wrappable_value(stmt: ast.AST) -> ast.expr | None:
-    """The right-hand side of `x = ...`, `x: T = ...`, `return ...`, when it is a chain
-    of at least two method calls (where the formatters add parentheses)."""
-    if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Return)) and stmt.value is not None:
-        value = stmt.value
-    else:
-        return None
-    calls, node = 0, value
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        calls += 1
-        node = node.func.value
-    return value if calls >= 2 else None
+def _replaced_lines(old: list[str], new: list[str]) -> dict[int, int]:
+    """Index of a changed line of `new` -> the line of `old` it replaces (one for one)."""
+    out: dict[int, int] = {}
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            out.update({j1 + k: i1 + k for k in range(j2 - j1)})
+    return out
 
 
-def _wrapped(body: str, newline: str, stmt: ast.stmt, value: ast.expr, limit: int) -> str | None:
-    """The statement over three lines, or None when the layout does not apply. Columns are
-    those of an ASCII line (other lines are left alone)."""
+def _wrapped(body: str, stmt: ast.stmt, value: ast.expr, limit: int, eol: str) -> str | None:
+    """The statement's new text over three lines, or None when no layout applies (columns
+    are those of an ASCII line: other lines are left alone)."""
     if not body.isascii() or value.end_col_offset is None:
         return None
-    start, end = value.col_offset, value.end_col_offset
-    head, expr, tail = body[:start], body[start:end], body[end:]
-    if tail.strip() and not tail.lstrip().startswith("#"):
-        return None  # something after the value other than a comment
     indent = body[: len(body) - len(body.lstrip())]
-    if stmt.col_offset != len(indent) or len(indent) + len(INDENT) + len(expr) > limit:
+    tail = body[value.end_col_offset :]
+    if stmt.col_offset != len(indent) or (tail.strip() and not tail.lstrip().startswith("#")):
         return None
-    eol = newline or "\n"
-    return f"{head}({eol}{indent}{INDENT}{expr}{eol}{indent}){tail}{newline}"
+    room = limit - len(indent) - len(INDENT)
+    if _dots_after_brackets(value) >= 2:
+        expr = body[value.col_offset : value.end_col_offset]
+        if len(expr) > room:
+            return None
+        head = body[: value.col_offset]
+        return f"{head}({eol}{indent}{INDENT}{expr}{eol}{indent}){tail}"
+    call = _last_call_with_arguments(value)
+    if call is None or call.func.end_col_offset is None or call.end_col_offset is None:
+        return None
+    opening, closing = call.func.end_col_offset, call.end_col_offset - 1
+    if body[opening] != "(" or body[closing] != ")":
+        return None
+    inner = body[opening + 1 : closing].strip()
+    if not inner or inner.endswith(",") or len(inner) > room:
+        return None
+    head, rest = body[: opening + 1], body[closing:]
+    if len(head) > limit or len(indent) + len(rest) > limit:
+        return None
+    return f"{head}{eol}{indent}{INDENT}{inner}{eol}{indent}{rest}"
+
+
+def _dots_after_brackets(value: ast.expr) -> int:
+    """Method calls on the result of a call or subscript along the expression's spine
+    (`a.b(x).c().d()` has two): the delimiters the formatters split a chain at."""
+    count, node = 0, value
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Attribute):
+            count += isinstance(node.value, (ast.Call, ast.Subscript))
+            node = node.value
+        else:
+            return count
+
+
+def _last_call_with_arguments(value: ast.expr) -> ast.Call | None:
+    """The outermost call along the spine that has arguments, when every call after it
+    has none (`db.scalars(stmt).all()` gives `db.scalars(stmt)`)."""
+    node: ast.expr = value
+    while True:
+        if isinstance(node, ast.Call):
+            if node.args or node.keywords:
+                return node
+            node = node.func
+        elif isinstance(node, ast.Attribute):
+            node = node.value
+        else:
+            return None

@@ -305,15 +305,23 @@ def test_edits_overlap_and_apply_to_the_text_as_written() -> None:
     assert text.apply([Edit("f", 3, 5, 3, 6, "x")]) is None  # past the end
 
 
-def test_rewrap_parenthesizes_a_chain_made_too_long_in_a_formatted_file() -> None:
-    before = SourceText("def f(s):\n    stmt = s.where(a).offset(10)  # c\n", "utf-8")
+def test_rewrap_lays_out_long_lines_as_ruff_does() -> None:
+    before = SourceText("def f(s, db):\n    stmt = s.where(a).offset(10)  # c\n", "utf-8")
     after = SourceText(
-        "def f(s):\n    stmt = s.where(a).order_by(Model.identifier).offset(10)  # c\n", "utf-8"
+        "def f(s, db):\n    stmt = s.where(a).order_by(Model.identifier).offset(10)  # c\n",
+        "utf-8",
     )
     assert rewrap(before, after, 60).text == (
-        "def f(s):\n    stmt = (\n        s.where(a).order_by(Model.identifier).offset(10)\n"
+        "def f(s, db):\n    stmt = (\n        s.where(a).order_by(Model.identifier).offset(10)\n"
         "    )  # c\n"
     )
     assert rewrap(before, after, 100) is after  # it fits
-    long_before = SourceText(before.text + "x = '" + "y" * 80 + "'\n", "utf-8")
-    assert rewrap(long_before, after, 60) is after  # the file was not kept to 60
+    assert rewrap(before, after, 20) is after  # the line it replaces did not fit
+    one_call = SourceText(
+        "def f(s, db):\n    return db.scalars(select(A).options(load(A.b)).where(c)).all()\n",
+        "utf-8",
+    )
+    assert rewrap(before, one_call, 60).text == (
+        "def f(s, db):\n    return db.scalars(\n        select(A).options(load(A.b)).where(c)\n"
+        "    ).all()\n"
+    )

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_code"
 SCENARIOS = Path(__file__).resolve().parent / "scenarios.py"
 RUFF = Path(sys.executable).parent / "ruff"
-FIXED_CODES = {"RPL103", "RPL104", "RPL201", "RPL301", "RPL302", "RPL306", "RPL401"}
+FIXED_CODES = {"RPL103", "RPL104", "RPL201", "RPL301", "RPL302", "RPL306", "RPL308", "RPL401"}
 """The rules with fixes that the sample exercises (every one must fix something)."""
 
 Key = tuple[str, str, str]
@@ -136,11 +136,11 @@ def key(finding: dict[str, Any]) -> Key:
 def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     fixable = [f for f in proof.before if f.get("fix")]
     assert {f["code"] for f in fixable} == FIXED_CODES
-    assert len(fixable) == 25
+    assert len(fixable) == 33
     expected = Counter(map(key, proof.before)) - Counter(map(key, fixable))
     assert Counter(map(key, proof.after)) == expected
     assert all(f["fix"] is None for f in proof.after)
-    assert "Fixed 25 problems in 16 files." in proof.fix_stderr
+    assert "Fixed 33 problems in 20 files." in proof.fix_stderr
 
 
 def test_a_second_fix_changes_nothing(proof: Proof) -> None:
@@ -151,10 +151,12 @@ def test_a_second_fix_changes_nothing(proof: Proof) -> None:
 
 def test_fixed_files_parse_and_keep_their_format_verdict(proof: Proof) -> None:
     changed = [f for f in proof.originals if proof.fixed[f] != proof.originals[f]]
-    assert len(changed) == 16
+    assert len(changed) == 20
     for f in changed:
         ast.parse(proof.fixed[f].decode("utf-8"), filename=str(f))
-        assert proof.fixed[f].count(b"\n") - proof.originals[f].count(b"\n") in (0, 1, 2)
+        added = proof.fixed[f].count(b"\n") - proof.originals[f].count(b"\n")
+        fixes = sum(1 for x in proof.before if x.get("fix") and x["path"] == f"sample_code/{f}")
+        assert 0 <= added <= 2 * fixes + 1  # a wrapped statement, an import line
     assert proof.formatted_after == proof.formatted_before
     assert set(proof.formatted_before) == set(changed)
 
@@ -258,3 +260,22 @@ def test_rpl302_missing_greenlet_is_gone(proof: Proof) -> None:
     assert before["get_assignment"] == before["block_sheet"] == "MissingGreenlet"
     assert after["get_assignment"] == {"id": 1, "person": "Resident 1"}
     assert [row["person"] for row in after["block_sheet"]] == [f"Resident {i}" for i in range(1, 7)]
+
+
+def test_rpl308_serialization_loads_nothing_more(proof: Proof) -> None:
+    before, after = proof.run_before["RPL308"], proof.run_after["RPL308"]
+    for name, route, serialization in (
+        ("list_orders", 1, 6),
+        ("list_orders_validated", 7, 0),
+        ("list_customers", 1, 3),
+    ):
+        assert (before[name]["route"], before[name]["serialization"]) == (route, serialization)
+        assert (after[name]["route"], after[name]["serialization"]) == (2, 0)
+        assert after[name]["body"] == before[name]["body"]
+    assert (before["order_feed"]["statements"], after["order_feed"]["statements"]) == (7, 2)
+    assert before["get_order"] == "ResponseValidationError(MissingGreenlet)"
+    assert before["first_order"] == "ValidationError(MissingGreenlet)"
+    assert before["order_size"] == "MissingGreenlet"  # RPL302: a sync helper reads the row
+    order = {"id": 1, "status": "open", "lines": before["list_orders"]["body"][0]["lines"]}
+    assert after["get_order"] == after["first_order"] == order
+    assert after["order_size"] == 2
