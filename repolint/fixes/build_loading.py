@@ -22,7 +22,13 @@ import ast
 from collections.abc import Sequence
 
 from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert, replace
-from repolint.fixes.locate import append_argument, import_edit, local_name_of, name_for_class
+from repolint.fixes.locate import (
+    InModule,
+    ModuleView,
+    append_argument,
+    import_edit,
+    local_name_of,
+)
 from repolint.semantics.context import Context
 from repolint.semantics.models import Relationship
 from repolint.semantics.names import SELECT_FUNCS
@@ -63,13 +69,18 @@ def load_relationships(
         return None
     func = fetch.func
     if not isinstance(func, ast.Attribute):
-        return None
+        return _in_helper(fetch, instance, rels, ctx)
     session = isinstance(ctx.type_of(func.value), SessionT)
     if session and func.attr in FETCHING_METHODS:
         return _add_selectinload(fetch, instance, rels, function, ctx)
     if session and func.attr == "get":
         return _get_with_options(fetch, instance, rels, ctx)
-    return _switch_to_sibling(fetch, func, instance, rels, ctx)
+    query = func.value if func.attr in QUERY_FETCHERS else fetch
+    if isinstance(ctx.type_of(query), QueryT):
+        return _fix_of(_chain_edits(query, instance, rels, ctx), rels)
+    return _switch_to_sibling(fetch, func, instance, rels, ctx) or _in_helper(
+        fetch, instance, rels, ctx
+    )
 
 
 # -- following the rows back --------------------------------------------------------
@@ -182,44 +193,114 @@ def _add_selectinload(
     instance: InstanceT,
     rels: Sequence[Relationship],
     function: Function,
-    ctx: Context,
+    where: InModule,
 ) -> Fix | None:
+    """`session.scalars(stmt)` of a `select(Model)` built in `function`."""
     if len(fetch.args) != 1 or fetch.keywords:
         return None
     stmt = fetch.args[0]
     chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
     if chain is None:
         return None
-    base, options = _select_chain(chain, ctx)
-    if base is None or len(base.args) != 1:
+    return _fix_of(_chain_edits(chain, instance, rels, where), rels)
+
+
+def _fix_of(edits: tuple[list[Edit], str] | None, rels: Sequence[Relationship]) -> Fix | None:
+    if edits is None:
         return None
-    entity = base.args[0]
-    if not isinstance(entity, ast.Name):
+    found, entity = edits
+    names = ", ".join(f"`{entity}.{rel.name}`" for rel in rels)
+    return fix(Applicability.UNSAFE, f"Eager-load {names} with `selectinload`", found)
+
+
+QUERY_FETCHERS = frozenset({"get", "get_or_404", "first_or_404", "one_or_404"})
+"""Methods of a legacy `Query` that run it for one row (with arguments)."""
+
+QUERY_METHODS = frozenset(
+    {
+        "filter",
+        "filter_by",
+        "where",
+        "order_by",
+        "join",
+        "outerjoin",
+        "join_from",
+        "limit",
+        "offset",
+        "options",
+        "distinct",
+        "select_from",
+        "execution_options",
+        "params",
+        "populate_existing",
+        "slice",
+    }
+)
+"""Methods of a `select()` or `Query` chain that keep its entity and its loading."""
+
+
+def _chain_edits(
+    chain: ast.expr, instance: InstanceT, rels: Sequence[Relationship], where: InModule
+) -> tuple[list[Edit], str] | None:
+    """The edits that add `selectinload(Model.rel)` for `rels` to a `select(Model)` or
+    `Model.query` / `session.query(Model)` chain of `where`'s module, with the import;
+    and the name the module gives the model."""
+    found = _chain_base(chain, where)
+    if found is None:
         return None
-    qual = ctx.index.canonical(ctx.module.imports.qualify(entity))
-    if qual != instance.model or name_for_class(ctx, instance.model) is None:
+    base, entity, options = found
+    qual = where.index.canonical(where.module.imports.qualify(entity))
+    if qual != instance.model:
         return None
-    path = ctx.module.display
-    loader = local_name_of(ctx, SELECTINLOAD) or "selectinload"
+    path, lines = where.module.display, where.module.lines
+    loader = local_name_of(where, SELECTINLOAD) or "selectinload"
     loads = ", ".join(f"{loader}({entity.id}.{rel.name})" for rel in rels)
     edits: list[Edit] = []
     if options is not None:
-        edit = append_argument(options, loads, ctx)
+        edit = append_argument(options, loads, where)
         if edit is None:
             return None
         edits.append(edit)
     else:
-        end = end_of(base, ctx.module.lines)
+        end = end_of(base, lines)
         if end is None:
             return None
         edits.append(insert(path, end, f".options({loads})"))
-    if local_name_of(ctx, SELECTINLOAD) is None:
-        added = import_edit(ctx, "sqlalchemy.orm", "selectinload")
+    if local_name_of(where, SELECTINLOAD) is None:
+        added = import_edit(where, "sqlalchemy.orm", "selectinload")
         if added is None:
             return None
         edits.append(added)
-    names = ", ".join(f"`{entity.id}.{rel.name}`" for rel in rels)
-    return fix(Applicability.UNSAFE, f"Eager-load {names} with `selectinload`", edits)
+    return edits, entity.id
+
+
+def _chain_base(
+    chain: ast.expr, where: InModule
+) -> tuple[ast.expr, ast.Name, ast.Call | None] | None:
+    """(the chain's start, the model it selects, its first `.options(...)` call) for
+    `select(Model)...`, `Model.query...` and `<session>.query(Model)...` chains made of
+    methods that keep the entity (`QUERY_METHODS`)."""
+    options: ast.Call | None = None
+    node = chain
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr == "query" and len(node.args) == 1 and not node.keywords:
+            entity = node.args[0]
+            return (node, entity, options) if isinstance(entity, ast.Name) else None
+        if node.func.attr not in QUERY_METHODS:
+            return None
+        if node.func.attr == "options":
+            options = node
+        node = node.func.value
+    if isinstance(node, ast.Attribute) and node.attr == "query":
+        entity = node.value
+        return (node, entity, options) if isinstance(entity, ast.Name) else None
+    if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Name, ast.Attribute)):
+        return None
+    if where.module.imports.qualify(node.func) not in SELECT_FUNCS:
+        return None
+    if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], ast.Name):
+        return None
+    return node, node.args[0], options
 
 
 def _statement_built(name: str, function: Function) -> ast.expr | None:
@@ -251,21 +332,6 @@ def _statement_built(name: str, function: Function) -> ast.expr | None:
 
 def _names_in(expr: ast.AST, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(expr))
-
-
-def _select_chain(chain: ast.expr, ctx: Context) -> tuple[ast.Call | None, ast.Call | None]:
-    """(the `select(...)` call a method chain starts from, its first `.options(...)` call)."""
-    options: ast.Call | None = None
-    node = chain
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        if node.func.attr == "options":
-            options = node
-        node = node.func.value
-    if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Name, ast.Attribute)):
-        return None, None
-    if ctx.module.imports.qualify(node.func) not in SELECT_FUNCS:
-        return None, None
-    return node, options
 
 
 def _get_with_options(
@@ -337,6 +403,66 @@ def _switch_to_sibling(
             [edit],
         )
     return None
+
+
+def _in_helper(
+    call: ast.Call, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
+) -> Fix | None:
+    """Rows from a project function that is not the data layer (a helper, a service) and
+    returns them from one `return`: add the loading to the statement it builds (in its
+    own module, which may be another file). Repository methods keep their plain form
+    (their `_with_relations` sibling is the repair, above)."""
+    project_call = ctx.project_call(call)
+    if project_call is None:
+        return None
+    index = ctx.index
+    ref = index.functions.get(project_call.qual)
+    if ref is None or not isinstance(ref.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    owner = project_call.self_cls or ref.owner
+    if owner is not None and index.is_repository(owner):
+        return None
+    if owner is None and index.is_data_layer_function(ref):
+        return None
+    returned = _only_return(ref.node)
+    if returned is None:
+        return None
+    where = ModuleView(ref.module, index)
+    if isinstance(returned, ast.Name):
+        returned = _single_value(returned.id, ref.node)
+    rows = _fetching_call(returned) if returned is not None else None
+    if rows is None:
+        return None
+    func = rows.func
+    if isinstance(func, ast.Attribute) and func.attr in FETCHING_METHODS:
+        if len(rows.args) != 1 or rows.keywords:
+            return None
+        stmt = rows.args[0]
+        chain = _statement_built(stmt.id, ref.node) if isinstance(stmt, ast.Name) else stmt
+    elif isinstance(func, ast.Attribute) and func.attr in QUERY_FETCHERS:
+        chain = func.value
+    else:
+        chain = rows
+    if chain is None:
+        return None
+    return _fix_of(_chain_edits(chain, instance, rels, where), rels)
+
+
+def _only_return(function: Function) -> ast.expr | None:
+    """The value of the function's one `return` (none in nested functions counted), when
+    it has no other and does not yield."""
+    found: list[ast.Return] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return None
+        if isinstance(node, ast.Return):
+            found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return found[0].value if len(found) == 1 else None
 
 
 def _same_parameters(a: ast.AST, b: ast.AST) -> bool:

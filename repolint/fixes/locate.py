@@ -5,9 +5,32 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from repolint.fixes.edits import Edit, end_of, insert, text_between
-from repolint.semantics.context import Context
+
+if TYPE_CHECKING:
+    from repolint.semantics.index import ProjectIndex
+    from repolint.semantics.module import ModuleInfo
+
+
+class InModule(Protocol):
+    """Where an edit is written: a module of the project (a rule's `Context` is one)."""
+
+    @property
+    def module(self) -> ModuleInfo: ...
+
+    @property
+    def index(self) -> ProjectIndex: ...
+
+
+@dataclass(frozen=True)
+class ModuleView:
+    """Another module of the project than the one a rule is checking."""
+
+    module: ModuleInfo
+    index: ProjectIndex
 
 
 def advance(start: tuple[int, int], text: str) -> tuple[int, int]:
@@ -33,11 +56,11 @@ def dot_of(func: ast.Attribute, lines: Sequence[str]) -> tuple[int, int] | None:
     return advance(value_end, between[:dot])
 
 
-def name_for_class(ctx: Context, qual: str) -> str | None:
+def name_for_class(ctx: InModule, qual: str) -> str | None:
     """A name this module has for the project class `qual` (defined here or imported)."""
     module = ctx.module
     for name in module.classes:
-        if ctx.qualname_of_class(module.classes[name]) == qual:
+        if (f"{module.name}.{name}" if module.name else name) == qual:
             return name
     for local, target in sorted(module.imports.aliases.items()):
         if "." in local:
@@ -47,7 +70,7 @@ def name_for_class(ctx: Context, qual: str) -> str | None:
     return None
 
 
-def primary_key(ctx: Context, model: str) -> str | None:
+def primary_key(ctx: InModule, model: str) -> str | None:
     """The one primary-key attribute of a mapped class (own or inherited); None when it
     has none we can see, or several."""
     for cls in ctx.index.mro(model):
@@ -82,7 +105,7 @@ def _is_primary(value: ast.expr | None) -> bool:
     )
 
 
-def append_argument(call: ast.Call, text: str, ctx: Context) -> Edit | None:
+def append_argument(call: ast.Call, text: str, ctx: InModule) -> Edit | None:
     """Add `text` as the last argument of `call`: after the last argument (`, text`), on
     a line of its own when the call ends with a trailing comma on another line, or
     inside empty parentheses. None when a comment sits between the last argument and
@@ -123,7 +146,7 @@ def start_after_func(call: ast.Call, lines: Sequence[str]) -> tuple[int, int] | 
     return end_of(call.func, lines)
 
 
-def local_name_of(ctx: Context, qual: str) -> str | None:
+def local_name_of(ctx: InModule, qual: str) -> str | None:
     """The name this module imported `qual` under (`from sqlalchemy.orm import selectinload`
     gives `selectinload`), or None."""
     for local, target in sorted(ctx.module.imports.aliases.items()):
@@ -132,7 +155,7 @@ def local_name_of(ctx: Context, qual: str) -> str | None:
     return None
 
 
-def import_edit(ctx: Context, module: str, name: str) -> Edit | None:
+def import_edit(ctx: InModule, module: str, name: str) -> Edit | None:
     """An edit that imports `name` from `module`: added to the module's one-line
     `from module import a, b` when it has one, else a new line after its last top-level
     import (after the docstring when it has none)."""

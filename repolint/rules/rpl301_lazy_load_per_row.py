@@ -50,17 +50,28 @@ or eager-load it in the query:
 
 ## Fix safety
 `--fix --unsafe-fixes` makes the query that produced the rows load the
-relationship, where that query is certain: when the loop's rows come from
-`session.scalars(stmt)` / `session.execute(stmt)` of a `select(Model)` built
-in the same function (the statement name assigned once, or only extended as
-`stmt = stmt.where(...)`), it adds `selectinload(Model.rel)` to the
-statement's `.options(...)` (creating it after `select(...)` when there is
-none) and imports `selectinload`; when they come from a repository method
-whose `<method>_with_relations` sibling takes the same parameters and
-eager-loads the relationship, it calls the sibling. Rows from a helper, a
-statement built elsewhere, or anything less certain get no fix. The fix is
-unsafe: it changes what the query loads (one more `SELECT ... IN` per
-relationship, fewer statements overall).
+relationship, where that query is certain. The rows are followed back by
+the syntax of the function that reads them (the loop's iterable, a name
+assigned once):
+
+- rows of `session.scalars(stmt)` / `session.execute(stmt)` of a
+  `select(Model)` built in the same function (the statement name assigned
+  once, or only extended as `stmt = stmt.where(...)`), or of a legacy
+  `Model.query...` / `session.query(Model)...` chain: `selectinload(Model.rel)`
+  is added to its `.options(...)` (created after `select(...)` or `.query`
+  when there is none), and `selectinload` is imported;
+- a row of `session.get(Model, id)`: `options=[selectinload(Model.rel)]`;
+- rows of a repository method whose `<method>_with_relations` sibling takes
+  the same parameters and eager-loads the relationship: the sibling is
+  called instead (the plain method keeps its plain query);
+- rows that a project function which is not the data layer (a helper, a
+  service) returns from its one `return`: the loading is added to the
+  statement it builds there, in its own file.
+
+Anything else (a nested read such as `row.a.b`, rows passed in, several
+entities, a statement built elsewhere) gets no fix. The fix is unsafe: it
+changes what the query loads (one `SELECT ... IN` per relationship instead
+of one per row), and a helper's other callers load the relationship too.
 
 ## References
 - [SQLAlchemy: relationship loading techniques](https://docs.sqlalchemy.org/en/20/orm/queryguide/relationships.html)

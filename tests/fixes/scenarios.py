@@ -397,7 +397,50 @@ def serialization() -> Outcome:
     return out
 
 
+# Rows from a helper, a legacy Query, session.get ------------------------------------
+
+
+def elsewhere() -> Outcome:
+    """The N+1 loops whose rows come from a helper of the module (rota), from
+    Flask-SQLAlchemy's `Model.query` (library), and the async `session.get` (swaps)."""
+    from rota.api.swaps import get_swap
+    from rota.models import SwapRecord
+    from rota.services.coverage import coverage_report
+
+    from tests.runtime.test_runtime_real_world_shapes import N_AUTHORS, library_app, run_counted
+
+    out: Outcome = {}
+    url = fresh_db("elsewhere")
+    engine = create_engine(url)
+    try:
+        with Session(engine) as db, statements(engine) as sent:
+            report = coverage_report(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE)
+        out["coverage_report"] = {"result": report, "statements": len(sent)}
+        with Session(engine) as db:
+            db.add(SwapRecord(requester_id=1, target_id=FACULTY_ID, assignment_id=1))
+            db.commit()
+    finally:
+        engine.dispose()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the failed load leaves a cursor coroutine
+        result, error = failure(lambda: run_async(url, lambda db: get_swap(1, db)))
+        gc.collect()
+    out["get_swap"] = error or result
+
+    from library.services import catalogue
+
+    app = library_app(N_AUTHORS)
+    for name, call, args in (
+        ("shelf_listing", catalogue.shelf_listing, ()),
+        ("loan_book_titles", catalogue.loan_book_titles, (1,)),
+    ):
+        result, count = run_counted(app, call, *args)
+        out[name] = {"result": result, "statements": count}
+    return out
+
+
 SCENARIOS = {
+    "elsewhere": elsewhere,
     "RPL308": serialization,
     "RPL301": lazy_loads,
     "RPL103": rpl103,
