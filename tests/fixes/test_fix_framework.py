@@ -325,3 +325,40 @@ def test_rewrap_lays_out_long_lines_as_ruff_does() -> None:
         "def f(s, db):\n    return db.scalars(\n        select(A).options(load(A.b)).where(c)\n"
         "    ).all()\n"
     )
+
+
+def test_a_commit_the_caller_chooses_gets_no_fix(project: Path) -> None:
+    repo = REPO.replace(
+        "def add(self, item: object)", "def add(self, item: object, commit: bool = True)"
+    )
+    repo = repo.replace(
+        "        self.db.commit()", "        if commit:\n            self.db.commit()"
+    )
+    (project / "app/repositories/items.py").write_text(repo)
+    findings = json.loads(invoke("--output-format", "json", "--select", "RPL201", "app").stdout)
+    assert [(f["line"], f.get("fix")) for f in findings] == [(11, None), (15, None)]
+
+
+def test_rows_of_a_helper_are_loaded_in_the_helpers_file(project: Path) -> None:
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/queries.py").write_text(
+        "from sqlalchemy import select\nfrom sqlalchemy.orm import Session\n\n"
+        "from app.models import Team\n\n\n"
+        "def all_teams(db: Session) -> list[Team]:\n"
+        "    return list(db.scalars(select(Team).order_by(Team.id)))\n"
+    )
+    (project / "app/report.py").write_text(
+        "from sqlalchemy.orm import Session\n\nfrom app.queries import all_teams\n\n\n"
+        "def sizes(db: Session) -> list[int]:\n"
+        "    return [len(t.members) for t in all_teams(db)]\n"
+    )
+    result = invoke("--fix", "--unsafe-fixes", "--select", "RPL301", "app")
+    assert (result.exit_code, result.stderr) == (0, "Fixed 1 problem in 1 file.\n")
+    assert (project / "app/queries.py").read_text() == (
+        "from sqlalchemy import select\nfrom sqlalchemy.orm import Session, selectinload\n\n"
+        "from app.models import Team\n\n\n"
+        "def all_teams(db: Session) -> list[Team]:\n"
+        "    return list(\n"  # too long for one line: laid out as ruff format does
+        "        db.scalars(select(Team).options(selectinload(Team.members)).order_by(Team.id))\n"
+        "    )\n"
+    )
