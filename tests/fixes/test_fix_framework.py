@@ -362,3 +362,13 @@ def test_rows_of_a_helper_are_loaded_in_the_helpers_file(project: Path) -> None:
         "        db.scalars(select(Team).options(selectinload(Team.members)).order_by(Team.id))\n"
         "    )\n"
     )
+
+
+def test_a_fix_survives_the_cache() -> None:
+    from repolint.fixes.edits import fix_from_data, fix_to_data
+
+    original = Fix(
+        Applicability.UNSAFE, "m", (Edit("a.py", 1, 2, 1, 2, "x"), Edit("b.py", 3, 1, 3, 4, ""))
+    )
+    assert fix_from_data(json.loads(json.dumps(fix_to_data(original)))) == original
+    assert fix_from_data(None) is None
