@@ -265,13 +265,26 @@ def _chain_edits(
         end = end_of(base, lines)
         if end is None:
             return None
-        edits.append(insert(path, end, f".options({loads})"))
+        edits.append(insert(path, end, f"{_fluent_break(lines, end)}.options({loads})"))
     if local_name_of(where, SELECTINLOAD) is None:
         added = import_edit(where, "sqlalchemy.orm", "selectinload")
         if added is None:
             return None
         edits.append(added)
     return edits, entity.id
+
+
+def _fluent_break(lines: Sequence[str], end: tuple[int, int]) -> str:
+    """A new line and the indentation of the chain's next line when the chain is laid out
+    one method a line (`select(A)` ending its line, `.where(...)` opening the next), so
+    that `.options(...)` gets a line of its own like the others; else nothing."""
+    line, column = end
+    if line >= len(lines) or lines[line - 1][column - 1 :].strip():
+        return ""
+    following = lines[line]
+    if not following.lstrip().startswith("."):
+        return ""
+    return "\n" + following[: len(following) - len(following.lstrip())]
 
 
 def _chain_base(
@@ -424,28 +437,43 @@ def _in_helper(
         return None
     if owner is None and index.is_data_layer_function(ref):
         return None
-    returned = _only_return(ref.node)
-    if returned is None:
-        return None
-    where = ModuleView(ref.module, index)
+    return _fix_of(_returned_edits(ref.node, instance, rels, ModuleView(ref.module, index)), rels)
+
+
+def _returned_edits(
+    function: Function, instance: InstanceT, rels: Sequence[Relationship], where: InModule
+) -> tuple[list[Edit], str] | None:
+    """The edits that load `rels` in the statement whose rows `function` returns from its
+    one `return` (`session.scalars(stmt)...`, a `Query` chain)."""
+    returned = _only_return(function)
     if isinstance(returned, ast.Name):
-        returned = _single_value(returned.id, ref.node)
+        returned = _single_value(returned.id, function)
     rows = _fetching_call(returned) if returned is not None else None
     if rows is None:
         return None
     func = rows.func
+    chain: ast.expr | None
     if isinstance(func, ast.Attribute) and func.attr in FETCHING_METHODS:
         if len(rows.args) != 1 or rows.keywords:
             return None
         stmt = rows.args[0]
-        chain = _statement_built(stmt.id, ref.node) if isinstance(stmt, ast.Name) else stmt
+        chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
     elif isinstance(func, ast.Attribute) and func.attr in QUERY_FETCHERS:
         chain = func.value
     else:
         chain = rows
-    if chain is None:
-        return None
-    return _fix_of(_chain_edits(chain, instance, rels, where), rels)
+    return None if chain is None else _chain_edits(chain, instance, rels, where)
+
+
+def load_every_relationship(function: Function, model: str, ctx: Context) -> Fix | None:
+    """RPL305: a `*_with_relations` method that loads nothing loads every lazy relationship
+    of its model, in the statement it returns the rows of."""
+    rels: list[Relationship] = []
+    for rel in ctx.index.lazy_relationships(model):
+        if all(r.name != rel.name for r in rels):
+            rels.append(rel)
+    instance = InstanceT(model, "sync")
+    return _fix_of(_returned_edits(function, instance, rels, ctx), rels) if rels else None
 
 
 def _only_return(function: Function) -> ast.expr | None:

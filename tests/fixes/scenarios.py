@@ -405,6 +405,7 @@ def elsewhere() -> Outcome:
     Flask-SQLAlchemy's `Model.query` (library), and the async `session.get` (swaps)."""
     from rota.api.swaps import get_swap
     from rota.models import SwapRecord
+    from rota.repositories.block import BlockRepository
     from rota.services.coverage import coverage_report
 
     from tests.runtime.test_runtime_real_world_shapes import N_AUTHORS, library_app, run_counted
@@ -416,6 +417,12 @@ def elsewhere() -> Outcome:
         with Session(engine) as db, statements(engine) as sent:
             report = coverage_report(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE)
         out["coverage_report"] = {"result": report, "statements": len(sent)}
+        with Session(engine) as db, statements(engine) as sent:
+            blocks = BlockRepository(db).list_between_with_relations(
+                FIRST_BLOCK_DATE, LAST_BLOCK_DATE
+            )
+            sizes = {str(b.id): len(b.assignments) for b in blocks}
+        out["list_between_with_relations"] = {"result": sizes, "statements": len(sent)}
         with Session(engine) as db:
             db.add(SwapRecord(requester_id=1, target_id=FACULTY_ID, assignment_id=1))
             db.commit()
