@@ -446,7 +446,37 @@ def elsewhere() -> Outcome:
     return out
 
 
+# RPL404 -----------------------------------------------------------------------
+
+
+def legacy_queries() -> Outcome:
+    """The legacy Query chains and their 2.0 rewrites give the same rows with the same
+    SQL statements (the rewrite is exact)."""
+    from rota.repositories.async_holiday import _holiday_count
+    from rota.repositories.person import PersonRepository
+    from rota.services import hours
+
+    engine = create_engine(fresh_db("rpl404"))
+    out: Outcome = {}
+    try:
+        for name, call in (
+            ("get_by_id", lambda db: PersonRepository(db).get_by_id(3).name),
+            ("list_residents", lambda db: [p.name for p in PersonRepository(db).list_residents()]),
+            ("assignments_on", lambda db: hours.assignments_on(db, FIRST_BLOCK_DATE)),
+            ("resident_count_legacy", hours.resident_count_legacy),
+            ("resident_count_query_count", hours.resident_count_query_count),
+            ("_holiday_count", _holiday_count),
+        ):
+            with Session(engine) as db, statements(engine) as sent:
+                result = call(db)
+            out[name] = {"result": result, "sql": [" ".join(s.split()) for s in sent]}
+    finally:
+        engine.dispose()
+    return out
+
+
 SCENARIOS = {
+    "RPL404": legacy_queries,
     "elsewhere": elsewhere,
     "RPL308": serialization,
     "RPL301": lazy_loads,
