@@ -28,6 +28,7 @@ from repolint.fixes.locate import (
     append_argument,
     import_edit,
     local_name_of,
+    name_for_class,
 )
 from repolint.semantics.context import Context
 from repolint.semantics.models import Relationship
@@ -64,6 +65,12 @@ def load_relationships(
     source = _rows_source(row, function, ctx) if isinstance(row, ast.Name) else row
     if source is None:
         return None
+    nested = isinstance(source, ast.Attribute) and source.attr != "query"
+    if nested and isinstance(source, ast.Attribute) and isinstance(source.value, ast.Name):
+        return _nested(source, instance, rels, function, ctx)
+    rows = _unwrapped(source)
+    if isinstance(rows, ast.Attribute) and isinstance(ctx.type_of(rows), QueryT):
+        return _fix_of(_chain_edits(rows, instance, rels, ctx), rels)  # `Model.query.all()`
     fetch = _fetching_call(source)
     if fetch is None:
         return None
@@ -81,6 +88,90 @@ def load_relationships(
     return _switch_to_sibling(fetch, func, instance, rels, ctx) or _in_helper(
         fetch, instance, rels, ctx
     )
+
+
+def _nested(
+    collection: ast.Attribute,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    function: Function,
+    ctx: Context,
+) -> Fix | None:
+    """Rows of a relationship (`for book in shelf.books: book.author`) whose parent rows
+    come from a statement of this function that already eager-loads that relationship
+    (`selectinload(Shelf.books)`): chain the loading of the next level onto that option,
+    `selectinload(Shelf.books).selectinload(Book.author)`."""
+    parent = collection.value
+    assert isinstance(parent, ast.Name)
+    source = _rows_source(parent, function, ctx)
+    rows = _unwrapped(source) if source is not None else None
+    chain: ast.expr | None = None
+    fetch = rows if isinstance(rows, ast.Call) else None
+    if isinstance(rows, ast.Attribute) and isinstance(ctx.type_of(rows), QueryT):
+        chain = rows
+    elif fetch is None or not isinstance(fetch.func, ast.Attribute):
+        return None
+    elif fetch.func.attr in FETCHING_METHODS and isinstance(
+        ctx.type_of(fetch.func.value), SessionT
+    ):
+        if len(fetch.args) == 1 and not fetch.keywords:
+            stmt = fetch.args[0]
+            chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
+    elif isinstance(ctx.type_of(fetch), QueryT):
+        chain = fetch
+    found = _chain_base(chain, ctx) if chain is not None else None
+    if found is None or found[2] is None:
+        return None
+    _, entity, options = found
+    assert options is not None
+    inner = name_for_class(ctx, instance.model)
+    if inner is None:
+        return None
+    option = _loader_option(options, entity.id, collection.attr, ctx)
+    if option is None:
+        return None
+    loader = local_name_of(ctx, SELECTINLOAD)
+    links = "".join(f".{loader or 'selectinload'}({inner}.{rel.name})" for rel in rels[:1])
+    if len(rels) != 1:
+        return None  # several relationships below one: one chain each, left to a person
+    end = end_of(option, ctx.module.lines)
+    if end is None:
+        return None
+    edits = [insert(ctx.module.display, end, links)]
+    if loader is None:
+        added = import_edit(ctx, "sqlalchemy.orm", "selectinload")
+        if added is None:
+            return None
+        edits.append(added)
+    return fix(
+        Applicability.UNSAFE,
+        f"Eager-load `{inner}.{rels[0].name}` below `{entity.id}.{collection.attr}`",
+        edits,
+    )
+
+
+LOADERS = frozenset(
+    {"sqlalchemy.orm.selectinload", "sqlalchemy.orm.joinedload", "sqlalchemy.orm.subqueryload"}
+)
+
+
+def _loader_option(options: ast.Call, entity: str, rel: str, ctx: Context) -> ast.Call | None:
+    """The argument of `.options(...)` that is exactly `selectinload(Entity.rel)` (or
+    `joinedload`, `subqueryload`), not chained further."""
+    for arg in options.args:
+        if (
+            isinstance(arg, ast.Call)
+            and isinstance(arg.func, ast.Name)
+            and ctx.module.imports.qualify(arg.func) in LOADERS
+            and len(arg.args) == 1
+            and not arg.keywords
+            and isinstance(arg.args[0], ast.Attribute)
+            and arg.args[0].attr == rel
+            and isinstance(arg.args[0].value, ast.Name)
+            and arg.args[0].value.id == entity
+        ):
+            return arg
+    return None
 
 
 # -- following the rows back --------------------------------------------------------
@@ -161,6 +252,13 @@ def _single_value(name: str, function: Function) -> ast.expr | None:
 def _fetching_call(expr: ast.expr) -> ast.Call | None:
     """`db.scalars(s)` in `(await db.scalars(s)).unique().all()`, `list(db.scalars(s))`;
     `repo.list_x()` in `await repo.list_x()`."""
+    found = _unwrapped(expr)
+    return found if isinstance(found, ast.Call) else None
+
+
+def _unwrapped(expr: ast.expr) -> ast.expr | None:
+    """What gives the rows once `await`, `list(...)` and `.all()`-like calls are taken
+    off: a call, or a query attribute (`Model.query` in `Model.query.all()`)."""
     while True:
         if isinstance(expr, ast.Await):
             expr = expr.value
@@ -179,7 +277,7 @@ def _fetching_call(expr: ast.expr) -> ast.Call | None:
             and not expr.args
         ):
             expr = expr.func.value
-        elif isinstance(expr, ast.Call):
+        elif isinstance(expr, (ast.Call, ast.Attribute)):
             return expr
         else:
             return None
@@ -448,7 +546,10 @@ def _returned_edits(
     returned = _only_return(function)
     if isinstance(returned, ast.Name):
         returned = _single_value(returned.id, function)
-    rows = _fetching_call(returned) if returned is not None else None
+    unwrapped = _unwrapped(returned) if returned is not None else None
+    if isinstance(unwrapped, ast.Attribute) and unwrapped.attr == "query":
+        return _chain_edits(unwrapped, instance, rels, where)  # `return Model.query.all()`
+    rows = unwrapped if isinstance(unwrapped, ast.Call) else None
     if rows is None:
         return None
     func = rows.func

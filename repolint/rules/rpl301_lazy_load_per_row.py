@@ -66,10 +66,14 @@ assigned once):
   called instead (the plain method keeps its plain query);
 - rows that a project function which is not the data layer (a helper, a
   service) returns from its one `return`: the loading is added to the
-  statement it builds there, in its own file.
+  statement it builds there, in its own file;
+- rows of a relationship (`for book in shelf.books: book.author`) whose
+  parent rows' statement already has `selectinload(Shelf.books)`: the next
+  level is chained onto it, `selectinload(Shelf.books).selectinload(Book.author)`
+  (the rounds of `--fix` add the first level, then the second).
 
-Anything else (a nested read such as `row.a.b`, rows passed in, several
-entities, a statement built elsewhere) gets no fix. The fix is unsafe: it
+Anything else (rows passed in, several entities, a statement built
+elsewhere) gets no fix. The fix is unsafe: it
 changes what the query loads (one `SELECT ... IN` per relationship instead
 of one per row), and a helper's other callers load the relationship too.
 

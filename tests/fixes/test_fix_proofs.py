@@ -160,11 +160,19 @@ def key(finding: dict[str, Any]) -> Key:
 def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     fixable = [f for f in proof.before if f.get("fix")]
     assert {f["code"] for f in fixable} == FIXED_CODES
-    assert len(fixable) == 43
+    assert len(fixable) == 47
     expected = Counter(map(key, proof.before)) - Counter(map(key, fixable))
-    assert Counter(map(key, proof.after)) == expected
+    left = Counter(map(key, proof.after))
+    assert left - expected == Counter()  # nothing new
+    # fixed in a later round: `book.author` below `shelf.books`, once that is eager-loaded
+    nested = (
+        "sample_code/library/services/catalogue.py",
+        "RPL301",
+        "lazy relationship `Book.author` is loaded once per row: N+1 queries",
+    )
+    assert expected - left == Counter([nested])
     assert all(f["fix"] is None for f in proof.after)
-    assert "Fixed 43 problems in 24 files." in proof.fix_stderr
+    assert "Fixed 48 problems in 24 files." in proof.fix_stderr
 
 
 def test_a_second_fix_changes_nothing(proof: Proof) -> None:
@@ -312,7 +320,7 @@ def test_rows_from_a_helper_a_legacy_query_and_session_get(proof: Proof) -> None
     for name, statements_before, statements_after in (
         ("coverage_report", 7, 2),
         ("loan_book_titles", 4, 2),
-        ("shelf_listing", 7, 5),  # Shelf.books loaded; the nested Book.author has no fix
+        ("shelf_listing", 7, 3),  # selectinload(Shelf.books).selectinload(Book.author)
         ("list_between_with_relations", 7, 2),  # RPL305: the method now loads Block.assignments
     ):
         assert before[name]["statements"] == statements_before
