@@ -31,12 +31,13 @@ from pathlib import Path
 
 from repolint import __version__
 from repolint.findings import FileError, Finding, Severity
+from repolint.fixes.edits import fix_from_data, fix_to_data
 from repolint.layout import default_roots, module_names
 from repolint.semantics.source import MAX_FILE_BYTES
 from repolint.settings import Settings
 
 CACHE_DIR_NAME = ".repolint_cache"
-FORMAT = 1
+FORMAT = 2
 """Bumped when the layout of an entry changes."""
 ENTRIES_KEPT = 32
 """Entries kept per cache folder; older ones are removed when a new one is written."""
@@ -259,12 +260,15 @@ def _own_code() -> str:
 def _finding_json(finding: Finding) -> dict[str, object]:
     data = asdict(finding)
     data["severity"] = finding.severity.value
+    if finding.fix is not None:
+        data["fix"] = fix_to_data(finding.fix)
     return data
 
 
 def _finding(data: Mapping[str, object]) -> Finding:
     values = {name: data[name] for name in _FINDING_FIELDS}
     values["severity"] = Severity(values["severity"])
+    values["fix"] = fix_from_data(values["fix"])
     return Finding(**values)  # type: ignore[arg-type]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
@@ -15,6 +15,16 @@ import click
 from repolint import __version__
 from repolint.baseline import apply_baseline, load_baseline, write_baseline
 from repolint.cache import ResultCache, cache_dir_for, clean, project_caches
+from repolint.commands.fixing import (
+    NO_FIXES,
+    FixOptions,
+    diff_text,
+    fix_options,
+    fixed_line,
+    run_fixes,
+    show_fixes,
+    write_fixed,
+)
 from repolint.commands.options import project_options
 from repolint.commands.usage import OneLineGroup
 from repolint.config import (
@@ -29,12 +39,14 @@ from repolint.config import (
 )
 from repolint.discovery import discover
 from repolint.findings import BUG_REPORT_HINT, internal_error
+from repolint.fixes.apply import FixOutcome, fix_rounds
 from repolint.report import MACHINE_FORMATS, OUTPUT_FORMATS, render_machine
 from repolint.report.grouped import render_grouped
 from repolint.report.json import render_json, render_json_statistics
 from repolint.report.progress import TerminalProgress
 from repolint.report.progress import wanted as progress_wanted
 from repolint.report.text import (
+    fixable_summary,
     make_console,
     printable,
     render_concise,
@@ -220,6 +232,7 @@ def main() -> None:
     help="Keep the cache in DIR (default: .repolint_cache at the project root; "
     "also REPOLINT_CACHE_DIR).",
 )
+@fix_options
 def check(
     paths: tuple[str, ...],
     output_format: str | None,
@@ -244,8 +257,13 @@ def check(
     jobs: int | None,
     no_cache: bool,
     cache_dir: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    fix_only: bool,
+    show_fixes: bool,
 ) -> None:
-    """Check files and print what was found."""
+    """Check files and print what was found (and fix what it can, with --fix)."""
     overrides = CliOverrides(
         select=_codes(select) if select else None,
         ignore=_codes(ignore),
@@ -271,6 +289,7 @@ def check(
         output_file,
         show_settings,
         show_files,
+        FixOptions(fix, unsafe_fixes, diff, fix_only, show_fixes),
     )
     try:
         code = _check(paths, overrides, options)
@@ -306,6 +325,7 @@ class _Options:
     output_file: str | None = None
     show_settings: bool = False
     show_files: bool = False
+    fixes: FixOptions = NO_FIXES
 
 
 def _silence_stdout() -> None:
@@ -345,29 +365,69 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
     if opts.show_files:
         return _show_files(paths, settings, opts)
     bar = TerminalProgress() if progress_wanted(output_format, opts.quiet) else None
+    fixing = opts.fixes.applying
     try:
         if use_stdin:
-            result = run(
-                (),
-                settings,
-                stdin_filename=opts.stdin_filename,
-                stdin_text=_read_stdin(),
-                force_exclude=opts.force_exclude,
-                jobs=opts.jobs,
-            )
+            stdin = _read_stdin()
+
+            def analyse(edited: Mapping[Path, bytes]) -> RunResult:
+                text = next(iter(edited.values()), stdin)  # standard input is the only file
+                return run(
+                    (),
+                    settings,
+                    stdin_filename=opts.stdin_filename,
+                    stdin_text=text,
+                    force_exclude=opts.force_exclude,
+                    jobs=opts.jobs,
+                )
+
+            if fixing:
+                outcome = fix_rounds(analyse, lambda _: stdin, unsafe=opts.fixes.unsafe_fixes)
+                return _stdin_fixed(outcome, stdin, opts)
+            result = analyse({})
         else:
             cache = ResultCache(cache_dir_for(settings, opts.cache_dir)) if opts.use_cache else None
-            result = run(
-                paths,
-                settings,
-                force_exclude=opts.force_exclude,
-                cache=cache,
-                jobs=opts.jobs,
-                progress=bar,
-            )
+
+            def analyse(edited: Mapping[Path, bytes]) -> RunResult:
+                return run(
+                    paths,
+                    settings,
+                    force_exclude=opts.force_exclude,
+                    cache=None if edited else cache,
+                    jobs=opts.jobs,
+                    progress=None if edited else bar,
+                    edited=edited,
+                )
+
+            if fixing:
+                outcome = run_fixes(analyse, opts.fixes, settings.project_root)
+                result = outcome.result
+            else:
+                result = analyse({})
     finally:
         if bar is not None:
             bar.close()
+    if fixing:
+        for warning in outcome.warnings:
+            if not opts.quiet:
+                click.echo(warning, err=True)
+        if opts.fixes.diff:
+            return _print_diff(outcome, result, opts)
+        failures = write_fixed(outcome)
+        for failure in failures:
+            click.echo(failure, err=True)
+        if not opts.quiet:
+            line = fixed_line(outcome)
+            if line:
+                click.echo(line, err=True)
+            if opts.fixes.show_fixes:
+                show_fixes(outcome, sys.stderr)
+        if failures:
+            return EXIT_ERROR
+        if opts.fixes.fix_only:
+            for error in result.errors:
+                click.echo(f"error: {printable(error.path)}: {printable(error.message)}", err=True)
+            return EXIT_ERROR if result.errors else EXIT_CLEAN
 
     if opts.write_baseline is not None:
         count = write_baseline(
@@ -381,7 +441,7 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
         if opts.baseline is not None:
             result = _apply_baseline(result, opts.baseline, config_paths, opts.quiet)
         with _report_stream(opts.output_file) as stream:
-            _print_result(result, output, opts.quiet, stream)
+            _print_result(result, output, opts.quiet, stream, opts.fixes)
     for error in result.errors:
         click.echo(f"error: {printable(error.path)}: {printable(error.message)}", err=True)
     if result.files_checked == 0 and not result.errors and not use_stdin and not opts.quiet:
@@ -393,6 +453,48 @@ def _check(paths: tuple[str, ...], overrides: CliOverrides, opts: _Options) -> i
     if result.errors:
         return EXIT_ERROR
     if result.findings and not opts.exit_zero and opts.write_baseline is None:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _print_diff(outcome: FixOutcome, result: RunResult, opts: _Options) -> int:
+    """`--diff`: the unified diff on standard output, a count on standard error; exit 1
+    when there is something to fix (2 on an unreadable path)."""
+    text = diff_text(outcome)
+    if text:
+        sys.stdout.write(text)
+    if not opts.quiet:
+        click.echo(fixed_line(outcome, would=True), err=True)
+    for error in result.errors:
+        click.echo(f"error: {printable(error.path)}: {printable(error.message)}", err=True)
+    if result.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if text else EXIT_CLEAN
+
+
+def _stdin_fixed(outcome: FixOutcome, original: bytes, opts: _Options) -> int:
+    """`--fix` on standard input: the fixed source on standard output (for editors), the
+    problems left on standard error; `--diff` prints the diff instead."""
+    result = outcome.result
+    if opts.fixes.diff:
+        return _print_diff(outcome, result, opts)
+    texts = list(outcome.texts.values())
+    data = texts[0].encode() if texts else original
+    out = getattr(sys.stdout, "buffer", None)
+    if out is not None:
+        sys.stdout.flush()
+        out.write(data)
+        out.flush()
+    else:
+        sys.stdout.write(data.decode("utf-8", "surrogateescape"))
+    if not opts.quiet and not opts.fixes.fix_only:
+        console = make_console(sys.stderr, colour=False)
+        render_concise(console, result.findings, result.sources)
+    for error in result.errors:
+        click.echo(f"error: {printable(error.path)}: {printable(error.message)}", err=True)
+    if result.errors:
+        return EXIT_ERROR
+    if result.findings and not opts.exit_zero and not opts.fixes.fix_only:
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
@@ -471,35 +573,60 @@ def _count(count: int, noun: str) -> str:
     return f"{count} {noun if count == 1 else plural}"
 
 
-def _print_result(result: RunResult, output: OutputOptions, quiet: bool, stream: IO[str]) -> None:
+def _print_result(
+    result: RunResult,
+    output: OutputOptions,
+    quiet: bool,
+    stream: IO[str],
+    fixes: FixOptions = NO_FIXES,
+) -> None:
     """Render `result` as `output` says on `stream` (colour only on a terminal)."""
     output_format, show_source = output.output_format or "full", output.show_source
     statistics = bool(output.statistics)
+    unsafe = fixes.unsafe_fixes
     if output_format == "json":
-        rendered = render_json_statistics if statistics else render_json
-        click.echo(rendered(result.findings), file=stream)
+        if statistics:
+            click.echo(render_json_statistics(result.findings), file=stream)
+        else:
+            click.echo(render_json(result.findings, with_fix=fixes.any), file=stream)
         return
     if output_format in MACHINE_FORMATS and not (statistics and output_format != "json-lines"):
-        text = render_machine(output_format, result, statistics=statistics)
+        text = render_machine(output_format, result, statistics=statistics, with_fix=fixes.any)
         if text:
             click.echo(text, file=stream)
         return
     console = make_console(stream, colour=stream is sys.stdout)
     if statistics:
         render_statistics(console, result.findings)
-    elif output_format == "concise":
-        render_concise(console, result.findings, result.sources, show_source=bool(show_source))
-    elif output_format == "grouped":
-        render_grouped(console, result.findings, result.sources, show_source=bool(show_source))
+    elif output_format == "concise" and not fixes.show_fixes:
+        render_concise(
+            console,
+            result.findings,
+            result.sources,
+            show_source=bool(show_source),
+            unsafe_fixes=unsafe,
+        )
+    elif output_format == "grouped" and not fixes.show_fixes:
+        render_grouped(
+            console,
+            result.findings,
+            result.sources,
+            show_source=bool(show_source),
+            unsafe_fixes=unsafe,
+        )
     else:
         render_full(
             console,
             result.findings,
             result.sources,
             show_source=show_source is not False,
+            unsafe_fixes=unsafe,
         )
     if not quiet:
         console.print(summary(result.findings, result.errors))
+        fixable = fixable_summary(result.findings, unsafe)
+        if fixable:
+            console.print(fixable)
 
 
 def console_main() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from repolint.fixes.edits import Fix
 
 BUG_REPORT_HINT = "this is a bug in repolint: please report it with the command and the file"
 
@@ -35,6 +37,8 @@ class Finding:
     end_line: int = 0
     end_column: int = 0
     hint: str = ""
+    fix: Fix | None = field(default=None, compare=False)
+    """The edits that repair it, when the rule is sure of them (`repolint check --fix`)."""
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order of output: by file, then position, then code."""
@@ -49,9 +53,10 @@ class Finding:
             end_column = self.column + 1
         return end_line, end_column
 
-    def to_json(self) -> dict[str, object]:
-        """The object of `--output-format json` (see the README's Output formats)."""
-        return {
+    def to_json(self, *, with_fix: bool = False) -> dict[str, object]:
+        """The object of `--output-format json` (see the README's Output formats): with a
+        `fix` object when it has one, and `"fix": null` when `with_fix` and it has none."""
+        data: dict[str, object] = {
             "code": self.code,
             "name": self.name,
             "message": self.message,
@@ -62,6 +67,11 @@ class Finding:
             "end_line": self.span_end()[0],
             "end_column": self.span_end()[1],
         }
+        if self.fix is not None:
+            data["fix"] = self.fix.to_json(self.path)
+        elif with_fix:
+            data["fix"] = None
+        return data
 
 
 @dataclass(frozen=True)

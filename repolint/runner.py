@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -37,6 +37,8 @@ class RunResult:
     sources: dict[str, str] = field(default_factory=dict)
     project: Project | None = None
     """The parsed, indexed project, for commands that read more than findings (audit)."""
+    files: dict[str, Path] = field(default_factory=dict)
+    """The path of each file checked, by the path findings show (for `--fix`)."""
 
 
 def read_source(path: Path) -> str | None:
@@ -122,9 +124,13 @@ def run(
     cache: ResultCache | None = None,
     jobs: int | None = 1,
     progress: Progress | None = None,
+    edited: Mapping[Path, bytes] | None = None,
 ) -> RunResult:
     """Check `paths` (or, when `stdin_text` is given, that source as `stdin_filename`;
     bytes are decoded as a file's are, an undecodable source is RPL000).
+
+    `edited` gives the content of some files in place of what is on disk (`--fix`
+    analyses its edits before writing them); the cache is not used then.
 
     `cache` answers a project checked before with the same content and settings
     (standard input is never cached); `jobs` processes analyse it (None: as
@@ -148,6 +154,8 @@ def run(
         overrides[stdin_path] = stdin_text
     else:
         found = discover(paths, settings, force_exclude=force_exclude)
+        if edited:
+            overrides.update({path: edited[path] for path in found.files if path in edited})
     context = project_context(found.files, settings, () if stdin_text is not None else paths)
     result = analyse_with_cache(
         found,
@@ -188,7 +196,8 @@ def run(
     findings.sort(key=Finding.sort_key)
     errors = sorted([*found.errors, *result.errors], key=lambda e: e.path)
     project = getattr(result, "project", None)  # engines stand-ins (tests) may have none
-    return RunResult(findings, errors, len(found.files), sources, project)
+    files = {shown: path for path, shown in found.display.items()}
+    return RunResult(findings, errors, len(found.files), sources, project, files)
 
 
 def _to_end_of_line(finding: Finding, text: str | None) -> Finding:

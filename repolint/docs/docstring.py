@@ -9,7 +9,15 @@ from dataclasses import dataclass
 
 from repolint.rules.base import Rule
 
-SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Options", "References")
+SECTIONS = (
+    "What it does",
+    "Why is this bad?",
+    "Example",
+    "Use instead",
+    "Fix safety",
+    "Options",
+    "References",
+)
 """Every section a rule page may have, in the order it must have them."""
 REQUIRED_SECTIONS = SECTIONS[:4]
 EXAMPLE_SECTIONS = ("Example", "Use instead")

@@ -16,13 +16,17 @@ MACHINE_FORMATS = ("json-lines", "sarif", "github", "junit")
 """Formats rendered by `render_machine`: exact output for tools, no summary line."""
 
 
-def render_machine(output_format: str, result: RunResult, *, statistics: bool = False) -> str:
-    """Render `result` in one of `MACHINE_FORMATS` (empty text when there is nothing)."""
+def render_machine(
+    output_format: str, result: RunResult, *, statistics: bool = False, with_fix: bool = False
+) -> str:
+    """Render `result` in one of `MACHINE_FORMATS` (empty text when there is nothing);
+    `with_fix`: json-lines objects all have a `fix` key (a fix option was given)."""
     if output_format == "json-lines":
         from repolint.report.jsonlines import render_json_lines, render_json_lines_statistics
 
-        render = render_json_lines_statistics if statistics else render_json_lines
-        return render(result.findings)
+        if statistics:
+            return render_json_lines_statistics(result.findings)
+        return render_json_lines(result.findings, with_fix=with_fix)
     if output_format == "sarif":
         from repolint.report.sarif import render_sarif
 

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from repolint.findings import Finding
-from repolint.report.text import SEVERITY_STYLE, printable, snippet
+from repolint.report.text import SEVERITY_STYLE, fixable, printable, snippet
 
 
 def render_grouped(
@@ -18,6 +18,7 @@ def render_grouped(
     sources: Mapping[str, str],
     *,
     show_source: bool = False,
+    unsafe_fixes: bool = False,
 ) -> None:
     """Each file's name, then one indented `line:col CODE message` line per problem, the
     positions aligned (`--show-source` adds the line and caret); a blank line between files."""
@@ -28,6 +29,8 @@ def render_grouped(
         for finding in in_file:
             line = Text("  " + f"{finding.line}:{finding.column}".ljust(width) + " ")
             line.append(finding.code, style=SEVERITY_STYLE.get(finding.severity, "bold"))
+            if fixable(finding, unsafe_fixes):
+                line.append(" [*]", style="bold cyan")
             line.append(f" {printable(finding.message)}")
             console.print(line)
             shown = snippet(finding, sources) if show_source else None

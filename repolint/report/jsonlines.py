@@ -9,12 +9,12 @@ from repolint.findings import Finding
 from repolint.report.text import count_by_code
 
 
-def render_json_lines(findings: Sequence[Finding]) -> str:
+def render_json_lines(findings: Sequence[Finding], *, with_fix: bool = False) -> str:
     """One compact object per line (no trailing newline; empty when clean).
 
     Non-ASCII and control characters are escaped, so a line is always one record.
     """
-    return "\n".join(json.dumps(finding.to_json()) for finding in findings)
+    return "\n".join(json.dumps(finding.to_json(with_fix=with_fix)) for finding in findings)
 
 
 def render_json_lines_statistics(findings: Sequence[Finding]) -> str:

@@ -20,6 +20,7 @@ from repolint import __version__
 from repolint.baseline import entries
 from repolint.docs.docstring import docstring_of, parse_doc
 from repolint.findings import FileError, Finding, Severity
+from repolint.fixes.edits import Fix
 from repolint.rules import ALL_RULES, Rule
 
 SARIF_VERSION = "2.1.0"
@@ -93,7 +94,33 @@ def _result(finding: Finding, index: int, fingerprint: str) -> dict[str, Any]:
     }
     if index >= 0:
         result["ruleIndex"] = index
+    if finding.fix is not None:
+        result["fixes"] = [sarif_fix(finding.fix)]
     return result
+
+
+def sarif_fix(fix: Fix) -> dict[str, Any]:
+    """A SARIF `fix`: its message, and per file the regions replaced and their new text."""
+    changes = []
+    for path in sorted(fix.paths()):
+        replacements = [
+            {
+                "deletedRegion": {
+                    "startLine": edit.line,
+                    "startColumn": edit.column,
+                    "endLine": edit.end_line,
+                    "endColumn": edit.end_column,
+                },
+                "insertedContent": {"text": edit.content},
+            }
+            for edit in fix.edits
+            if edit.path == path
+        ]
+        changes.append({"artifactLocation": artifact_location(path), "replacements": replacements})
+    return {
+        "description": {"text": f"{fix.message} ({fix.applicability.value})"},
+        "artifactChanges": changes,
+    }
 
 
 def render_sarif(

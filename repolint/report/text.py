@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.text import Text
 
 from repolint.findings import FileError, Finding, Severity
+from repolint.fixes.diff import fix_lines
+from repolint.fixes.edits import Fix
 
 TAB_SIZE = 4
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
@@ -45,12 +47,19 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def header(finding: Finding) -> Text:
-    """`path:line:col: CODE message`."""
+def fixable(finding: Finding, unsafe_fixes: bool = False) -> bool:
+    """`--fix` would repair it (with `--unsafe-fixes`, also by an unsafe fix)."""
+    return finding.fix is not None and finding.fix.applies(unsafe_fixes)
+
+
+def header(finding: Finding, unsafe_fixes: bool = False) -> Text:
+    """`path:line:col: CODE message`, with `[*]` after the code when `--fix` repairs it."""
     text = Text()
     text.append(printable(finding.path), style="bold")
     text.append(f":{finding.line}:{finding.column}: ")
     text.append(finding.code, style=SEVERITY_STYLE.get(finding.severity, "bold"))
+    if fixable(finding, unsafe_fixes):
+        text.append(" [*]", style="bold cyan")
     text.append(f" {printable(finding.message)}")
     return text
 
@@ -105,10 +114,12 @@ def render_full(
     sources: Mapping[str, str],
     *,
     show_source: bool = True,
+    unsafe_fixes: bool = False,
 ) -> None:
-    """Each finding: header, source line with caret, `help:` hint, blank line."""
+    """Each finding: header, source line with caret, `help:` hint, the fix's edit when
+    `--fix` would apply it, blank line."""
     for finding in findings:
-        console.print(header(finding))
+        console.print(header(finding, unsafe_fixes))
         shown = snippet(finding, sources) if show_source else None
         if shown is not None:
             console.print(shown)
@@ -118,7 +129,22 @@ def render_full(
             help_text.append("help", style="bold cyan")
             help_text.append(f": {finding.hint}")
             console.print(help_text)
+        if finding.fix is not None and fixable(finding, unsafe_fixes):
+            indent = " " * len(str(finding.line)) if shown is not None else ""
+            _print_fix(console, finding.fix, sources, f"{indent} = " if shown is not None else "  ")
         console.print()
+
+
+def _print_fix(console: Console, fix: Fix, sources: Mapping[str, str], lead: str) -> None:
+    """`= fix (safe): message`, then the lines it changes, `-` before and `+` after."""
+    text = Text(lead)
+    text.append("fix", style="bold cyan")
+    text.append(f" ({fix.applicability.value}): {printable(fix.message)}")
+    console.print(text)
+    pad = " " * len(lead)
+    for line in fix_lines(fix, sources):
+        style = "red" if line.startswith("- ") else "green" if line.startswith("+ ") else ""
+        console.print(Text(pad + printable(line.expandtabs(TAB_SIZE)), style=style))
 
 
 def render_concise(
@@ -127,10 +153,11 @@ def render_concise(
     sources: Mapping[str, str],
     *,
     show_source: bool = False,
+    unsafe_fixes: bool = False,
 ) -> None:
     """One line per finding (`--show-source` adds the line and caret)."""
     for finding in findings:
-        console.print(header(finding))
+        console.print(header(finding, unsafe_fixes))
         if show_source:
             shown = snippet(finding, sources)
             if shown is not None:
@@ -173,3 +200,19 @@ def summary(findings: Sequence[Finding], errors: Sequence[FileError]) -> str:
     ]
     line = f"Found {_plural(len(findings), 'problem')} ({', '.join(parts)})."
     return f"{line[:-1]}; {unreadable}" if errors else line
+
+
+def fixable_summary(findings: Sequence[Finding], unsafe_fixes: bool = False) -> str:
+    """`[*] 2 fixable with `--fix` (3 more with `--unsafe-fixes`).`, or "" when no finding
+    has a fix."""
+    safe = sum(1 for f in findings if f.fix is not None and f.fix.is_safe)
+    unsafe = sum(1 for f in findings if f.fix is not None and not f.fix.is_safe)
+    if unsafe_fixes:
+        total = safe + unsafe
+        return f"[*] {total} fixable with `--fix --unsafe-fixes`." if total else ""
+    if not safe and not unsafe:
+        return ""
+    if not safe:
+        return f"No safe fixes available ({unsafe} fixable with `--fix --unsafe-fixes`)."
+    more = f" ({unsafe} more with `--unsafe-fixes`)" if unsafe else ""
+    return f"[*] {safe} fixable with `--fix`{more}."

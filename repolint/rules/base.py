@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from repolint.findings import Severity
 
 if TYPE_CHECKING:
+    from repolint.fixes.edits import Fix
     from repolint.semantics.context import Context
 
 
@@ -37,6 +38,8 @@ class Rule:
         *,
         hint: str = "",
         position: ast.AST | None = None,
+        fix: Fix | None = None,
     ) -> None:
-        """Report `message` at `node` (or at `position` when given)."""
-        ctx.report(self, position or node, message, hint=hint)
+        """Report `message` at `node` (or at `position` when given), with the `fix` that
+        repairs it when the rule is sure of one."""
+        ctx.report(self, position or node, message, hint=hint, fix=fix)

@@ -28,6 +28,13 @@ async def rename(db: AsyncSession, person, name: str) -> None:
     await db.commit()
 ```
 
+## Fix safety
+`--fix` writes `await` before the call (`(await db.execute(stmt)).scalars()`
+when a method of its result is called). The fix is safe: the call was meant
+to run and did not. It is offered only directly in the body of an
+`async def`, where `await` is allowed and means what was written; not in a
+lambda, a comprehension or a nested `def`, nor for a coroutine handed on.
+
 ## References
 - [Python: coroutines and tasks](https://docs.python.org/3/library/asyncio-task.html#coroutines)
 - [SQLAlchemy: AsyncSession](https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html#sqlalchemy.ext.asyncio.AsyncSession)
@@ -38,6 +45,7 @@ from __future__ import annotations
 import ast
 
 from repolint.findings import Severity
+from repolint.fixes.build_session import add_await
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.names import ASYNC_COROUTINE_METHODS
@@ -65,6 +73,7 @@ class AsyncSessionNotAwaited(Rule):
             f"`{func.attr}()` on an AsyncSession is a coroutine and is never awaited: "
             "it does not run",
             hint=f"write `await {ast.unparse(func)}(...)`",
+            fix=add_await(node, ctx),
         )
 
 

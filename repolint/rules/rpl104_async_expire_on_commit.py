@@ -24,6 +24,13 @@ engine = create_async_engine("sqlite+aiosqlite:///app.db")
 AsyncSessionLocal = async_sessionmaker(engine, expire_on_commit=False)
 ```
 
+## Fix safety
+`--fix` passes `expire_on_commit=False` to the factory call (or turns a
+literal `expire_on_commit=True` into `False`). The fix is safe: objects keep
+the values they had at commit instead of raising on the next read. Code that
+relied on reading fresh values after a commit must `await session.refresh(obj)`
+explicitly, which is what it needed under asyncio anyway.
+
 ## References
 - [SQLAlchemy: preventing implicit IO when using AsyncSession](https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html#preventing-implicit-io-when-using-asyncsession)
 """
@@ -32,6 +39,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.fixes.build_session import expire_on_commit_false
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.names import (
@@ -65,6 +73,7 @@ class AsyncExpireOnCommit(Rule):
             f"`{ast.unparse(func)}(...)` expires objects on commit: reading one afterwards "
             "raises MissingGreenlet",
             hint="pass `expire_on_commit=False`",
+            fix=expire_on_commit_false(node, ctx),
         )
 
 

@@ -59,6 +59,16 @@ def record_absence(db: Session, absence: Absence) -> None:
     db.commit()  # the service owns the unit of work
 ```
 
+## Fix safety
+`--fix --unsafe-fixes` replaces the repository's `commit()` by `flush()`:
+ids and constraints are still checked at that point, and the caller's unit
+of work commits or rolls back the whole. The fix is unsafe: a caller that
+relied on the repository to commit (a route that calls `repo.add(x)` and
+returns) now has to commit itself, or its writes are rolled back when the
+session closes. Review the callers. A `rollback()` gets no fix, nor a commit
+under an `if` on a parameter (`if commit:`: the caller chooses) or next to a
+comment about committing (the comment would no longer be true).
+
 ## Options
 `repository-suffixes`, `repository-bases`, `repository-modules` define the
 data layer.
@@ -72,6 +82,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.fixes.build_session import commit_to_flush
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.module import function_params
@@ -112,6 +123,7 @@ class CommitInRepository(Rule):
             f"`{func.attr}()` inside the data layer ({where}.{function.name}) "
             "ends the caller's transaction",
             hint=HINTS[func.attr],
+            fix=commit_to_flush(node, ctx),
         )
 
 

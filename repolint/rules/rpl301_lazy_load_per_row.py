@@ -52,6 +52,35 @@ def hours_report(db: Session) -> dict[str, float]:
 or eager-load it in the query:
 `select(Person).options(selectinload(Person.assignments))`.
 
+## Fix safety
+`--fix --unsafe-fixes` makes the query that produced the rows load the
+relationship, where that query is certain. The rows are followed back by
+the syntax of the function that reads them (the loop's iterable, a name
+assigned once):
+
+- rows of `session.scalars(stmt)` / `session.execute(stmt)` of a
+  `select(Model)` built in the same function (the statement name assigned
+  once, or only extended as `stmt = stmt.where(...)`), or of a legacy
+  `Model.query...` / `session.query(Model)...` chain: `selectinload(Model.rel)`
+  is added to its `.options(...)` (created after `select(...)` or `.query`
+  when there is none), and `selectinload` is imported;
+- a row of `session.get(Model, id)`: `options=[selectinload(Model.rel)]`;
+- rows of a repository method whose `<method>_with_relations` sibling takes
+  the same parameters and eager-loads the relationship: the sibling is
+  called instead (the plain method keeps its plain query);
+- rows that a project function which is not the data layer (a helper, a
+  service) returns from its one `return`: the loading is added to the
+  statement it builds there, in its own file;
+- rows of a relationship (`for book in shelf.books: book.author`) whose
+  parent rows' statement already has `selectinload(Shelf.books)`: the next
+  level is chained onto it, `selectinload(Shelf.books).selectinload(Book.author)`
+  (the rounds of `--fix` add the first level, then the second).
+
+Anything else (rows passed in, several entities, a statement built
+elsewhere) gets no fix. The fix is unsafe: it
+changes what the query loads (one `SELECT ... IN` per relationship instead
+of one per row), and a helper's other callers load the relationship too.
+
 ## References
 - [SQLAlchemy: relationship loading techniques](https://docs.sqlalchemy.org/en/20/orm/queryguide/relationships.html)
 - [SQLAlchemy: the N+1 problem](https://docs.sqlalchemy.org/en/20/glossary.html#term-N-plus-one-problem)
@@ -61,6 +90,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.fixes.build_loading import load_for_call, load_relationships
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.lazy import (
@@ -94,6 +124,7 @@ class LazyLoadPerRow(Rule):
             f"lazy relationship {relationship_text(rel, instance.model)} is loaded once per row"
             f"{origin_text(instance)}: {cost_text([rel])}",
             hint=loader_hint(instance, rel),
+            fix=load_relationships(node.value, instance, [rel], ctx),
         )
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
@@ -112,4 +143,5 @@ class LazyLoadPerRow(Rule):
             f"`{callee}()` reads lazy {noun} {listed} of each row it is given"
             f"{origin_text(row)}: {cost_text([r for _, _, r in reads])}",
             hint=loader_hint(row, first),
+            fix=load_for_call(node, reads, ctx),
         )

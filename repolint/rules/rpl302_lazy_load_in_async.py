@@ -38,6 +38,12 @@ async def person_hours(person_id: int, db: AsyncSession = Depends(get_async_db))
 or `await person.awaitable_attrs.assignments`, or `lazy="selectin"` on the
 relationship.
 
+## Fix safety
+As RPL301's: `--fix --unsafe-fixes` adds `selectinload(Model.rel)` to the
+`select()` that produced the rows when it is built in the same function, or
+calls the repository's `<method>_with_relations` sibling that eager-loads
+the relationship; otherwise no fix. Unsafe: it changes what the query loads.
+
 ## References
 - [SQLAlchemy: preventing implicit IO when using AsyncSession](https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html#preventing-implicit-io-when-using-asyncsession)
 """
@@ -47,6 +53,7 @@ from __future__ import annotations
 import ast
 
 from repolint.findings import Severity
+from repolint.fixes.build_loading import load_for_call, load_relationships
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.lazy import (
@@ -78,6 +85,7 @@ class LazyLoadInAsync(Rule):
             f"{origin_text(instance)} "
             "without eager loading: MissingGreenlet at run time",
             hint=loader_hint(instance, rel),
+            fix=load_relationships(node.value, instance, [rel], ctx),
         )
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
@@ -101,4 +109,5 @@ class LazyLoadInAsync(Rule):
             f"`{label}()` reads lazy {names} of a row of an AsyncSession{origin_text(row)} "
             "without eager loading: MissingGreenlet at run time",
             hint=loader_hint(row, first),
+            fix=load_for_call(node, reads, ctx),
         )

@@ -37,6 +37,13 @@ class AssignmentRepository(AsyncBaseRepository[Assignment]):
         return (await self.db.scalars(stmt)).one_or_none()
 ```
 
+## Fix safety
+`--fix --unsafe-fixes` adds `selectinload(Model.rel)` for every lazy
+relationship of the model to the statement the method returns the rows of
+(its `select()` or `Query` chain, built in the method), and imports
+`selectinload`. Unsafe: the method then loads every relationship, one more
+`SELECT ... IN` each; trim the list to what its callers read.
+
 ## Options
 `with-relations-suffixes` (default `["_with_relations"]`).
 
@@ -48,6 +55,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.fixes.build_loading import load_every_relationship
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT
@@ -76,6 +84,7 @@ class WithRelationsNotEager(Rule):
             f"`{node.name}()` eager-loads nothing: its `{model}` query has no "
             "selectinload/joinedload options",
             hint=f"add `.options(selectinload({model}.<relationship>))` to its query",
+            fix=load_every_relationship(node, returned.model, ctx),
         )
 
     visit_AsyncFunctionDef = visit_FunctionDef

@@ -35,6 +35,12 @@ def people_with_assignments(db: Session):
 ```
 or use `selectinload` for collections.
 
+## Fix safety
+`--fix` writes `.unique()` just before the raising consumer
+(`db.scalars(stmt).unique().all()`, `(await db.scalars(stmt)).unique().all()`,
+`for row in db.scalars(stmt).unique():`). The fix is safe: it is what
+SQLAlchemy asks for, and the rows are those the legacy `Query` returned.
+
 ## References
 - [SQLAlchemy: joined eager loading and unique()](https://docs.sqlalchemy.org/en/20/orm/queryguide/relationships.html#joined-eager-loading)
 """
@@ -44,6 +50,8 @@ from __future__ import annotations
 import ast
 
 from repolint.findings import Severity
+from repolint.fixes.build_query import unique_before_consumer, unique_iterated
+from repolint.fixes.edits import Fix
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.types import ResultT
@@ -70,23 +78,24 @@ class JoinedCollectionWithoutUnique(Rule):
             and func.attr in RAISING_CONSUMERS
             and _needs_unique(ctx.type_of(func.value))
         ):
-            self._report(ctx, node, f"`.{func.attr}()`")
+            self._report(ctx, node, f"`.{func.attr}()`", unique_before_consumer(node, ctx))
 
     def visit_For(self, node: ast.For | ast.AsyncFor, ctx: Context) -> None:
         if _needs_unique(ctx.type_of(node.iter)):
-            self._report(ctx, node.iter, "iterating")
+            self._report(ctx, node.iter, "iterating", unique_iterated(node.iter, ctx))
 
     visit_AsyncFor = visit_For
 
     def visit_comprehension(self, node: ast.comprehension, ctx: Context) -> None:
         if _needs_unique(ctx.type_of(node.iter)):
-            self._report(ctx, node.iter, "iterating")
+            self._report(ctx, node.iter, "iterating", unique_iterated(node.iter, ctx))
 
-    def _report(self, ctx: Context, node: ast.AST, how: str) -> None:
+    def _report(self, ctx: Context, node: ast.AST, how: str, fix: Fix | None = None) -> None:
         self.report(
             ctx,
             node,
             f"{how} rows of a statement that joinedloads a collection, without `.unique()`: "
             "InvalidRequestError at run time",
             hint="call `.unique()` on the result first, or use selectinload for the collection",
+            fix=fix,
         )

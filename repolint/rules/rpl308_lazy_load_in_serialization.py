@@ -48,6 +48,16 @@ async def people(db: AsyncSession = Depends(get_async_db)):
     return (await db.scalars(stmt)).all()
 ```
 
+## Fix safety
+`--fix --unsafe-fixes` loads the serialized relationships where the rows are
+fetched, as RPL301's fix does: `selectinload(Model.rel)` added to the
+`select()` built in the same function, `options=[selectinload(Model.rel)]`
+added to `session.get(Model, id)`, or the repository's
+`<method>_with_relations` sibling called instead. Only when every lazy field
+is a relationship of the rows' own model: a nested one (`CustomerOut.orders`
+whose `OrderOut.lines` is lazy) gets no fix. Unsafe: it changes what the
+query loads.
+
 ## References
 - [FastAPI: response model](https://fastapi.tiangolo.com/tutorial/response-model/)
 - [Pydantic: from_attributes](https://docs.pydantic.dev/latest/concepts/models/#arbitrary-class-instances)
@@ -57,6 +67,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.fixes.build_loading import load_for_serialization
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.names import ROUTE_METHODS
@@ -102,6 +113,7 @@ class LazyLoadInSerialization(Rule):
             f"by the query: {effect}",
             hint="eager-load them in the query (`selectinload(...)`) "
             "or drop them from the response model",
+            fix=load_for_serialization(node.value, returned, [p for p, _ in problems], ctx),
         )
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
@@ -131,6 +143,7 @@ class LazyLoadInSerialization(Rule):
             f"`{cls.rsplit('.', 1)[-1]}` is built from {'each row' if row.per_row else 'a row'}"
             f" and reads lazy {paths} not eager-loaded by the query: {effect}",
             hint="eager-load them in the query (`selectinload(...)`) or drop them from the model",
+            fix=load_for_serialization(node, row, [p for p, _ in problems], ctx),
         )
 
 

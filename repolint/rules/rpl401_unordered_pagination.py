@@ -40,6 +40,13 @@ def page(db: Session, number: int, size: int = 50):
     return db.scalars(stmt).all()
 ```
 
+## Fix safety
+`--fix --unsafe-fixes` adds `.order_by(<Model>.<primary key>)` before the
+`.offset(...)` of a statement that no path orders, when the selected model
+has one primary-key column this module can name. The fix is unsafe: it fixes
+the row order, which the pages then follow. Statements ordered on some paths
+only, `paginate()` calls and models with composite keys get no fix.
+
 ## References
 - [PostgreSQL: LIMIT and OFFSET](https://www.postgresql.org/docs/current/queries-limit.html)
 """
@@ -48,6 +55,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.fixes.build_query import order_by_primary_key
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.types import FlaskDBT, QueryT, StmtT
@@ -96,7 +104,10 @@ class UnorderedPagination(Rule):
             message = (
                 "`offset()` without `order_by()`: the row order is undefined, pages can overlap"
             )
-        self.report(ctx, node, message, hint="add `.order_by(<unique key>)` before paginating")
+        fix = order_by_primary_key(node, stmt.model, ctx) if ordered == "no" else None
+        self.report(
+            ctx, node, message, hint="add `.order_by(<unique key>)` before paginating", fix=fix
+        )
 
     def _paginator(self, node: ast.Call, ctx: Context) -> None:
         """fastapi-pagination: `paginate(session, stmt)` / `await apaginate(session, stmt)`."""

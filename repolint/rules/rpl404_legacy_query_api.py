@@ -27,6 +27,19 @@ def residents(db: Session):
     return db.scalars(select(Person).where(Person.type == "resident")).all()
 ```
 
+## Fix safety
+`--fix --unsafe-fixes` rewrites a one-line chain whose 2.0 form is exact:
+`.all()`, `.one()`, `.one_or_none()` become
+`session.scalars(select(Model)...).all()` (and so on), `.first()` keeps its
+`LIMIT 1` (`select(...).limit(1)`), `.count()` becomes
+`session.scalar(select(func.count()).select_from(select(...).subquery()))`,
+`session.query(Model).get(id)` becomes `session.get(Model, id)`;
+`.filter(...)` is spelled `.where(...)`, and `select`/`func` are imported.
+Chains over several lines, with `joinedload` options (the legacy `Query`
+de-duplicates their rows), with other methods, or kept in a variable are
+left as they are. Unsafe: the result type is a `Sequence` from `scalars()`,
+and code that relied on `Query`'s own behaviour should be reviewed.
+
 ## References
 - [SQLAlchemy: legacy Query API](https://docs.sqlalchemy.org/en/20/orm/queryguide/query.html)
 """
@@ -35,6 +48,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.fixes.build_legacy import legacy_to_select
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.types import SessionT
@@ -57,4 +71,5 @@ class LegacyQueryApi(Rule):
                 node,
                 "`session.query()` is the legacy Query API",
                 hint="use `session.scalars(select(Model).where(...))`",
+                fix=legacy_to_select(node, ctx),
             )

@@ -12,6 +12,7 @@ from repolint.semantics.summaries import ProjectCall, Scope, TypedModule
 from repolint.settings import Settings
 
 if TYPE_CHECKING:
+    from repolint.fixes.edits import Fix
     from repolint.rules.base import Rule
     from repolint.semantics.index import FunctionRef, ProjectIndex
     from repolint.semantics.models import Relationship
@@ -148,7 +149,9 @@ class Context:
 
     # -- reporting --------------------------------------------------------------
 
-    def report(self, rule: Rule, node: ast.AST, message: str, *, hint: str = "") -> None:
+    def report(
+        self, rule: Rule, node: ast.AST, message: str, *, hint: str = "", fix: Fix | None = None
+    ) -> None:
         if rule.code in PER_ROW_CODES and self.index.is_migration(self.module):
             return  # a revision script runs once: its per-row costs are paid already
         if self.module.is_test and not rule.code.startswith(self.settings.test_rules):
@@ -166,5 +169,6 @@ class Context:
                 end_line=end_line,
                 end_column=end_col + 1,
                 hint=hint,
+                fix=fix,
             )
         )

@@ -1,0 +1,672 @@
+"""Fixes of lazy loads (RPL301, RPL302): make the query that produced the rows load the
+relationship.
+
+The rows are followed back inside the function that reads them, by its syntax only:
+the loop variable (or a name assigned once) -> the iterable -> the call that fetched
+them. Two repairs, both unsafe (they change what a query loads):
+
+- the rows come from `session.scalars(stmt)` / `session.execute(stmt)` of a
+  `select(Model)` built in the same function: add `selectinload(Model.rel)` to its
+  `.options(...)` (extended, or created after `select(...)`), and import `selectinload`;
+- the rows come from a repository method whose `<method>_with_relations` sibling (a
+  configured suffix) takes the same parameters and eager-loads the relationship: call
+  the sibling instead.
+
+Anything else (rows from a helper, a statement built elsewhere or reassigned from
+something else, several entities) gets no fix.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+
+from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert, replace
+from repolint.fixes.locate import (
+    InModule,
+    ModuleView,
+    append_argument,
+    import_edit,
+    local_name_of,
+    name_for_class,
+)
+from repolint.semantics.context import Context
+from repolint.semantics.models import Relationship
+from repolint.semantics.names import SELECT_FUNCS
+from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT, SessionT, eager_covers
+
+SELECTINLOAD = "sqlalchemy.orm.selectinload"
+FETCHING_METHODS = frozenset({"scalars", "execute", "scalar"})
+ROW_METHODS = frozenset(
+    {
+        "all",
+        "unique",
+        "scalars",
+        "first",
+        "one",
+        "one_or_none",
+        "scalar_one",
+        "scalar_one_or_none",
+        "fetchall",
+    }
+)
+ROW_WRAPPERS = frozenset({"list", "tuple"})
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def load_relationships(
+    row: ast.expr, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
+) -> Fix | None:
+    """The fix that makes the rows `row` stands for arrive with `rels` loaded, if sure."""
+    function = ctx.enclosing_function(row)
+    if function is None or not rels:
+        return None
+    source = _rows_source(row, function, ctx) if isinstance(row, ast.Name) else row
+    if source is None:
+        return None
+    nested = isinstance(source, ast.Attribute) and source.attr != "query"
+    if nested and isinstance(source, ast.Attribute) and isinstance(source.value, ast.Name):
+        return _nested(source, instance, rels, function, ctx)
+    rows = _unwrapped(source)
+    if isinstance(rows, ast.Attribute) and isinstance(ctx.type_of(rows), QueryT):
+        return _fix_of(_chain_edits(rows, instance, rels, ctx), rels)  # `Model.query.all()`
+    fetch = _fetching_call(source)
+    if fetch is None:
+        return None
+    func = fetch.func
+    if not isinstance(func, ast.Attribute):
+        return _in_helper(fetch, instance, rels, ctx)
+    session = isinstance(ctx.type_of(func.value), SessionT)
+    if session and func.attr in FETCHING_METHODS:
+        return _add_selectinload(fetch, instance, rels, function, ctx)
+    if session and func.attr == "get":
+        return _get_with_options(fetch, instance, rels, ctx)
+    query = func.value if func.attr in QUERY_FETCHERS else fetch
+    if isinstance(ctx.type_of(query), QueryT):
+        return _fix_of(_chain_edits(query, instance, rels, ctx), rels)
+    return _switch_to_sibling(fetch, func, instance, rels, ctx) or _in_helper(
+        fetch, instance, rels, ctx
+    )
+
+
+def _nested(
+    collection: ast.Attribute,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    function: Function,
+    ctx: Context,
+) -> Fix | None:
+    """Rows of a relationship (`for book in shelf.books: book.author`) whose parent rows
+    come from a statement of this function that already eager-loads that relationship
+    (`selectinload(Shelf.books)`): chain the loading of the next level onto that option,
+    `selectinload(Shelf.books).selectinload(Book.author)`."""
+    parent = collection.value
+    assert isinstance(parent, ast.Name)
+    source = _rows_source(parent, function, ctx)
+    rows = _unwrapped(source) if source is not None else None
+    chain: ast.expr | None = None
+    fetch = rows if isinstance(rows, ast.Call) else None
+    if isinstance(rows, ast.Attribute) and isinstance(ctx.type_of(rows), QueryT):
+        chain = rows
+    elif fetch is None or not isinstance(fetch.func, ast.Attribute):
+        return None
+    elif fetch.func.attr in FETCHING_METHODS and isinstance(
+        ctx.type_of(fetch.func.value), SessionT
+    ):
+        if len(fetch.args) == 1 and not fetch.keywords:
+            stmt = fetch.args[0]
+            chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
+    elif isinstance(ctx.type_of(fetch), QueryT):
+        chain = fetch
+    found = _chain_base(chain, ctx) if chain is not None else None
+    if found is None or found[2] is None:
+        return None
+    _, entity, options = found
+    assert options is not None
+    inner = name_for_class(ctx, instance.model)
+    if inner is None:
+        return None
+    option = _loader_option(options, entity.id, collection.attr, ctx)
+    if option is None:
+        return None
+    loader = local_name_of(ctx, SELECTINLOAD)
+    links = "".join(f".{loader or 'selectinload'}({inner}.{rel.name})" for rel in rels[:1])
+    if len(rels) != 1:
+        return None  # several relationships below one: one chain each, left to a person
+    end = end_of(option, ctx.module.lines)
+    if end is None:
+        return None
+    edits = [insert(ctx.module.display, end, links)]
+    if loader is None:
+        added = import_edit(ctx, "sqlalchemy.orm", "selectinload")
+        if added is None:
+            return None
+        edits.append(added)
+    return fix(
+        Applicability.UNSAFE,
+        f"Eager-load `{inner}.{rels[0].name}` below `{entity.id}.{collection.attr}`",
+        edits,
+    )
+
+
+LOADERS = frozenset(
+    {"sqlalchemy.orm.selectinload", "sqlalchemy.orm.joinedload", "sqlalchemy.orm.subqueryload"}
+)
+
+
+def _loader_option(options: ast.Call, entity: str, rel: str, ctx: Context) -> ast.Call | None:
+    """The argument of `.options(...)` that is exactly `selectinload(Entity.rel)` (or
+    `joinedload`, `subqueryload`), not chained further."""
+    for arg in options.args:
+        if (
+            isinstance(arg, ast.Call)
+            and isinstance(arg.func, ast.Name)
+            and ctx.module.imports.qualify(arg.func) in LOADERS
+            and len(arg.args) == 1
+            and not arg.keywords
+            and isinstance(arg.args[0], ast.Attribute)
+            and arg.args[0].attr == rel
+            and isinstance(arg.args[0].value, ast.Name)
+            and arg.args[0].value.id == entity
+        ):
+            return arg
+    return None
+
+
+# -- following the rows back --------------------------------------------------------
+
+
+def _rows_source(name: ast.Name, function: Function, ctx: Context) -> ast.expr | None:
+    """The expression the rows in `name` come from: the iterable of the loop (or
+    comprehension) that binds it, or the value of its one assignment; a name in turn
+    is followed to its one assignment."""
+    expr: ast.expr | None = _loop_iterable(name, function, ctx)
+    if expr is None:
+        expr = _single_value(name.id, function)
+    if isinstance(expr, ast.Name):
+        expr = _single_value(expr.id, function)
+    return expr
+
+
+def _loop_iterable(name: ast.Name, function: Function, ctx: Context) -> ast.expr | None:
+    for anc in ctx.ancestors(name):
+        if anc is function:
+            return None
+        loops: list[ast.For | ast.AsyncFor | ast.comprehension] = []
+        if isinstance(anc, (ast.For, ast.AsyncFor)):
+            loops = [anc]
+        elif isinstance(anc, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            loops = list(anc.generators)
+        for loop in loops:
+            if isinstance(loop.target, ast.Name) and loop.target.id == name.id:
+                return loop.iter
+    return None
+
+
+def _bindings(name: str, function: Function) -> list[ast.AST]:
+    """Every node of `function` that binds `name` (parameters included)."""
+    found: list[ast.AST] = []
+    args = function.args
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+        if arg is not None and arg.arg == name:
+            found.append(arg)
+    found.extend(node for node in ast.walk(function) if _binds(node, name, function))
+    return found
+
+
+def _binds(node: ast.AST, name: str, function: Function) -> bool:
+    """`node` binds `name`: an assignment target, `global`, `except ... as`, an import,
+    a nested `def` or `class`."""
+    if isinstance(node, ast.Name):
+        return node.id == name and isinstance(node.ctx, ast.Store)
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return name in node.names
+    if isinstance(node, ast.ExceptHandler):
+        return node.name == name
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return any((a.asname or a.name.split(".")[0]) == name for a in node.names)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node is not function and node.name == name
+    return False
+
+
+def _single_value(name: str, function: Function) -> ast.expr | None:
+    """The value of the one plain assignment `name = value` of `function`, if that is
+    its only binding."""
+    bindings = _bindings(name, function)
+    if len(bindings) != 1:
+        return None
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and node.targets[0] is bindings[0]
+        ):
+            return node.value
+        if isinstance(node, ast.AnnAssign) and node.target is bindings[0]:
+            return node.value
+    return None
+
+
+def _fetching_call(expr: ast.expr) -> ast.Call | None:
+    """`db.scalars(s)` in `(await db.scalars(s)).unique().all()`, `list(db.scalars(s))`;
+    `repo.list_x()` in `await repo.list_x()`."""
+    found = _unwrapped(expr)
+    return found if isinstance(found, ast.Call) else None
+
+
+def _unwrapped(expr: ast.expr) -> ast.expr | None:
+    """What gives the rows once `await`, `list(...)` and `.all()`-like calls are taken
+    off: a call, or a query attribute (`Model.query` in `Model.query.all()`)."""
+    while True:
+        if isinstance(expr, ast.Await):
+            expr = expr.value
+        elif (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Name)
+            and expr.func.id in ROW_WRAPPERS
+            and len(expr.args) == 1
+            and not expr.keywords
+        ):
+            expr = expr.args[0]
+        elif (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr in ROW_METHODS
+            and not expr.args
+        ):
+            expr = expr.func.value
+        elif isinstance(expr, (ast.Call, ast.Attribute)):
+            return expr
+        else:
+            return None
+
+
+# -- adding selectinload to the statement ---------------------------------------------
+
+
+def _add_selectinload(
+    fetch: ast.Call,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    function: Function,
+    where: InModule,
+) -> Fix | None:
+    """`session.scalars(stmt)` of a `select(Model)` built in `function`."""
+    if len(fetch.args) != 1 or fetch.keywords:
+        return None
+    stmt = fetch.args[0]
+    chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
+    if chain is None:
+        return None
+    return _fix_of(_chain_edits(chain, instance, rels, where), rels)
+
+
+def _fix_of(edits: tuple[list[Edit], str] | None, rels: Sequence[Relationship]) -> Fix | None:
+    if edits is None:
+        return None
+    found, entity = edits
+    names = ", ".join(f"`{entity}.{rel.name}`" for rel in rels)
+    return fix(Applicability.UNSAFE, f"Eager-load {names} with `selectinload`", found)
+
+
+QUERY_FETCHERS = frozenset({"get", "get_or_404", "first_or_404", "one_or_404"})
+"""Methods of a legacy `Query` that run it for one row (with arguments)."""
+
+QUERY_METHODS = frozenset(
+    {
+        "filter",
+        "filter_by",
+        "where",
+        "order_by",
+        "join",
+        "outerjoin",
+        "join_from",
+        "limit",
+        "offset",
+        "options",
+        "distinct",
+        "select_from",
+        "execution_options",
+        "params",
+        "populate_existing",
+        "slice",
+    }
+)
+"""Methods of a `select()` or `Query` chain that keep its entity and its loading."""
+
+
+def _chain_edits(
+    chain: ast.expr, instance: InstanceT, rels: Sequence[Relationship], where: InModule
+) -> tuple[list[Edit], str] | None:
+    """The edits that add `selectinload(Model.rel)` for `rels` to a `select(Model)` or
+    `Model.query` / `session.query(Model)` chain of `where`'s module, with the import;
+    and the name the module gives the model."""
+    found = _chain_base(chain, where)
+    if found is None:
+        return None
+    base, entity, options = found
+    qual = where.index.canonical(where.module.imports.qualify(entity))
+    if qual != instance.model:
+        return None
+    path, lines = where.module.display, where.module.lines
+    loader = local_name_of(where, SELECTINLOAD) or "selectinload"
+    loads = ", ".join(f"{loader}({entity.id}.{rel.name})" for rel in rels)
+    edits: list[Edit] = []
+    if options is not None:
+        edit = append_argument(options, loads, where)
+        if edit is None:
+            return None
+        edits.append(edit)
+    else:
+        end = end_of(base, lines)
+        if end is None:
+            return None
+        edits.append(insert(path, end, f"{_fluent_break(lines, end)}.options({loads})"))
+    if local_name_of(where, SELECTINLOAD) is None:
+        added = import_edit(where, "sqlalchemy.orm", "selectinload")
+        if added is None:
+            return None
+        edits.append(added)
+    return edits, entity.id
+
+
+def _fluent_break(lines: Sequence[str], end: tuple[int, int]) -> str:
+    """A new line and the indentation of the chain's next line when the chain is laid out
+    one method a line (`select(A)` ending its line, `.where(...)` opening the next), so
+    that `.options(...)` gets a line of its own like the others; else nothing."""
+    line, column = end
+    if line >= len(lines) or lines[line - 1][column - 1 :].strip():
+        return ""
+    following = lines[line]
+    if not following.lstrip().startswith("."):
+        return ""
+    return "\n" + following[: len(following) - len(following.lstrip())]
+
+
+def _chain_base(
+    chain: ast.expr, where: InModule
+) -> tuple[ast.expr, ast.Name, ast.Call | None] | None:
+    """(the chain's start, the model it selects, its first `.options(...)` call) for
+    `select(Model)...`, `Model.query...` and `<session>.query(Model)...` chains made of
+    methods that keep the entity (`QUERY_METHODS`)."""
+    options: ast.Call | None = None
+    node = chain
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr == "query" and len(node.args) == 1 and not node.keywords:
+            entity = node.args[0]
+            return (node, entity, options) if isinstance(entity, ast.Name) else None
+        if node.func.attr not in QUERY_METHODS:
+            return None
+        if node.func.attr == "options":
+            options = node
+        node = node.func.value
+    if isinstance(node, ast.Attribute) and node.attr == "query":
+        entity = node.value
+        return (node, entity, options) if isinstance(entity, ast.Name) else None
+    if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Name, ast.Attribute)):
+        return None
+    if where.module.imports.qualify(node.func) not in SELECT_FUNCS:
+        return None
+    if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], ast.Name):
+        return None
+    return node, node.args[0], options
+
+
+def _statement_built(name: str, function: Function) -> ast.expr | None:
+    """The `select(...)` chain a statement name starts as, when every other assignment of
+    it only extends it (`stmt = stmt.where(...)`)."""
+    bindings = _bindings(name, function)
+    assigns = [
+        node
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id == name
+    ]
+    if not assigns or len(assigns) != len(bindings):
+        return None
+    assigns.sort(key=lambda a: (a.lineno, a.col_offset))
+    first, later = assigns[0], assigns[1:]
+    if _names_in(first.value, name):
+        return None
+    for assign in later:
+        head = assign.value
+        while isinstance(head, ast.Call) and isinstance(head.func, ast.Attribute):
+            head = head.func.value
+        if not (isinstance(head, ast.Name) and head.id == name):
+            return None
+    return first.value
+
+
+def _names_in(expr: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(expr))
+
+
+def _get_with_options(
+    call: ast.Call, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
+) -> Fix | None:
+    """`db.get(Order, id)` -> `db.get(Order, id, options=[selectinload(Order.lines)])`."""
+    if len(call.args) != 2 or any(k.arg in (None, "options") for k in call.keywords):
+        return None
+    entity = call.args[0]
+    if not isinstance(entity, ast.Name):
+        return None
+    if ctx.index.canonical(ctx.module.imports.qualify(entity)) != instance.model:
+        return None
+    loader = local_name_of(ctx, SELECTINLOAD) or "selectinload"
+    loads = ", ".join(f"{loader}({entity.id}.{rel.name})" for rel in rels)
+    added = append_argument(call, f"options=[{loads}]", ctx)
+    if added is None:
+        return None
+    edits = [added]
+    if local_name_of(ctx, SELECTINLOAD) is None:
+        imported = import_edit(ctx, "sqlalchemy.orm", "selectinload")
+        if imported is None:
+            return None
+        edits.append(imported)
+    names = ", ".join(f"`{entity.id}.{rel.name}`" for rel in rels)
+    return fix(Applicability.UNSAFE, f"Eager-load {names} with `selectinload`", edits)
+
+
+# -- calling the repository's `_with_relations` sibling ----------------------------------
+
+
+def _switch_to_sibling(
+    call: ast.Call,
+    func: ast.Attribute,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    ctx: Context,
+) -> Fix | None:
+    project_call = ctx.project_call(call)
+    if project_call is None:
+        return None
+    index = ctx.index
+    ref = index.functions.get(project_call.qual)
+    if ref is None or getattr(ref.node, "name", None) != func.attr:
+        return None
+    owner = project_call.self_cls or ref.owner
+    if owner is None or (instance.origin is not None and instance.origin[1] != func.attr):
+        return None
+    for suffix in ctx.settings.with_relations_suffixes:
+        name = f"{func.attr}{suffix}"
+        sibling = index.method(owner, name)
+        if sibling is None or type(sibling.node) is not type(ref.node):
+            continue
+        if not _same_parameters(ref.node, sibling.node):
+            continue
+        returned = index.facts.facts(sibling, owner).returns
+        if not isinstance(returned, (InstanceT, RowsT, ResultT, QueryT)):
+            continue
+        if not all(eager_covers(returned.eager, (rel.name,)) for rel in rels):
+            continue
+        end = end_of(func, ctx.module.lines)
+        if end is None:
+            continue
+        start = (end[0], end[1] - len(func.attr))
+        edit = replace(ctx.module.display, start, end, name)
+        return fix(
+            Applicability.UNSAFE,
+            f"Call `{name}()`, which eager-loads what is read",
+            [edit],
+        )
+    return None
+
+
+def _in_helper(
+    call: ast.Call, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
+) -> Fix | None:
+    """Rows from a project function that is not the data layer (a helper, a service) and
+    returns them from one `return`: add the loading to the statement it builds (in its
+    own module, which may be another file). Repository methods keep their plain form
+    (their `_with_relations` sibling is the repair, above)."""
+    project_call = ctx.project_call(call)
+    if project_call is None:
+        return None
+    index = ctx.index
+    ref = index.functions.get(project_call.qual)
+    if ref is None or not isinstance(ref.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    owner = project_call.self_cls or ref.owner
+    if owner is not None and index.is_repository(owner):
+        return None
+    if owner is None and index.is_data_layer_function(ref):
+        return None
+    return _fix_of(_returned_edits(ref.node, instance, rels, ModuleView(ref.module, index)), rels)
+
+
+def _returned_edits(
+    function: Function, instance: InstanceT, rels: Sequence[Relationship], where: InModule
+) -> tuple[list[Edit], str] | None:
+    """The edits that load `rels` in the statement whose rows `function` returns from its
+    one `return` (`session.scalars(stmt)...`, a `Query` chain)."""
+    returned = _only_return(function)
+    if isinstance(returned, ast.Name):
+        returned = _single_value(returned.id, function)
+    unwrapped = _unwrapped(returned) if returned is not None else None
+    if isinstance(unwrapped, ast.Attribute) and unwrapped.attr == "query":
+        return _chain_edits(unwrapped, instance, rels, where)  # `return Model.query.all()`
+    rows = unwrapped if isinstance(unwrapped, ast.Call) else None
+    if rows is None:
+        return None
+    func = rows.func
+    chain: ast.expr | None
+    if isinstance(func, ast.Attribute) and func.attr in FETCHING_METHODS:
+        if len(rows.args) != 1 or rows.keywords:
+            return None
+        stmt = rows.args[0]
+        chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
+    elif isinstance(func, ast.Attribute) and func.attr in QUERY_FETCHERS:
+        chain = func.value
+    else:
+        chain = rows
+    return None if chain is None else _chain_edits(chain, instance, rels, where)
+
+
+def load_every_relationship(function: Function, model: str, ctx: Context) -> Fix | None:
+    """RPL305: a `*_with_relations` method that loads nothing loads every lazy relationship
+    of its model, in the statement it returns the rows of."""
+    rels: list[Relationship] = []
+    for rel in ctx.index.lazy_relationships(model):
+        if all(r.name != rel.name for r in rels):
+            rels.append(rel)
+    instance = InstanceT(model, "sync")
+    return _fix_of(_returned_edits(function, instance, rels, ctx), rels) if rels else None
+
+
+def _only_return(function: Function) -> ast.expr | None:
+    """The value of the function's one `return` (none in nested functions counted), when
+    it has no other and does not yield."""
+    found: list[ast.Return] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return None
+        if isinstance(node, ast.Return):
+            found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return found[0].value if len(found) == 1 else None
+
+
+def _same_parameters(a: ast.AST, b: ast.AST) -> bool:
+    """The two functions take the same parameters (names, kinds and defaults)."""
+    if not isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if not isinstance(b, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+
+    def shape(args: ast.arguments) -> str:
+        names = [
+            [p.arg for p in args.posonlyargs],
+            [p.arg for p in args.args],
+            [p.arg for p in args.kwonlyargs],
+            args.vararg.arg if args.vararg else None,
+            args.kwarg.arg if args.kwarg else None,
+        ]
+        defaults = [ast.dump(d) for d in args.defaults]
+        kw_defaults = [ast.dump(d) if d else None for d in args.kw_defaults]
+        return repr((names, defaults, kw_defaults))
+
+    return shape(a.args) == shape(b.args)
+
+
+def load_for_call(
+    call: ast.Call, reads: Sequence[tuple[InstanceT, str, Relationship]], ctx: Context
+) -> Fix | None:
+    """The fix for a function given a row that reads lazy relationships of it: load every
+    relationship it reads on that row in the query the row comes from."""
+    if not reads:
+        return None
+    row = reads[0][0]
+    func = call.func
+    given = [*call.args, *(k.value for k in call.keywords)]
+    if isinstance(func, ast.Attribute):
+        given.insert(0, func.value)
+    names = [e for e in given if isinstance(e, ast.Name) and ctx.type_of(e) == row]
+    if len({n.id for n in names}) != 1:
+        return None
+    rels: list[Relationship] = []
+    for instance, _, rel in reads:
+        if instance == row and all(r.name != rel.name for r in rels):
+            rels.append(rel)
+    return load_relationships(names[0], row, rels, ctx)
+
+
+SERIALIZERS = frozenset({"model_validate", "from_orm"})
+
+
+def load_for_serialization(
+    value: ast.expr | None, rows: InstanceT | RowsT, labels: Sequence[str], ctx: Context
+) -> Fix | None:
+    """The fix for rows serialized with lazy relationships (`labels`: `Order.lines`): when
+    every label is a relationship of the rows' own model (none is nested), load them all
+    where the rows are fetched. `value` is what is returned or validated."""
+    if value is None:
+        return None
+    if isinstance(value, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+        value = value.elt
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in SERIALIZERS
+        and value.args
+    ):
+        value = value.args[0]
+    short = rows.model.rsplit(".", 1)[-1]
+    relationships = ctx.index.relationships(rows.model)
+    rels: list[Relationship] = []
+    for label in labels:
+        owner, _, name = label.partition(".")
+        rel = relationships.get(name)
+        if owner != short or rel is None or eager_covers(rows.eager, (name,)):
+            return None
+        if all(r.name != name for r in rels):
+            rels.append(rel)
+    instance = InstanceT(rows.model, rows.kind, rows.eager)
+    return load_relationships(value, instance, rels, ctx)

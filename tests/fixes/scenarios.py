@@ -1,0 +1,492 @@
+"""Run the sample app's code paths that repolint's fixes repair, on SQLite, and print
+what happened as JSON: `python scenarios.py TREE DB_FOLDER`.
+
+TREE is `sample_code/` or a fixed copy of it: its `rota` package is imported (TREE
+goes first on `sys.path`), so the same scenarios measure the code before and after
+`repolint check --fix`. The database is seeded by the runtime proofs' `seed()`.
+Nothing is mocked: statements are counted by SQLAlchemy events, coroutines never
+awaited by Python's own RuntimeWarning, failures are the exceptions raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import gc
+import json
+import sys
+import warnings
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+TREE, DB_FOLDER = Path(sys.argv[1]).resolve(), Path(sys.argv[2])
+HERE = Path(__file__).resolve()
+SAMPLE_CODE = HERE.parents[2] / "sample_code"
+sys.path.insert(0, str(TREE))
+sys.path.insert(1, str(HERE.parents[2]))
+# tests.runtime.helpers puts sample_code/ first on sys.path unless it is on it already:
+# listed last, it leaves TREE's `rota` in front.
+sys.path.append(str(SAMPLE_CODE))
+
+import rota  # noqa: E402
+from pydantic import BaseModel  # noqa: E402
+from sqlalchemy import Engine, create_engine, event, func, select  # noqa: E402
+from sqlalchemy.ext.asyncio import (  # noqa: E402
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import Session  # noqa: E402
+
+from tests.runtime.helpers import FACULTY_ID, FIRST_BLOCK_DATE, LAST_BLOCK_DATE, seed  # noqa: E402
+
+assert Path(rota.__file__).resolve().is_relative_to(TREE), rota.__file__
+
+Outcome = dict[str, Any]
+
+
+def fresh_db(name: str) -> str:
+    """URL of a newly seeded SQLite file."""
+    path = DB_FOLDER / f"{name}.db"
+    engine = create_engine(f"sqlite:///{path}")
+    seed(engine)
+    engine.dispose()
+    return f"sqlite:///{path}"
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def failure(call: Callable[[], Any]) -> tuple[Any, str | None]:
+    """The call's result, or the name of the exception it raised (SQLAlchemy's wrapper
+    unwrapped to its cause)."""
+    try:
+        return call(), None
+    except Exception as exc:  # the outcome being measured
+        cause = getattr(exc, "orig", None) or exc
+        name = type(cause).__name__
+        if "Validation" in name and "MissingGreenlet" in str(exc):
+            name += "(MissingGreenlet)"  # Pydantic and FastAPI wrap it in their own
+        return None, name
+
+
+def never_awaited(call: Callable[[], Any]) -> tuple[Any, list[str]]:
+    """The call's result and Python's "coroutine ... was never awaited" warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = call()
+        gc.collect()
+    return result, [str(w.message) for w in caught if "was never awaited" in str(w.message)]
+
+
+def run_async(url: str, call: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
+    async def main() -> Any:
+        engine = create_async_engine(url.replace("sqlite://", "sqlite+aiosqlite://", 1))
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+                return await call(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+def run_job(url: str, call: Callable[[AsyncEngine], Awaitable[Any]]) -> Any:
+    """Run a job of rota.jobs with rota.db.jobs' factories bound to a fresh engine."""
+    from rota.db import jobs
+
+    factories = [jobs.JobSessionLocal, jobs.LegacyJobSessionLocal]
+
+    async def main() -> Any:
+        engine = create_async_engine(url.replace("sqlite://", "sqlite+aiosqlite://", 1))
+        for factory in factories:
+            factory.configure(bind=engine)
+        try:
+            return await call(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+def count(url: str, column: Any) -> int:
+    engine = create_engine(url)
+    try:
+        with Session(engine) as db:
+            return db.scalar(select(func.count(column))) or 0
+    finally:
+        engine.dispose()
+
+
+# RPL103 -----------------------------------------------------------------------
+
+
+def rpl103() -> Outcome:
+    """add_holiday() commits without await; delete_holiday() deletes without await."""
+    from rota.api.holidays import HolidayIn, add_holiday, delete_holiday
+    from rota.models import Holiday
+
+    url = fresh_db("rpl103")
+    body = HolidayIn(date=dt.date(2025, 7, 4), name="Founders' Day")
+    _, add_warnings = never_awaited(lambda: run_async(url, lambda db: add_holiday(body, db)))
+    stored = count(url, Holiday.id)
+    engine = create_engine(url)
+    with Session(engine) as db:
+        holiday = Holiday(date=dt.date(2025, 12, 25), name="Christmas Day")
+        db.add(holiday)
+        db.commit()
+        holiday_id = holiday.id
+    engine.dispose()
+    before_delete = count(url, Holiday.id)
+    _, delete_warnings = never_awaited(
+        lambda: run_async(url, lambda db: delete_holiday(holiday_id, db))
+    )
+    return {
+        "stored_by_add": stored,
+        "removed_by_delete": before_delete - count(url, Holiday.id),
+        "never_awaited": add_warnings + delete_warnings,
+    }
+
+
+# RPL104 -----------------------------------------------------------------------
+
+
+def rpl104() -> Outcome:
+    """Read the rows a job committed: the factories of rota.db.jobs, and AsyncSession(engine)."""
+    from rota.jobs.holiday_import import (
+        import_holidays,
+        import_holidays_into,
+        import_holidays_legacy,
+    )
+
+    url = fresh_db("rpl104")
+    out: Outcome = {}
+    for name, job in (
+        ("async_sessionmaker", lambda _: import_holidays([(dt.date(2025, 1, 1), "New Year")])),
+        (
+            "sessionmaker_class_",
+            lambda _: import_holidays_legacy([(dt.date(2025, 5, 1), "May Day")]),
+        ),
+        ("AsyncSession", lambda e: import_holidays_into(e, [(dt.date(2025, 12, 25), "Christmas")])),
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the failed refresh leaves a cursor coroutine
+            rows, error = failure(lambda job=job: run_job(url, job))
+            gc.collect()
+        out[name] = error or [row["name"] for row in rows]
+    return out
+
+
+# RPL201 -----------------------------------------------------------------------
+
+
+def rpl201() -> Outcome:
+    """request_swap_legacy(): SwapRepository.create() then a step that fails."""
+    from rota.models import SwapRecord
+    from rota.services.swaps import request_swap_legacy
+
+    url = fresh_db("rpl201")
+    engine = create_engine(url)
+    try:
+        with Session(engine) as db:
+            _, error = failure(lambda: request_swap_legacy(db, 1, FACULTY_ID, 9999))
+        kept_after_failure = count(url, SwapRecord.id)
+        with Session(engine) as db:
+            request_swap_legacy(db, 2, FACULTY_ID, 2)
+        return {
+            "error": error,
+            "kept_after_failure": kept_after_failure,
+            "stored_on_success": count(url, SwapRecord.id) - kept_after_failure,
+        }
+    finally:
+        engine.dispose()
+
+
+# RPL306 -----------------------------------------------------------------------
+
+
+def rpl306() -> Outcome:
+    """The staffing sheets of a joinedload of Block.assignments, against the `.unique()` twin."""
+    from rota.services import staffing
+
+    url = fresh_db("rpl306")
+    engine = create_engine(url)
+    out: Outcome = {}
+    try:
+        with Session(engine) as db:
+            out["expected"] = staffing.staffing_sheet_unique(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE)
+            for name, call in (
+                (
+                    "staffing_sheet",
+                    lambda: staffing.staffing_sheet(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE),
+                ),
+                (
+                    "staffing_lines",
+                    lambda: len(staffing.staffing_lines(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE)),
+                ),
+                ("block_staff", lambda: staffing.block_staff(db, 1)),
+            ):
+                result, error = failure(call)
+                out[name] = error or result
+        out["staffing_sheet_async"] = failure(
+            lambda: run_async(
+                url, lambda db: staffing.staffing_sheet_async(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE)
+            )
+        )
+    finally:
+        engine.dispose()
+    out["expected"] = {str(k): v for k, v in out["expected"].items()}
+    for key in ("staffing_sheet",):
+        if isinstance(out[key], dict):
+            out[key] = {str(k): v for k, v in out[key].items()}
+    result, error = out["staffing_sheet_async"]
+    out["staffing_sheet_async"] = error or {str(k): v for k, v in result.items()}
+    return out
+
+
+# RPL401 -----------------------------------------------------------------------
+
+
+def rpl401() -> Outcome:
+    """AuditLogRepository.recent() pages 1 and 2 (3 a page), with SQLite's row order of
+    unordered SELECTs reversed between the two requests, as a new plan would."""
+    from rota.db.session import SessionLocal
+    from rota.models import AuditEvent
+    from rota.repositories.audit import AuditLogRepository
+
+    url = fresh_db("rpl401")
+    engine = create_engine(url)
+    SessionLocal.configure(bind=engine)
+    try:
+        with Session(engine) as db:
+            db.add_all([AuditEvent(actor="web", action=f"event {i}") for i in range(6)])
+            db.commit()
+        with statements(engine) as sent:
+            page_1 = [e.id for e in AuditLogRepository().recent(page=1, size=3)]
+
+        @event.listens_for(engine, "connect")
+        def reverse(dbapi_connection, record):
+            dbapi_connection.execute("PRAGMA reverse_unordered_selects = 1")
+
+        engine.dispose()  # new connections get the pragma
+        page_2 = [e.id for e in AuditLogRepository().recent(page=2, size=3)]
+        return {
+            "page_1": page_1,
+            "page_2": page_2,
+            "overlap": sorted(set(page_1) & set(page_2)),
+            "ordered_sql": "ORDER BY" in sent[0],
+        }
+    finally:
+        engine.dispose()
+
+
+# RPL301 / RPL302 ------------------------------------------------------------------
+
+
+def lazy_loads() -> Outcome:
+    """Statements sent by the N+1 loops (sync), and what the async reads of lazy
+    relationships raise: each returns its result and its statement count."""
+    from rota.api.assignments import get_assignment
+    from rota.jobs.reconcile import ExpiryJob
+    from rota.services import coverage, roster
+    from rota.services.async_roster import block_sheet
+
+    url = fresh_db("rpl301")
+    engine = create_engine(url)
+    out: Outcome = {}
+    try:
+        for name, call in (
+            ("block_roster_lazy", lambda db: coverage.block_roster_lazy(db, 1)),
+            ("swap_activity", lambda db: roster.swap_activity(db)),
+            ("resident_workload", lambda db: roster.resident_workload(db)),
+        ):
+            with Session(engine) as db, statements(engine) as sent:
+                result = call(db)
+            out[name] = {"result": result, "statements": len(sent)}
+        audit = ExpiryJob(engine)
+        audit.start()
+        with statements(engine) as sent:
+            result = audit.expiring(dt.date(2030, 1, 1))
+        out["ExpiryJob.expiring"] = {"result": result, "statements": len(sent)}
+    finally:
+        engine.dispose()
+    for name, call in (
+        ("get_assignment", lambda db: get_assignment(1, db)),
+        ("block_sheet", lambda db: block_sheet(db, 1)),
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the failed load leaves a cursor coroutine
+            result, error = failure(lambda call=call: run_async(url, call))
+            gc.collect()
+        out[name] = error or result
+    return out
+
+
+# RPL308 -----------------------------------------------------------------------
+
+
+def serialization() -> Outcome:
+    """The shop's routes served as FastAPI serves them (`serialize_response`), and its
+    services: statements in the route and in the serialization, or what fails."""
+    from fastapi.exceptions import ResponseValidationError
+    from fastapi.routing import serialize_response
+    from shop import services
+    from shop.api import async_orders, orders
+
+    from tests.runtime.test_runtime_rpl308_serialization import response_field, seed_shop
+
+    path = DB_FOLDER / "shop.db"
+    engine = create_engine(f"sqlite:///{path}")
+    seed_shop(engine)
+    out: Outcome = {}
+    try:
+        for name, endpoint in (
+            ("list_orders", orders.list_orders),
+            ("list_orders_validated", orders.list_orders_validated),
+            ("list_customers", orders.list_customers),
+        ):
+            with Session(engine) as db, statements(engine) as sent:
+                content = endpoint(db)
+                in_route = len(sent)
+                body = asyncio.run(
+                    serialize_response(
+                        field=response_field(orders.router, endpoint), response_content=content
+                    )
+                )
+            out[name] = {"route": in_route, "serialization": len(sent) - in_route, "body": body}
+        with Session(engine) as db, statements(engine) as sent:
+            feed = services.order_feed(db)
+        out["order_feed"] = {"statements": len(sent), "lines": [len(o.lines) for o in feed]}
+    finally:
+        engine.dispose()
+
+    url = f"sqlite:///{path}"
+
+    async def served(db: AsyncSession) -> Any:
+        content = await async_orders.get_order(1, db)
+        field = response_field(async_orders.router, async_orders.get_order)
+        return await serialize_response(field=field, response_content=content)
+
+    for name, call in (
+        ("get_order", served),
+        ("first_order", lambda db: services.first_order(db, 1)),
+        ("order_size", lambda db: services.order_size(db, 1)),
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the failed load leaves a cursor coroutine
+            result, error = failure(lambda call=call: run_async(url, call))
+            gc.collect()
+        if isinstance(result, BaseModel):
+            result = result.model_dump()
+        out[name] = error or result
+    assert ResponseValidationError  # what FastAPI raises when serialization fails
+    return out
+
+
+# Rows from a helper, a legacy Query, session.get ------------------------------------
+
+
+def elsewhere() -> Outcome:
+    """The N+1 loops whose rows come from a helper of the module (rota), from
+    Flask-SQLAlchemy's `Model.query` (library), and the async `session.get` (swaps)."""
+    from rota.api.swaps import get_swap
+    from rota.models import SwapRecord
+    from rota.repositories.block import BlockRepository
+    from rota.services.coverage import coverage_report
+
+    from tests.runtime.test_runtime_real_world_shapes import N_AUTHORS, library_app, run_counted
+
+    out: Outcome = {}
+    url = fresh_db("elsewhere")
+    engine = create_engine(url)
+    try:
+        with Session(engine) as db, statements(engine) as sent:
+            report = coverage_report(db, FIRST_BLOCK_DATE, LAST_BLOCK_DATE)
+        out["coverage_report"] = {"result": report, "statements": len(sent)}
+        with Session(engine) as db, statements(engine) as sent:
+            blocks = BlockRepository(db).list_between_with_relations(
+                FIRST_BLOCK_DATE, LAST_BLOCK_DATE
+            )
+            sizes = {str(b.id): len(b.assignments) for b in blocks}
+        out["list_between_with_relations"] = {"result": sizes, "statements": len(sent)}
+        with Session(engine) as db:
+            db.add(SwapRecord(requester_id=1, target_id=FACULTY_ID, assignment_id=1))
+            db.commit()
+    finally:
+        engine.dispose()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the failed load leaves a cursor coroutine
+        result, error = failure(lambda: run_async(url, lambda db: get_swap(1, db)))
+        gc.collect()
+    out["get_swap"] = error or result
+
+    from library.services import catalogue
+
+    app = library_app(N_AUTHORS)
+    for name, call, args in (
+        ("shelf_listing", catalogue.shelf_listing, ()),
+        ("loan_book_titles", catalogue.loan_book_titles, (1,)),
+    ):
+        result, count = run_counted(app, call, *args)
+        out[name] = {"result": result, "statements": count}
+    return out
+
+
+# RPL404 -----------------------------------------------------------------------
+
+
+def legacy_queries() -> Outcome:
+    """The legacy Query chains and their 2.0 rewrites give the same rows with the same
+    SQL statements (the rewrite is exact)."""
+    from rota.repositories.async_holiday import _holiday_count
+    from rota.repositories.person import PersonRepository
+    from rota.services import hours
+
+    engine = create_engine(fresh_db("rpl404"))
+    out: Outcome = {}
+    try:
+        for name, call in (
+            ("get_by_id", lambda db: PersonRepository(db).get_by_id(3).name),
+            ("list_residents", lambda db: [p.name for p in PersonRepository(db).list_residents()]),
+            ("assignments_on", lambda db: hours.assignments_on(db, FIRST_BLOCK_DATE)),
+            ("resident_count_legacy", hours.resident_count_legacy),
+            ("resident_count_query_count", hours.resident_count_query_count),
+            ("_holiday_count", _holiday_count),
+        ):
+            with Session(engine) as db, statements(engine) as sent:
+                result = call(db)
+            out[name] = {"result": result, "sql": [" ".join(s.split()) for s in sent]}
+    finally:
+        engine.dispose()
+    return out
+
+
+SCENARIOS = {
+    "RPL404": legacy_queries,
+    "elsewhere": elsewhere,
+    "RPL308": serialization,
+    "RPL301": lazy_loads,
+    "RPL103": rpl103,
+    "RPL104": rpl104,
+    "RPL201": rpl201,
+    "RPL306": rpl306,
+    "RPL401": rpl401,
+}
+
+if __name__ == "__main__":
+    wanted = sys.argv[3:] or list(SCENARIOS)
+    print(json.dumps({code: SCENARIOS[code]() for code in wanted}, default=str))

@@ -1,0 +1,374 @@
+"""The fix framework on small projects: options, reports, rounds, what files keep."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from repolint.cli import main
+from repolint.findings import Finding
+from repolint.fixes.apply import fix_rounds
+from repolint.fixes.edits import Applicability, Edit, Fix, fix
+from repolint.fixes.layout import rewrap
+from repolint.fixes.text import SourceText
+from repolint.runner import RunResult
+
+DB = """\
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+engine = create_async_engine("sqlite+aiosqlite://")
+SessionLocal = async_sessionmaker(engine)
+"""
+API = """\
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def save(db: AsyncSession, item: object) -> None:
+    db.add(item)
+    db.commit()
+"""
+REPO = """\
+from sqlalchemy.orm import Session
+
+
+class ItemRepository:
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def add(self, item: object) -> object:
+        self.db.add(item)
+        self.db.commit()
+        return item
+
+    def undo(self) -> None:
+        self.db.rollback()
+"""
+MODELS = """\
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Team(Base):
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    members: Mapped[list["Member"]] = relationship(back_populates="team")
+    projects: Mapped[list["Project"]] = relationship()
+
+
+class Member(Base):
+    __tablename__ = "member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    team: Mapped[Team] = relationship(back_populates="members")
+
+
+class Project(Base):
+    __tablename__ = "project"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+"""
+REPORT = """\
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+def sizes(db: Session) -> dict[int, int]:
+    stmt = select(Team).order_by(Team.id)
+    return {t.id: len(t.members) + len(t.projects) for t in db.scalars(stmt).all()}
+"""
+
+
+def invoke(*args: str, stdin: str | None = None) -> Result:
+    mixable = "mix_stderr" in inspect.signature(CliRunner.__init__).parameters  # click < 8.2
+    kwargs = {"mix_stderr": False} if mixable else {}
+    return CliRunner(**kwargs).invoke(main, ["check", "--no-cache", *args], input=stdin)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    files = {
+        "pyproject.toml": "[tool.repolint]\n",
+        "app/__init__.py": "",
+        "app/db.py": DB,
+        "app/api.py": API,
+        "app/repositories/__init__.py": "",
+        "app/repositories/items.py": REPO,
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REPOLINT_OUTPUT_FORMAT", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    return tmp_path
+
+
+def test_report_marks_what_fix_repairs(project: Path) -> None:
+    result = invoke("app")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "app/api.py:6:8: RPL103 [*] `commit()`" in out
+    assert "app/db.py:4:16: RPL104 [*] `async_sessionmaker(...)`" in out
+    assert "RPL201 [*]" not in out  # unsafe: not applied by --fix
+    assert "  = fix (safe): Add `await`\n" in out
+    assert "    -     db.commit()\n    +     await db.commit()\n" in out
+    assert out.endswith("[*] 2 fixable with `--fix` (1 more with `--unsafe-fixes`).\n")
+    unsafe = invoke("app", "--unsafe-fixes", "--output-format", "concise").stdout
+    assert "app/repositories/items.py:10:17: RPL201 [*]" in unsafe
+    assert "app/repositories/items.py:14:17: RPL201 `rollback()`" in unsafe  # no fix
+    assert unsafe.endswith("[*] 3 fixable with `--fix --unsafe-fixes`.\n")
+
+
+def test_diff_changes_nothing_and_exits_1(project: Path) -> None:
+    before = {p: p.read_bytes() for p in project.rglob("*.py")}
+    result = invoke("--diff", "app")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "--- a/app/api.py\n+++ b/app/api.py\n@@ -3,4 +3,4 @@\n \n"
+        " async def save(db: AsyncSession, item: object) -> None:\n"
+        "     db.add(item)\n-    db.commit()\n+    await db.commit()\n"
+        "--- a/app/db.py\n+++ b/app/db.py\n@@ -1,4 +1,4 @@\n"
+        " from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine\n \n"
+        ' engine = create_async_engine("sqlite+aiosqlite://")\n'
+        "-SessionLocal = async_sessionmaker(engine)\n"
+        "+SessionLocal = async_sessionmaker(engine, expire_on_commit=False)\n"
+    )
+    assert result.stderr == "Would fix 2 problems in 2 files.\n"
+    assert {p: p.read_bytes() for p in project.rglob("*.py")} == before
+
+
+def test_fix_applies_the_safe_fixes_and_reports_the_rest(project: Path) -> None:
+    result = invoke("--fix", "--output-format", "concise", "app")
+    assert result.exit_code == 1
+    assert "Fixed 2 problems in 2 files." in result.stderr
+    assert result.stdout.splitlines()[2:] == [
+        "Found 2 problems (2 warnings).",
+        "No safe fixes available (1 fixable with `--fix --unsafe-fixes`).",
+    ]
+    assert [line.split()[1] for line in result.stdout.splitlines()[:2]] == ["RPL201", "RPL201"]
+    assert (project / "app/api.py").read_text() == API.replace(
+        "    db.commit", "    await db.commit"
+    )
+    assert (
+        "async_sessionmaker(engine, expire_on_commit=False)" in (project / "app/db.py").read_text()
+    )
+    again = invoke("--diff", "app")
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "", "No fixes available.\n")
+
+
+def test_unsafe_fixes_and_show_fixes(project: Path) -> None:
+    result = invoke("--fix", "--unsafe-fixes", "--show-fixes", "app")
+    assert result.exit_code == 1  # the rollback has no fix
+    assert result.stderr == (
+        "Fixed 3 problems in 3 files.\n"
+        "- app/api.py:\n    1 x RPL103 (async-session-not-awaited)\n"
+        "- app/db.py:\n    1 x RPL104 (async-expire-on-commit)\n"
+        "- app/repositories/items.py:\n    1 x RPL201 (commit-in-repository)\n"
+    )
+    assert "        self.db.flush()\n" in (project / "app/repositories/items.py").read_text()
+
+
+def test_fix_only_reports_nothing(project: Path) -> None:
+    result = invoke("--fix-only", "app")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert "await db.commit()" in (project / "app/api.py").read_text()
+
+
+def test_noqa_and_per_file_ignores_keep_their_lines(project: Path) -> None:
+    (project / "app/api.py").write_text(API.replace("db.commit()", "db.commit()  # noqa: RPL103"))
+    (project / "pyproject.toml").write_text(
+        '[tool.repolint.per-file-ignores]\n"app/db.py" = ["RPL104"]\n'
+    )
+    before = {p: p.read_bytes() for p in project.rglob("*.py")}
+    result = invoke("--fix", "app")
+    assert result.stderr == ""
+    assert {p: p.read_bytes() for p in project.rglob("*.py")} == before
+
+
+def test_line_endings_encoding_and_comments_are_kept(project: Path) -> None:
+    source = "# -*- coding: latin-1 -*-\n# caf\xe9\n" + API.replace(
+        "db.commit()", "db.commit()  # \xe9t\xe9"
+    )
+    (project / "app/api.py").write_bytes(source.replace("\n", "\r\n").encode("latin-1"))
+    assert invoke("--fix", "app").exit_code == 1
+    data = (project / "app/api.py").read_bytes()
+    expected = source.replace("    db.commit()", "    await db.commit()").replace("\n", "\r\n")
+    assert data == expected.encode("latin-1")
+
+
+def test_json_and_sarif_carry_the_fix(project: Path) -> None:
+    findings = json.loads(invoke("--output-format", "json", "app").stdout)
+    by_code = {f["code"]: f for f in findings}
+    assert by_code["RPL103"]["fix"] == {
+        "applicability": "safe",
+        "message": "Add `await`",
+        "edits": [
+            {
+                "content": "await ",
+                "location": {"row": 6, "column": 5},
+                "end_location": {"row": 6, "column": 5},
+            }
+        ],
+    }
+    rollback = [f for f in findings if "rollback" in f["message"]]
+    assert "fix" not in rollback[0]  # no fix option: the key only where there is a fix
+    with_fix = json.loads(invoke("--output-format", "json", "--unsafe-fixes", "app").stdout)
+    assert [f["fix"] for f in with_fix if "rollback" in f["message"]] == [None]
+    sarif = json.loads(invoke("--output-format", "sarif", "app").stdout)
+    results = {r["ruleId"]: r for r in sarif["runs"][0]["results"] if "fixes" in r}
+    assert results["RPL104"]["fixes"] == [
+        {
+            "description": {"text": "Pass `expire_on_commit=False` (safe)"},
+            "artifactChanges": [
+                {
+                    "artifactLocation": {"uri": "app/db.py", "uriBaseId": "%SRCROOT%"},
+                    "replacements": [
+                        {
+                            "deletedRegion": {
+                                "startLine": 4,
+                                "startColumn": 41,
+                                "endLine": 4,
+                                "endColumn": 41,
+                            },
+                            "insertedContent": {"text": ", expire_on_commit=False"},
+                        }
+                    ],
+                }
+            ],
+        }
+    ]
+
+
+def test_stdin_fix_writes_the_fixed_source(project: Path) -> None:
+    result = invoke("--fix", "--stdin-filename", "app/api.py", stdin=API)
+    assert result.stdout == API.replace("    db.commit", "    await db.commit")
+    assert result.exit_code == 0
+    assert (project / "app/api.py").read_text() == API  # the file itself is not written
+
+
+def test_rounds_apply_overlapping_fixes_one_after_the_other(project: Path) -> None:
+    """Two relationships read on the rows of one statement: the two fixes insert at the
+    same place, so the second waits for the next round and extends `.options(...)`."""
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/report.py").write_text(REPORT)
+    result = invoke("--fix", "--unsafe-fixes", "--select", "RPL301", "app")
+    assert (result.exit_code, result.stderr) == (0, "Fixed 2 problems in 1 file.\n")
+    assert (project / "app/report.py").read_text() == REPORT.replace(
+        "from sqlalchemy.orm import Session", "from sqlalchemy.orm import Session, selectinload"
+    ).replace(
+        "select(Team).order_by",
+        "select(Team).options(selectinload(Team.members), selectinload(Team.projects)).order_by",
+    )
+
+
+# The building blocks --------------------------------------------------------------------
+
+
+def test_a_fix_that_breaks_the_file_is_dropped(tmp_path: Path) -> None:
+    """The analysis stands in for a rule whose edit would not parse."""
+    path = tmp_path / "a.py"
+    path.write_text("x = f(1)\n")
+    broken = Fix(Applicability.SAFE, "break it", (Edit("a.py", 1, 5, 1, 5, "("),))
+    finding = Finding("a.py", 1, 5, "RPL103", "m", fix=broken)
+
+    def analyse(edited: object) -> RunResult:
+        return RunResult([finding], [], 1, files={"a.py": path})
+
+    outcome = fix_rounds(analyse, lambda p: p.read_bytes(), unsafe=False)
+    assert outcome.fixed == [] and outcome.changed() == []
+    assert outcome.warnings == [
+        "warning: a.py:1:5: RPL103 fix dropped: a.py would no longer parse (left unchanged)"
+    ]
+
+
+def test_edits_overlap_and_apply_to_the_text_as_written() -> None:
+    a, b = Edit("f", 1, 1, 1, 5, "x"), Edit("f", 1, 4, 1, 8, "y")
+    assert a.overlaps(b) and not a.overlaps(Edit("f", 1, 5, 1, 5, "z"))
+    assert Edit("f", 2, 1, 2, 1, "a").overlaps(Edit("f", 2, 1, 2, 1, "b"))  # same insertion
+    assert not a.overlaps(Edit("g", 1, 1, 1, 5, "x"))
+    assert fix(Applicability.SAFE, "m", [a, b]) is None
+    text = SourceText.decode(b"\xef\xbb\xbfa = 1\r\nb = 2\r\n")
+    assert text is not None
+    edited = text.apply([Edit("f", 2, 5, 2, 6, "(\n2\n)")])
+    assert edited is not None
+    assert edited.encode() == b"\xef\xbb\xbfa = 1\r\nb = (\r\n2\r\n)\r\n"
+    assert text.apply([Edit("f", 3, 5, 3, 6, "x")]) is None  # past the end
+
+
+def test_rewrap_lays_out_long_lines_as_ruff_does() -> None:
+    before = SourceText("def f(s, db):\n    stmt = s.where(a).offset(10)  # c\n", "utf-8")
+    after = SourceText(
+        "def f(s, db):\n    stmt = s.where(a).order_by(Model.identifier).offset(10)  # c\n",
+        "utf-8",
+    )
+    assert rewrap(before, after, 60).text == (
+        "def f(s, db):\n    stmt = (\n        s.where(a).order_by(Model.identifier).offset(10)\n"
+        "    )  # c\n"
+    )
+    assert rewrap(before, after, 100) is after  # it fits
+    assert rewrap(before, after, 20) is after  # the line it replaces did not fit
+    one_call = SourceText(
+        "def f(s, db):\n    return db.scalars(select(A).options(load(A.b)).where(c)).all()\n",
+        "utf-8",
+    )
+    assert rewrap(before, one_call, 60).text == (
+        "def f(s, db):\n    return db.scalars(\n        select(A).options(load(A.b)).where(c)\n"
+        "    ).all()\n"
+    )
+
+
+def test_a_commit_the_caller_chooses_gets_no_fix(project: Path) -> None:
+    repo = REPO.replace(
+        "def add(self, item: object)", "def add(self, item: object, commit: bool = True)"
+    )
+    repo = repo.replace(
+        "        self.db.commit()", "        if commit:\n            self.db.commit()"
+    )
+    (project / "app/repositories/items.py").write_text(repo)
+    findings = json.loads(invoke("--output-format", "json", "--select", "RPL201", "app").stdout)
+    assert [(f["line"], f.get("fix")) for f in findings] == [(11, None), (15, None)]
+
+
+def test_rows_of_a_helper_are_loaded_in_the_helpers_file(project: Path) -> None:
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/queries.py").write_text(
+        "from sqlalchemy import select\nfrom sqlalchemy.orm import Session\n\n"
+        "from app.models import Team\n\n\n"
+        "def all_teams(db: Session) -> list[Team]:\n"
+        "    return list(db.scalars(select(Team).order_by(Team.id)))\n"
+    )
+    (project / "app/report.py").write_text(
+        "from sqlalchemy.orm import Session\n\nfrom app.queries import all_teams\n\n\n"
+        "def sizes(db: Session) -> list[int]:\n"
+        "    return [len(t.members) for t in all_teams(db)]\n"
+    )
+    result = invoke("--fix", "--unsafe-fixes", "--select", "RPL301", "app")
+    assert (result.exit_code, result.stderr) == (0, "Fixed 1 problem in 1 file.\n")
+    assert (project / "app/queries.py").read_text() == (
+        "from sqlalchemy import select\nfrom sqlalchemy.orm import Session, selectinload\n\n"
+        "from app.models import Team\n\n\n"
+        "def all_teams(db: Session) -> list[Team]:\n"
+        "    return list(\n"  # too long for one line: laid out as ruff format does
+        "        db.scalars(select(Team).options(selectinload(Team.members)).order_by(Team.id))\n"
+        "    )\n"
+    )
+
+
+def test_a_fix_survives_the_cache() -> None:
+    from repolint.fixes.edits import fix_from_data, fix_to_data
+
+    original = Fix(
+        Applicability.UNSAFE, "m", (Edit("a.py", 1, 2, 1, 2, "x"), Edit("b.py", 3, 1, 3, 4, ""))
+    )
+    assert fix_from_data(json.loads(json.dumps(fix_to_data(original)))) == original
+    assert fix_from_data(None) is None
