@@ -88,8 +88,10 @@ class CommitPerRow(Rule):
         func = node.func
         project_call = ctx.project_call(node)
         if project_call is not None:
+            if not _once_per_row(node, ctx):  # cheap, and most calls are in no loop
+                return
             path = db_path_at_call(ctx.index, node, project_call, "commit")
-            if path is not None and _once_per_row(node, ctx):
+            if path is not None:
                 cost = "round trip" if ".flush(" in path[-1] else "transaction"
                 self.report(
                     ctx,
