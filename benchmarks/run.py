@@ -309,8 +309,16 @@ def write_readme(text: str) -> None:
 def profile(root: Path, out: Path) -> None:
     """pyinstrument over one cold run in one process."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    # the `repolint` command leaves with os._exit (fast teardown), before pyinstrument
+    # writes its report: profile the click command itself, which returns
+    script = out.with_suffix(".run.py")
+    script.write_text(
+        "import sys\nfrom repolint.cli import main\n"
+        "main(sys.argv[1:], standalone_mode=False)\n",
+        encoding="utf-8",
+    )
     command = [str(BIN / "pyinstrument"), "-r", "text", "-o", str(out), "--show-all"]
-    command += ["-m", "repolint", "check", "--no-cache", "--jobs", "1", "-q", "."]
+    command += [str(script), "check", "--no-cache", "--jobs", "1", "-q", "."]
     subprocess.run(command, cwd=root, env={**os.environ, "NO_COLOR": "1"}, check=False)
     print(f"profile written to {out}")
 
