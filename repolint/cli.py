@@ -597,7 +597,7 @@ def _print_result(
         return
     console = make_console(stream, colour=stream is sys.stdout)
     if statistics:
-        render_statistics(console, result.findings)
+        render_statistics(console, result.findings, unsafe_fixes=unsafe)
     elif output_format == "concise" and not fixes.show_fixes:
         render_concise(
             console,

@@ -717,6 +717,36 @@ def test_subprocess_grouped_by_file(real_project: Path) -> None:
     assert lines[-1] == "Found 3 problems (3 warnings)."
 
 
+ASYNC_FORGOTTEN_AWAIT = """\
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+app = FastAPI()
+
+
+@app.post("/a")
+async def create_a(db: AsyncSession) -> None:
+    db.commit()
+
+
+@app.post("/b")
+async def create_b(db: Session) -> None:
+    db.commit()
+"""
+
+
+def test_subprocess_statistics_mark_the_fixable_rules(real_project: Path) -> None:
+    (real_project / "app" / "api.py").write_text(ASYNC_FORGOTTEN_AWAIT)
+    done = run_module("check", "--statistics", "app", cwd=real_project)
+    lines = done.stdout.splitlines()
+    assert lines[:2] == [
+        "1  RPL101       blocking-session-call",
+        "1  RPL103  [*]  async-session-not-awaited",
+    ]
+    assert lines[-1] == "[*] 1 fixable with `--fix`."
+
+
 def test_subprocess_clean_empty_and_missing(tmp_path: Path) -> None:
     (tmp_path / "ok.py").write_text("x = 1\n")
     (tmp_path / "empty").mkdir()

@@ -174,13 +174,20 @@ def count_by_code(findings: Sequence[Finding]) -> list[tuple[str, str, int]]:
     )
 
 
-def render_statistics(console: Console, findings: Sequence[Finding]) -> None:
-    """`--statistics`: count, code and rule name per line, aligned."""
+def render_statistics(
+    console: Console, findings: Sequence[Finding], unsafe_fixes: bool = False
+) -> None:
+    """`--statistics`: count, code and rule name per line, aligned; `[*]` before the name
+    of a rule some of whose problems `--fix` repairs (as ruff marks them)."""
     rows = count_by_code(findings)
     width = max((len(str(count)) for _, _, count in rows), default=1)
+    repairable = {f.code for f in findings if fixable(f, unsafe_fixes)}
+    marks = bool(repairable)
     for code, name, count in rows:
         text = Text(f"{count:>{width}}  ")
         text.append(f"{code:<6}", style="bold")
+        if marks:
+            text.append("  [*]" if code in repairable else "     ", style="bold cyan")
         text.append(f"  {name}".rstrip())
         console.print(text)
 
