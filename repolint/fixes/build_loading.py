@@ -183,9 +183,9 @@ def _rows_source(name: ast.Name, function: Function, ctx: Context) -> ast.expr |
     is followed to its one assignment."""
     expr: ast.expr | None = _loop_iterable(name, function, ctx)
     if expr is None:
-        expr = _single_value(name.id, function)
+        expr = single_value(name.id, function)
     if isinstance(expr, ast.Name):
-        expr = _single_value(expr.id, function)
+        expr = single_value(expr.id, function)
     return expr
 
 
@@ -231,7 +231,7 @@ def _binds(node: ast.AST, name: str, function: Function) -> bool:
     return False
 
 
-def _single_value(name: str, function: Function) -> ast.expr | None:
+def single_value(name: str, function: Function) -> ast.expr | None:
     """The value of the one plain assignment `name = value` of `function`, if that is
     its only binding."""
     bindings = _bindings(name, function)
@@ -545,7 +545,7 @@ def _returned_edits(
     one `return` (`session.scalars(stmt)...`, a `Query` chain)."""
     returned = _only_return(function)
     if isinstance(returned, ast.Name):
-        returned = _single_value(returned.id, function)
+        returned = single_value(returned.id, function)
     unwrapped = _unwrapped(returned) if returned is not None else None
     if isinstance(unwrapped, ast.Attribute) and unwrapped.attr == "query":
         return _chain_edits(unwrapped, instance, rels, where)  # `return Model.query.all()`

@@ -294,6 +294,56 @@ def rpl401() -> Outcome:
         engine.dispose()
 
 
+def fastapi_paginate() -> Outcome:
+    """notes.api.notes_page() pages 1 and 2 (3 a page) as fastapi-pagination's
+    SQLAlchemy `paginate(session, stmt)` does: the statement the route hands over, with
+    LIMIT/OFFSET. fastapi-pagination is not a dependency here: a stand-in module takes the
+    route's statement, and the pages are the rows SQLite gives for it, its row order of
+    unordered SELECTs reversed for page 2 as a new plan would."""
+    import types
+
+    handed: list[Any] = []
+    stand_in = types.ModuleType("fastapi_pagination.ext.sqlalchemy")
+    stand_in.paginate = lambda db, stmt: handed.append(stmt)  # type: ignore[attr-defined]
+    top = types.ModuleType("fastapi_pagination")
+    top.Page = list  # type: ignore[attr-defined]
+    for name, module in [
+        ("fastapi_pagination", top),
+        ("fastapi_pagination.ext", types.ModuleType("fastapi_pagination.ext")),
+        ("fastapi_pagination.ext.sqlalchemy", stand_in),
+    ]:
+        sys.modules.setdefault(name, module)
+    from notes.api.pages import notes_page
+    from notes.models import Base, Note, User
+
+    engine = create_engine(f"sqlite:///{DB_FOLDER / 'fastapi_paginate.db'}")
+    try:
+        Base.metadata.create_all(engine)
+        with Session(engine) as db:
+            owner = User(email="a@example.org")
+            db.add_all([Note(title=f"note {i}", owner=owner) for i in range(6)])
+            db.commit()
+            notes_page(db)
+            with statements(engine) as sent:
+                page_1 = [n.id for n in db.scalars(handed[0].offset(0).limit(3))]
+
+        @event.listens_for(engine, "connect")
+        def reverse(dbapi_connection, record):
+            dbapi_connection.execute("PRAGMA reverse_unordered_selects = 1")
+
+        engine.dispose()  # new connections get the pragma
+        with Session(engine) as db:
+            page_2 = [n.id for n in db.scalars(handed[0].offset(3).limit(3))]
+        return {
+            "page_1": page_1,
+            "page_2": page_2,
+            "overlap": sorted(set(page_1) & set(page_2)),
+            "ordered_sql": "ORDER BY" in sent[0],
+        }
+    finally:
+        engine.dispose()
+
+
 # RPL301 / RPL302 ------------------------------------------------------------------
 
 
@@ -485,6 +535,7 @@ SCENARIOS = {
     "RPL201": rpl201,
     "RPL306": rpl306,
     "RPL401": rpl401,
+    "RPL401-paginate": fastapi_paginate,
 }
 
 if __name__ == "__main__":

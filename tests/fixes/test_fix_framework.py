@@ -372,3 +372,58 @@ def test_a_fix_survives_the_cache() -> None:
     )
     assert fix_from_data(json.loads(json.dumps(fix_to_data(original)))) == original
     assert fix_from_data(None) is None
+
+
+PAGES = """\
+from fastapi_pagination.ext.sqlalchemy import paginate
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+def inline(db: Session):
+    return paginate(db, select(Team))
+
+
+def named(db: Session, name: str):
+    stmt = select(Team).where(Team.id > 0)
+    return paginate(db, stmt)
+
+
+def distinct(db: Session):
+    return paginate(db, select(Team).distinct())
+
+
+def columns(db: Session):
+    return paginate(db, select(Team.id))
+
+
+def extended(db: Session, big: bool):
+    stmt = select(Team)
+    stmt = stmt.where(Team.id > 1)
+    return paginate(db, stmt)
+"""
+
+
+def test_a_statement_fastapi_pagination_pages_is_ordered_where_it_is_built(
+    project: Path,
+) -> None:
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/pages.py").write_text(PAGES)
+    shown = json.loads(
+        invoke("--unsafe-fixes", "--output-format", "json", "--select", "RPL401", "app").stdout
+    )
+    assert [(f["line"], f["fix"] is not None) for f in shown] == [
+        (9, True),
+        (14, True),
+        (18, False),
+        (22, False),
+        (28, False),
+    ]
+    result = invoke("--fix", "--unsafe-fixes", "--select", "RPL401", "app")
+    assert result.stderr == "Fixed 2 problems in 1 file.\n"
+    fixed = (project / "app/pages.py").read_text()
+    assert "return paginate(db, select(Team).order_by(Team.id))\n" in fixed
+    assert "stmt = select(Team).where(Team.id > 0).order_by(Team.id)\n" in fixed
+    assert fixed.count("order_by") == 2

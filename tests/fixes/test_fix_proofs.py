@@ -160,7 +160,7 @@ def key(finding: dict[str, Any]) -> Key:
 def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     fixable = [f for f in proof.before if f.get("fix")]
     assert {f["code"] for f in fixable} == FIXED_CODES
-    assert len(fixable) == 48
+    assert len(fixable) == 49
     expected = Counter(map(key, proof.before)) - Counter(map(key, fixable))
     left = Counter(map(key, proof.after))
     assert left - expected == Counter()  # nothing new
@@ -173,7 +173,7 @@ def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     )
     assert expected - left == Counter([nested])
     assert all(f["fix"] is None for f in proof.after)
-    assert "Fixed 49 problems in 24 files." in proof.fix_stderr
+    assert "Fixed 50 problems in 25 files." in proof.fix_stderr
 
 
 def test_a_second_fix_changes_nothing(proof: Proof) -> None:
@@ -184,7 +184,7 @@ def test_a_second_fix_changes_nothing(proof: Proof) -> None:
 
 def test_fixed_files_parse_and_keep_their_format_verdict(proof: Proof) -> None:
     changed = [f for f in proof.originals if proof.fixed[f] != proof.originals[f]]
-    assert len(changed) == 24
+    assert len(changed) == 25
     for f in changed:
         ast.parse(proof.fixed[f].decode("utf-8"), filename=str(f))
         added = proof.fixed[f].count(b"\n") - proof.originals[f].count(b"\n")
@@ -263,6 +263,15 @@ def test_rpl306_unique_ends_invalid_request_error(proof: Proof) -> None:
 
 def test_rpl401_order_by_primary_key_makes_pages_disjoint(proof: Proof) -> None:
     before, after = proof.run_before["RPL401"], proof.run_after["RPL401"]
+    assert before["ordered_sql"] is False
+    assert before["overlap"] == [1, 2, 3]
+    assert after["ordered_sql"] is True
+    assert after["overlap"] == []
+    assert after["page_1"] + after["page_2"] == [1, 2, 3, 4, 5, 6]
+
+
+def test_rpl401_a_statement_fastapi_pagination_pages_is_ordered(proof: Proof) -> None:
+    before, after = proof.run_before["RPL401-paginate"], proof.run_after["RPL401-paginate"]
     assert before["ordered_sql"] is False
     assert before["overlap"] == [1, 2, 3]
     assert after["ordered_sql"] is True
