@@ -22,6 +22,7 @@ import ast
 from collections.abc import Sequence
 
 from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert, replace
+from repolint.fixes.follow import Function, bindings_of, only_return, rows_source, single_value
 from repolint.fixes.locate import (
     InModule,
     ModuleView,
@@ -52,8 +53,6 @@ ROW_METHODS = frozenset(
 )
 ROW_WRAPPERS = frozenset({"list", "tuple"})
 
-Function = ast.FunctionDef | ast.AsyncFunctionDef
-
 
 def load_relationships(
     row: ast.expr, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
@@ -62,7 +61,7 @@ def load_relationships(
     function = ctx.enclosing_function(row)
     if function is None or not rels:
         return None
-    source = _rows_source(row, function, ctx) if isinstance(row, ast.Name) else row
+    source = rows_source(row, function, ctx) if isinstance(row, ast.Name) else row
     if source is None:
         return None
     nested = isinstance(source, ast.Attribute) and source.attr != "query"
@@ -103,7 +102,7 @@ def _nested(
     `selectinload(Shelf.books).selectinload(Book.author)`."""
     parent = collection.value
     assert isinstance(parent, ast.Name)
-    source = _rows_source(parent, function, ctx)
+    source = rows_source(parent, function, ctx)
     rows = _unwrapped(source) if source is not None else None
     chain: ast.expr | None = None
     fetch = rows if isinstance(rows, ast.Call) else None
@@ -175,78 +174,6 @@ def _loader_option(options: ast.Call, entity: str, rel: str, ctx: Context) -> as
 
 
 # -- following the rows back --------------------------------------------------------
-
-
-def _rows_source(name: ast.Name, function: Function, ctx: Context) -> ast.expr | None:
-    """The expression the rows in `name` come from: the iterable of the loop (or
-    comprehension) that binds it, or the value of its one assignment; a name in turn
-    is followed to its one assignment."""
-    expr: ast.expr | None = _loop_iterable(name, function, ctx)
-    if expr is None:
-        expr = single_value(name.id, function)
-    if isinstance(expr, ast.Name):
-        expr = single_value(expr.id, function)
-    return expr
-
-
-def _loop_iterable(name: ast.Name, function: Function, ctx: Context) -> ast.expr | None:
-    for anc in ctx.ancestors(name):
-        if anc is function:
-            return None
-        loops: list[ast.For | ast.AsyncFor | ast.comprehension] = []
-        if isinstance(anc, (ast.For, ast.AsyncFor)):
-            loops = [anc]
-        elif isinstance(anc, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            loops = list(anc.generators)
-        for loop in loops:
-            if isinstance(loop.target, ast.Name) and loop.target.id == name.id:
-                return loop.iter
-    return None
-
-
-def _bindings(name: str, function: Function) -> list[ast.AST]:
-    """Every node of `function` that binds `name` (parameters included)."""
-    found: list[ast.AST] = []
-    args = function.args
-    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
-        if arg is not None and arg.arg == name:
-            found.append(arg)
-    found.extend(node for node in ast.walk(function) if _binds(node, name, function))
-    return found
-
-
-def _binds(node: ast.AST, name: str, function: Function) -> bool:
-    """`node` binds `name`: an assignment target, `global`, `except ... as`, an import,
-    a nested `def` or `class`."""
-    if isinstance(node, ast.Name):
-        return node.id == name and isinstance(node.ctx, ast.Store)
-    if isinstance(node, (ast.Global, ast.Nonlocal)):
-        return name in node.names
-    if isinstance(node, ast.ExceptHandler):
-        return node.name == name
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        return any((a.asname or a.name.split(".")[0]) == name for a in node.names)
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return node is not function and node.name == name
-    return False
-
-
-def single_value(name: str, function: Function) -> ast.expr | None:
-    """The value of the one plain assignment `name = value` of `function`, if that is
-    its only binding."""
-    bindings = _bindings(name, function)
-    if len(bindings) != 1:
-        return None
-    for node in ast.walk(function):
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and node.targets[0] is bindings[0]
-        ):
-            return node.value
-        if isinstance(node, ast.AnnAssign) and node.target is bindings[0]:
-            return node.value
-    return None
 
 
 def _fetching_call(expr: ast.expr) -> ast.Call | None:
@@ -417,7 +344,7 @@ def _chain_base(
 def _statement_built(name: str, function: Function) -> ast.expr | None:
     """The `select(...)` chain a statement name starts as, when every other assignment of
     it only extends it (`stmt = stmt.where(...)`)."""
-    bindings = _bindings(name, function)
+    bindings = bindings_of(name, function)
     assigns = [
         node
         for node in ast.walk(function)
@@ -543,7 +470,7 @@ def _returned_edits(
 ) -> tuple[list[Edit], str] | None:
     """The edits that load `rels` in the statement whose rows `function` returns from its
     one `return` (`session.scalars(stmt)...`, a `Query` chain)."""
-    returned = _only_return(function)
+    returned = only_return(function)
     if isinstance(returned, ast.Name):
         returned = single_value(returned.id, function)
     unwrapped = _unwrapped(returned) if returned is not None else None
@@ -575,23 +502,6 @@ def load_every_relationship(function: Function, model: str, ctx: Context) -> Fix
             rels.append(rel)
     instance = InstanceT(model, "sync")
     return _fix_of(_returned_edits(function, instance, rels, ctx), rels) if rels else None
-
-
-def _only_return(function: Function) -> ast.expr | None:
-    """The value of the function's one `return` (none in nested functions counted), when
-    it has no other and does not yield."""
-    found: list[ast.Return] = []
-    stack: list[ast.AST] = list(function.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return None
-        if isinstance(node, ast.Return):
-            found.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return found[0].value if len(found) == 1 else None
 
 
 def _same_parameters(a: ast.AST, b: ast.AST) -> bool:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import ast
 
-from repolint.fixes.build_loading import Function, single_value
 from repolint.fixes.edits import Applicability, Fix, end_of, fix, insert
+from repolint.fixes.follow import Function, single_value
 from repolint.fixes.locate import dot_of, name_for_class, primary_key
 from repolint.semantics.context import Context
 from repolint.semantics.names import SELECT_FUNCS

@@ -1,0 +1,99 @@
+"""Following rows back inside a function, by its syntax only: a name to its one
+assignment, a loop variable to the iterable of its loop, a function to what it returns."""
+
+from __future__ import annotations
+
+import ast
+
+from repolint.semantics.context import Context
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def rows_source(name: ast.Name, function: Function, ctx: Context) -> ast.expr | None:
+    """The expression the rows in `name` come from: the iterable of the loop (or
+    comprehension) that binds it, or the value of its one assignment; a name in turn
+    is followed to its one assignment."""
+    expr: ast.expr | None = _loop_iterable(name, function, ctx)
+    if expr is None:
+        expr = single_value(name.id, function)
+    if isinstance(expr, ast.Name):
+        expr = single_value(expr.id, function)
+    return expr
+
+
+def _loop_iterable(name: ast.Name, function: Function, ctx: Context) -> ast.expr | None:
+    for anc in ctx.ancestors(name):
+        if anc is function:
+            return None
+        loops: list[ast.For | ast.AsyncFor | ast.comprehension] = []
+        if isinstance(anc, (ast.For, ast.AsyncFor)):
+            loops = [anc]
+        elif isinstance(anc, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            loops = list(anc.generators)
+        for loop in loops:
+            if isinstance(loop.target, ast.Name) and loop.target.id == name.id:
+                return loop.iter
+    return None
+
+
+def bindings_of(name: str, function: Function) -> list[ast.AST]:
+    """Every node of `function` that binds `name` (parameters included)."""
+    found: list[ast.AST] = []
+    args = function.args
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+        if arg is not None and arg.arg == name:
+            found.append(arg)
+    found.extend(node for node in ast.walk(function) if _binds(node, name, function))
+    return found
+
+
+def _binds(node: ast.AST, name: str, function: Function) -> bool:
+    """`node` binds `name`: an assignment target, `global`, `except ... as`, an import,
+    a nested `def` or `class`."""
+    if isinstance(node, ast.Name):
+        return node.id == name and isinstance(node.ctx, ast.Store)
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return name in node.names
+    if isinstance(node, ast.ExceptHandler):
+        return node.name == name
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return any((a.asname or a.name.split(".")[0]) == name for a in node.names)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node is not function and node.name == name
+    return False
+
+
+def single_value(name: str, function: Function) -> ast.expr | None:
+    """The value of the one plain assignment `name = value` of `function`, if that is
+    its only binding."""
+    bindings = bindings_of(name, function)
+    if len(bindings) != 1:
+        return None
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and node.targets[0] is bindings[0]
+        ):
+            return node.value
+        if isinstance(node, ast.AnnAssign) and node.target is bindings[0]:
+            return node.value
+    return None
+
+
+def only_return(function: Function) -> ast.expr | None:
+    """The value of the function's one `return` (none in nested functions counted), when
+    it has no other and does not yield."""
+    found: list[ast.Return] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return None
+        if isinstance(node, ast.Return):
+            found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return found[0].value if len(found) == 1 else None
