@@ -22,7 +22,14 @@ import ast
 from collections.abc import Sequence
 
 from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert, replace
-from repolint.fixes.follow import Function, bindings_of, only_return, rows_source, single_value
+from repolint.fixes.follow import (
+    Function,
+    bindings_of,
+    only_return,
+    only_yield_from,
+    rows_source,
+    single_value,
+)
 from repolint.fixes.locate import (
     InModule,
     ModuleView,
@@ -470,7 +477,7 @@ def _returned_edits(
 ) -> tuple[list[Edit], str] | None:
     """The edits that load `rels` in the statement whose rows `function` returns from its
     one `return` (`session.scalars(stmt)...`, a `Query` chain)."""
-    returned = only_return(function)
+    returned = only_return(function) or only_yield_from(function)
     if isinstance(returned, ast.Name):
         returned = single_value(returned.id, function)
     unwrapped = _unwrapped(returned) if returned is not None else None

@@ -32,9 +32,41 @@ def _loop_iterable(name: ast.Name, function: Function, ctx: Context) -> ast.expr
         elif isinstance(anc, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             loops = list(anc.generators)
         for loop in loops:
-            if isinstance(loop.target, ast.Name) and loop.target.id == name.id:
-                return loop.iter
+            target = loop.target
+            if isinstance(target, ast.Name) and target.id == name.id:
+                return _dict_values(loop.iter, "values", function) or loop.iter
+            if (
+                isinstance(target, ast.Tuple)
+                and len(target.elts) == 2
+                and isinstance(target.elts[1], ast.Name)
+                and target.elts[1].id == name.id
+            ):
+                return _dict_values(loop.iter, "items", function)
     return None
+
+
+def _dict_values(expr: ast.expr, method: str, function: Function) -> ast.expr | None:
+    """`by_email.values()` / `.items()` of `by_email = {p.email: p for p in rows}`
+    assigned once in `function`: `rows`, the iterable whose rows are the dict's values."""
+    if not (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr == method
+        and isinstance(expr.func.value, ast.Name)
+        and not expr.args
+        and not expr.keywords
+    ):
+        return None
+    built = single_value(expr.func.value.id, function)
+    if not isinstance(built, ast.DictComp) or len(built.generators) != 1:
+        return None
+    loop = built.generators[0]
+    value = built.value
+    if loop.is_async or not isinstance(loop.target, ast.Name):
+        return None
+    if not isinstance(value, ast.Name) or value.id != loop.target.id:
+        return None
+    return loop.iter
 
 
 def bindings_of(name: str, function: Function) -> list[ast.AST]:
@@ -80,6 +112,23 @@ def single_value(name: str, function: Function) -> ast.expr | None:
         if isinstance(node, ast.AnnAssign) and node.target is bindings[0]:
             return node.value
     return None
+
+
+def only_yield_from(function: Function) -> ast.expr | None:
+    """The value of a generator's one `yield from`, when it has no other `yield` and no
+    `return` (none in nested functions counted)."""
+    found: list[ast.YieldFrom] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, (ast.Yield, ast.Return)):
+            return None
+        if isinstance(node, ast.YieldFrom):
+            found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return found[0].value if len(found) == 1 else None
 
 
 def only_return(function: Function) -> ast.expr | None:

@@ -56,7 +56,8 @@ or eager-load it in the query:
 `--fix --unsafe-fixes` makes the query that produced the rows load the
 relationship, where that query is certain. The rows are followed back by
 the syntax of the function that reads them (the loop's iterable, a name
-assigned once):
+assigned once, the values of a dict built once as `{p.email: p for p in rows}`
+and walked by `.values()` or `.items()`):
 
 - rows of `session.scalars(stmt)` / `session.execute(stmt)` of a
   `select(Model)` built in the same function (the statement name assigned
@@ -69,8 +70,9 @@ assigned once):
   the same parameters and eager-loads the relationship: the sibling is
   called instead (the plain method keeps its plain query);
 - rows that a project function which is not the data layer (a helper, a
-  service) returns from its one `return`: the loading is added to the
-  statement it builds there, in its own file;
+  service) returns from its one `return`, or a generator yields from its one
+  `yield from`: the loading is added to the statement it builds there, in
+  its own file;
 - rows of a relationship (`for book in shelf.books: book.author`) whose
   parent rows' statement already has `selectinload(Shelf.books)`: the next
   level is chained onto it, `selectinload(Shelf.books).selectinload(Book.author)`

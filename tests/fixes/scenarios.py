@@ -351,6 +351,7 @@ def lazy_loads() -> Outcome:
     """Statements sent by the N+1 loops (sync), and what the async reads of lazy
     relationships raise: each returns its result and its statement count."""
     from rota.api.assignments import get_assignment
+    from rota.jobs import reconcile
     from rota.jobs.reconcile import ExpiryJob
     from rota.services import coverage, roster
     from rota.services.async_roster import block_sheet
@@ -363,6 +364,8 @@ def lazy_loads() -> Outcome:
             ("block_roster_lazy", lambda db: coverage.block_roster_lazy(db, 1)),
             ("swap_activity", lambda db: roster.swap_activity(db)),
             ("resident_workload", lambda db: roster.resident_workload(db)),
+            ("certification_names", lambda db: reconcile.certification_names(db)),
+            ("certified_by_email", lambda db: reconcile.certified_by_email(db)),
         ):
             with Session(engine) as db, statements(engine) as sent:
                 result = call(db)

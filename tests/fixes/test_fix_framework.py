@@ -427,3 +427,62 @@ def test_a_statement_fastapi_pagination_pages_is_ordered_where_it_is_built(
     assert "return paginate(db, select(Team).order_by(Team.id))\n" in fixed
     assert "stmt = select(Team).where(Team.id > 0).order_by(Team.id)\n" in fixed
     assert fixed.count("order_by") == 2
+
+
+ROWS = """\
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+def each_team(db: Session) -> Iterator[Team]:
+    yield from db.scalars(select(Team))
+
+
+def each_team_twice(db: Session) -> Iterator[Team]:
+    yield from db.scalars(select(Team))
+    yield from db.scalars(select(Team))
+
+
+def from_generator(db: Session) -> list[int]:
+    return [len(t.members) for t in each_team(db)]
+
+
+def from_two_generators(db: Session) -> list[int]:
+    return [len(t.members) for t in each_team_twice(db)]
+
+
+def by_id_items(db: Session) -> dict[int, int]:
+    by_id = {t.id: t for t in db.scalars(select(Team))}
+    return {k: len(t.members) for k, t in by_id.items()}
+
+
+def by_id_values(db: Session) -> list[int]:
+    by_id = {t.id: t for t in db.scalars(select(Team))}
+    return [len(t.members) for t in by_id.values()]
+"""
+
+
+def test_rows_through_a_generator_or_a_dict_are_loaded_where_selected(
+    project: Path,
+) -> None:
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/rows.py").write_text(ROWS)
+    shown = json.loads(
+        invoke("--unsafe-fixes", "--output-format", "json", "--select", "RPL301", "app").stdout
+    )
+    assert [(f["line"], f["fix"] is not None) for f in shown] == [
+        (19, True),
+        (23, False),  # two statements yield the rows: not one place to load them
+        (28, True),
+        (33, True),
+    ]
+    result = invoke("--fix", "--unsafe-fixes", "--select", "RPL301", "app")
+    assert result.stderr == "Fixed 3 problems in 1 file.\n"
+    fixed = (project / "app/rows.py").read_text()
+    loaded = "db.scalars(select(Team).options(selectinload(Team.members)))"
+    assert f"    yield from {loaded}\n\n\ndef each_team_twice" in fixed
+    assert fixed.count(f"by_id = {{t.id: t for t in {loaded}}}\n") == 2
