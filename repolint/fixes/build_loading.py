@@ -27,8 +27,10 @@ from repolint.fixes.follow import (
     bindings_of,
     only_return,
     only_yield_from,
+    returned_element,
     rows_source,
     single_value,
+    unpacked_from,
 )
 from repolint.fixes.locate import (
     InModule,
@@ -70,7 +72,8 @@ def load_relationships(
         return None
     source = rows_source(row, function, ctx) if isinstance(row, ast.Name) else row
     if source is None:
-        return None
+        unpacked = unpacked_from(row, function, ctx) if isinstance(row, ast.Name) else None
+        return _in_helper(*unpacked, instance, rels, ctx) if unpacked else None
     nested = isinstance(source, ast.Attribute) and source.attr != "query"
     if nested and isinstance(source, ast.Attribute) and isinstance(source.value, ast.Name):
         return _nested(source, instance, rels, function, ctx)
@@ -82,7 +85,7 @@ def load_relationships(
         return None
     func = fetch.func
     if not isinstance(func, ast.Attribute):
-        return _in_helper(fetch, instance, rels, ctx)
+        return _in_helper(fetch, None, instance, rels, ctx)
     session = isinstance(ctx.type_of(func.value), SessionT)
     if session and func.attr in FETCHING_METHODS:
         return _add_selectinload(fetch, instance, rels, function, ctx)
@@ -92,7 +95,7 @@ def load_relationships(
     if isinstance(ctx.type_of(query), QueryT):
         return _fix_of(_chain_edits(query, instance, rels, ctx), rels)
     return _switch_to_sibling(fetch, func, instance, rels, ctx) or _in_helper(
-        fetch, instance, rels, ctx
+        fetch, None, instance, rels, ctx
     )
 
 
@@ -451,7 +454,11 @@ def _switch_to_sibling(
 
 
 def _in_helper(
-    call: ast.Call, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
+    call: ast.Call,
+    element: int | None,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    ctx: Context,
 ) -> Fix | None:
     """Rows from a project function that is not the data layer (a helper, a service) and
     returns them from one `return`: add the loading to the statement it builds (in its
@@ -469,15 +476,24 @@ def _in_helper(
         return None
     if owner is None and index.is_data_layer_function(ref):
         return None
-    return _fix_of(_returned_edits(ref.node, instance, rels, ModuleView(ref.module, index)), rels)
+    where = ModuleView(ref.module, index)
+    return _fix_of(_returned_edits(ref.node, instance, rels, where, element), rels)
 
 
 def _returned_edits(
-    function: Function, instance: InstanceT, rels: Sequence[Relationship], where: InModule
+    function: Function,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    where: InModule,
+    element: int | None = None,
 ) -> tuple[list[Edit], str] | None:
     """The edits that load `rels` in the statement whose rows `function` returns from its
-    one `return` (`session.scalars(stmt)...`, a `Query` chain)."""
-    returned = only_return(function) or only_yield_from(function)
+    one `return` (`session.scalars(stmt)...`, a `Query` chain), yields from its one
+    `yield from`, or returns as the `element`-th of a tuple (`return rows, len(rows)`)."""
+    if element is not None:
+        returned = returned_element(function, element)
+    else:
+        returned = only_return(function) or only_yield_from(function)
     if isinstance(returned, ast.Name):
         returned = single_value(returned.id, function)
     unwrapped = _unwrapped(returned) if returned is not None else None

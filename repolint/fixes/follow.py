@@ -146,3 +146,48 @@ def only_return(function: Function) -> ast.expr | None:
             found.append(node)
         stack.extend(ast.iter_child_nodes(node))
     return found[0].value if len(found) == 1 else None
+
+
+def unpacked_from(name: ast.Name, function: Function, ctx: Context) -> tuple[ast.Call, int] | None:
+    """`(call, i)` when the rows in `name` (or the loop over a name) are the `i`-th of the
+    names a call's result is unpacked into, once: `people, total = page_of(db, 1)`."""
+    iterable = _loop_iterable(name, function, ctx)
+    if iterable is None:
+        target = name.id
+    elif isinstance(iterable, ast.Name):
+        target = iterable.id
+    else:
+        return None
+    found = bindings_of(target, function)
+    if len(found) != 1:
+        return None
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        names = node.targets[0]
+        if not isinstance(names, ast.Tuple) or not isinstance(node.value, ast.Call):
+            continue
+        if found[0] in names.elts and all(isinstance(e, ast.Name) for e in names.elts):
+            return node.value, names.elts.index(found[0])
+    return None
+
+
+def returned_element(function: Function, index: int) -> ast.expr | None:
+    """The `index`-th element of the tuples `function` returns, when every `return` gives a
+    tuple literal and all but one give an empty list or tuple there (`return [], 0`):
+    that one. None for a generator."""
+    values: list[ast.expr] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return None
+        if isinstance(node, ast.Return):
+            if not isinstance(node.value, ast.Tuple) or len(node.value.elts) <= index:
+                return None
+            values.append(node.value.elts[index])
+        stack.extend(ast.iter_child_nodes(node))
+    rows = [v for v in values if not (isinstance(v, (ast.List, ast.Tuple)) and not v.elts)]
+    return rows[0] if len(rows) == 1 else None

@@ -71,8 +71,10 @@ and walked by `.values()` or `.items()`):
   called instead (the plain method keeps its plain query);
 - rows that a project function which is not the data layer (a helper, a
   service) returns from its one `return`, or a generator yields from its one
-  `yield from`: the loading is added to the statement it builds there, in
-  its own file;
+  `yield from`, or returns in a tuple unpacked by the caller
+  (`people, total = page_of(db, n)` of `return people, len(people)`, its
+  other returns giving `[]` there): the loading is added to the statement it
+  builds there, in its own file;
 - rows of a relationship (`for book in shelf.books: book.author`) whose
   parent rows' statement already has `selectinload(Shelf.books)`: the next
   level is chained onto it, `selectinload(Shelf.books).selectinload(Book.author)`

@@ -364,6 +364,7 @@ def lazy_loads() -> Outcome:
             ("block_roster_lazy", lambda db: coverage.block_roster_lazy(db, 1)),
             ("swap_activity", lambda db: roster.swap_activity(db)),
             ("resident_workload", lambda db: roster.resident_workload(db)),
+            ("page_hours", lambda db: reconcile.page_hours(db, 1)),
             ("certification_names", lambda db: reconcile.certification_names(db)),
             ("certified_by_email", lambda db: reconcile.certified_by_email(db)),
         ):

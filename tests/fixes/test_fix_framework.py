@@ -486,3 +486,55 @@ def test_rows_through_a_generator_or_a_dict_are_loaded_where_selected(
     loaded = "db.scalars(select(Team).options(selectinload(Team.members)))"
     assert f"    yield from {loaded}\n\n\ndef each_team_twice" in fixed
     assert fixed.count(f"by_id = {{t.id: t for t in {loaded}}}\n") == 2
+
+
+PAGED = """\
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+def page_of(db: Session, page: int) -> tuple[list[Team], int]:
+    if page < 1:
+        return [], 0
+    stmt = select(Team).offset(page - 1).limit(10)
+    teams = list(db.scalars(stmt))
+    return teams, len(teams)
+
+
+def either(db: Session, old: bool) -> tuple[list[Team], int]:
+    if old:
+        return list(db.scalars(select(Team).where(Team.id < 5))), 0
+    return list(db.scalars(select(Team))), 0
+
+
+def sizes(db: Session) -> list[int]:
+    teams, _total = page_of(db, 1)
+    return [len(t.members) for t in teams]
+
+
+def sizes_of_either(db: Session) -> list[int]:
+    teams, _total = either(db, True)
+    return [len(t.members) for t in teams]
+"""
+
+
+def test_rows_of_a_rows_and_total_helper_are_loaded_in_it(project: Path) -> None:
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/paged.py").write_text(PAGED)
+    shown = json.loads(
+        invoke("--unsafe-fixes", "--output-format", "json", "--select", "RPL301", "app").stdout
+    )
+    assert [(f["line"], f["fix"] is not None) for f in shown] == [
+        (23, True),
+        (28, False),  # two statements give the rows: not one place to load them
+    ]
+    result = invoke("--fix", "--unsafe-fixes", "--select", "RPL301", "app")
+    assert result.stderr == "Fixed 1 problem in 1 file.\n"
+    fixed = (project / "app/paged.py").read_text()
+    assert (
+        "    stmt = select(Team).options(selectinload(Team.members)).offset(page - 1).limit(10)\n"
+        in fixed
+    )
+    assert fixed.count("selectinload(") == 1
