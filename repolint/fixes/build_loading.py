@@ -77,10 +77,10 @@ def load_relationships(
     nested = isinstance(source, ast.Attribute) and source.attr != "query"
     if nested and isinstance(source, ast.Attribute) and isinstance(source.value, ast.Name):
         return _nested(source, instance, rels, function, ctx)
-    rows = _unwrapped(source)
+    rows = _unwrapped(source, function)
     if isinstance(rows, ast.Attribute) and isinstance(ctx.type_of(rows), QueryT):
         return _fix_of(_chain_edits(rows, instance, rels, ctx), rels)  # `Model.query.all()`
-    fetch = _fetching_call(source)
+    fetch = _fetching_call(source, function)
     if fetch is None:
         return None
     func = fetch.func
@@ -186,18 +186,26 @@ def _loader_option(options: ast.Call, entity: str, rel: str, ctx: Context) -> as
 # -- following the rows back --------------------------------------------------------
 
 
-def _fetching_call(expr: ast.expr) -> ast.Call | None:
+def _fetching_call(expr: ast.expr, function: Function | None = None) -> ast.Call | None:
     """`db.scalars(s)` in `(await db.scalars(s)).unique().all()`, `list(db.scalars(s))`;
     `repo.list_x()` in `await repo.list_x()`."""
-    found = _unwrapped(expr)
+    found = _unwrapped(expr, function)
     return found if isinstance(found, ast.Call) else None
 
 
-def _unwrapped(expr: ast.expr) -> ast.expr | None:
+def _unwrapped(expr: ast.expr, function: Function | None = None) -> ast.expr | None:
     """What gives the rows once `await`, `list(...)` and `.all()`-like calls are taken
-    off: a call, or a query attribute (`Model.query` in `Model.query.all()`)."""
+    off: a call, or a query attribute (`Model.query` in `Model.query.all()`). Given the
+    function, a result kept in a name assigned once is followed there
+    (`result = await db.scalars(s)` ... `result.all()`)."""
+    followed = 0
     while True:
-        if isinstance(expr, ast.Await):
+        if isinstance(expr, ast.Name) and function is not None and followed < 2:
+            value = single_value(expr.id, function)
+            if value is None:
+                return None
+            expr, followed = value, followed + 1
+        elif isinstance(expr, ast.Await):
             expr = expr.value
         elif (
             isinstance(expr, ast.Call)

@@ -435,8 +435,14 @@ def serialization() -> Outcome:
         field = response_field(async_orders.router, async_orders.get_order)
         return await serialize_response(field=field, response_content=content)
 
+    async def listed(db: AsyncSession) -> Any:
+        content = await async_orders.list_orders(db)
+        field = response_field(async_orders.router, async_orders.list_orders)
+        return await serialize_response(field=field, response_content=content)
+
     for name, call in (
         ("get_order", served),
+        ("list_orders_async", listed),
         ("first_order", lambda db: services.first_order(db, 1)),
         ("order_size", lambda db: services.order_size(db, 1)),
     ):

@@ -325,6 +325,14 @@ def test_rewrap_lays_out_long_lines_as_ruff_does() -> None:
         "def f(s, db):\n    return db.scalars(\n        select(A).options(load(A.b)).where(c)\n"
         "    ).all()\n"
     )
+    awaited = SourceText(
+        "def f(s, db):\n    stmt = await db.scalars(select(A).options(load(A.b)).where(c))\n",
+        "utf-8",
+    )
+    assert rewrap(before, awaited, 60).text == (
+        "def f(s, db):\n    stmt = await db.scalars(\n"
+        "        select(A).options(load(A.b)).where(c)\n    )\n"
+    )
 
 
 def test_a_commit_the_caller_chooses_gets_no_fix(project: Path) -> None:
@@ -538,3 +546,36 @@ def test_rows_of_a_rows_and_total_helper_are_loaded_in_it(project: Path) -> None
         in fixed
     )
     assert fixed.count("selectinload(") == 1
+
+
+KEPT = """\
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+def kept(db: Session) -> list[int]:
+    result = db.scalars(select(Team))
+    return [len(t.members) for t in result.all()]
+
+
+def kept_twice(db: Session, old: bool) -> list[int]:
+    result = db.scalars(select(Team))
+    if old:
+        result = db.scalars(select(Team).where(Team.id < 5))
+    return [len(t.members) for t in result.all()]
+"""
+
+
+def test_a_result_kept_in_a_name_is_followed_to_its_statement(project: Path) -> None:
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/kept.py").write_text(KEPT)
+    shown = json.loads(
+        invoke("--unsafe-fixes", "--output-format", "json", "--select", "RPL301", "app").stdout
+    )
+    assert [(f["line"], f["fix"] is not None) for f in shown] == [(9, True), (16, False)]
+    result = invoke("--fix", "--unsafe-fixes", "--select", "RPL301", "app")
+    assert result.stderr == "Fixed 1 problem in 1 file.\n"
+    fixed = (project / "app/kept.py").read_text()
+    assert "    result = db.scalars(select(Team).options(selectinload(Team.members)))\n" in fixed
