@@ -509,6 +509,14 @@ def elsewhere() -> Outcome:
 # RPL404 -----------------------------------------------------------------------
 
 
+def _loaded(person: Any) -> Any:
+    """A person and the relationships its query loaded (read with lazy loading off)."""
+    from sqlalchemy import inspect
+
+    state = inspect(person)
+    return [person.name, sorted(set(state.dict) & {"assignments", "absences"})]
+
+
 def legacy_queries() -> Outcome:
     """The legacy Query chains and their 2.0 rewrites give the same rows with the same
     SQL statements (the rewrite is exact)."""
@@ -526,6 +534,18 @@ def legacy_queries() -> Outcome:
             ("resident_count_legacy", hours.resident_count_legacy),
             ("resident_count_query_count", hours.resident_count_query_count),
             ("_holiday_count", _holiday_count),
+            # chains written one method a line
+            (
+                "get_by_id_with_relations",
+                lambda db: _loaded(PersonRepository(db).get_by_id_with_relations(3)),
+            ),
+            (
+                "list_residents_with_relations",
+                lambda db: [
+                    _loaded(p) for p in PersonRepository(db).list_residents_with_relations()
+                ],
+            ),
+            ("list_page", lambda db: [p.name for p in PersonRepository(db).list_page(2, 3)]),
         ):
             with Session(engine) as db, statements(engine) as sent:
                 result = call(db)

@@ -579,3 +579,59 @@ def test_a_result_kept_in_a_name_is_followed_to_its_statement(project: Path) -> 
     assert result.stderr == "Fixed 1 problem in 1 file.\n"
     fixed = (project / "app/kept.py").read_text()
     assert "    result = db.scalars(select(Team).options(selectinload(Team.members)))\n" in fixed
+
+
+LEGACY = """\
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+def teams(db: Session, low: int) -> list[Team]:
+    return (
+        db.query(Team)  # the teams
+        .filter(Team.id > low)
+        .order_by(Team.id)
+        .all()
+    )
+
+
+def first_team(db: Session) -> Team | None:
+    return (
+        db.query(Team)
+        .order_by(Team.id)  # by id
+        .first()
+    )
+
+
+def team(db: Session, key: int) -> Team | None:
+    return (
+        db.query(Team)  # kept: the comment would go with the edit
+        .get(key)
+    )
+"""
+
+
+def test_a_legacy_chain_over_several_lines_keeps_its_lines(project: Path) -> None:
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/legacy.py").write_text(LEGACY)
+    (project / "pyproject.toml").write_text("[tool.repolint]\nextend-select = ['RPL404']\n")
+    result = invoke("--fix", "--unsafe-fixes", "--select", "RPL404", "app")
+    assert result.stderr == "Fixed 2 problems in 1 file.\n"
+    assert (project / "app/legacy.py").read_text() == (
+        "from sqlalchemy.orm import Session\n\n"
+        "from app.models import Team\nfrom sqlalchemy import select\n\n\n"
+        "def teams(db: Session, low: int) -> list[Team]:\n"
+        "    return (\n"
+        "        db.scalars(select(Team)  # the teams\n"
+        "        .where(Team.id > low)\n"
+        "        .order_by(Team.id))\n"
+        "        .all()\n"
+        "    )\n\n\n"
+        "def first_team(db: Session) -> Team | None:\n"
+        "    return (\n"
+        "        db.scalars(select(Team)\n"
+        "        .order_by(Team.id).limit(1))  # by id\n"
+        "        .first()\n"
+        "    )" + LEGACY[LEGACY.index("\n\n\ndef team(") :]
+    )
