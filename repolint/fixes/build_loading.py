@@ -128,6 +128,12 @@ def _nested(
             chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
     elif isinstance(ctx.type_of(fetch), QueryT):
         chain = fetch
+    else:  # a repository method: its sibling may load both levels
+        row = ctx.type_of(parent)
+        if not isinstance(row, InstanceT):
+            return None
+        above = (collection.attr,)
+        return _switch_to_sibling(fetch, fetch.func, row, rels, ctx, above)
     found = _chain_base(chain, ctx) if chain is not None else None
     if found is None or found[2] is None:
         return None
@@ -425,7 +431,10 @@ def _switch_to_sibling(
     instance: InstanceT,
     rels: Sequence[Relationship],
     ctx: Context,
+    above: tuple[str, ...] = (),
 ) -> Fix | None:
+    """Call the `<method>_with_relations` sibling that takes the same parameters and
+    eager-loads `rels` (below the relationships `above`, for a nested read)."""
     project_call = ctx.project_call(call)
     if project_call is None:
         return None
@@ -446,7 +455,7 @@ def _switch_to_sibling(
         returned = index.facts.facts(sibling, owner).returns
         if not isinstance(returned, (InstanceT, RowsT, ResultT, QueryT)):
             continue
-        if not all(eager_covers(returned.eager, (rel.name,)) for rel in rels):
+        if not all(eager_covers(returned.eager, (*above, rel.name)) for rel in rels):
             continue
         end = end_of(func, ctx.module.lines)
         if end is None:

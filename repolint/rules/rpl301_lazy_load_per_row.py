@@ -78,7 +78,10 @@ and walked by `.values()` or `.items()`):
 - rows of a relationship (`for book in shelf.books: book.author`) whose
   parent rows' statement already has `selectinload(Shelf.books)`: the next
   level is chained onto it, `selectinload(Shelf.books).selectinload(Book.author)`
-  (the rounds of `--fix` add the first level, then the second).
+  (the rounds of `--fix` add the first level, then the second); when the
+  parent rows come from a repository method (`person = repo.get_by_id(id)`,
+  `for a in person.assignments: a.block`), its `<method>_with_relations`
+  sibling that loads both levels is called instead.
 
 Anything else (rows passed in, several entities, a statement built
 elsewhere) gets no fix. The fix is unsafe: it

@@ -365,6 +365,7 @@ def lazy_loads() -> Outcome:
             ("swap_activity", lambda db: roster.swap_activity(db)),
             ("resident_workload", lambda db: roster.resident_workload(db)),
             ("page_hours", lambda db: reconcile.page_hours(db, 1)),
+            ("person_schedule", lambda db: roster.person_schedule(db, 1)),
             ("certification_names", lambda db: reconcile.certification_names(db)),
             ("certified_by_email", lambda db: reconcile.certified_by_email(db)),
         ):

@@ -160,7 +160,7 @@ def key(finding: dict[str, Any]) -> Key:
 def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     fixable = [f for f in proof.before if f.get("fix")]
     assert {f["code"] for f in fixable} == FIXED_CODES
-    assert len(fixable) == 60
+    assert len(fixable) == 61
     expected = Counter(map(key, proof.before)) - Counter(map(key, fixable))
     left = Counter(map(key, proof.after))
     assert left - expected == Counter()  # nothing new
@@ -173,7 +173,7 @@ def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     )
     assert expected - left == Counter([nested])
     assert all(f["fix"] is None for f in proof.after)
-    assert "Fixed 61 problems in 27 files." in proof.fix_stderr
+    assert "Fixed 62 problems in 27 files." in proof.fix_stderr
 
 
 def test_a_second_fix_changes_nothing(proof: Proof) -> None:
@@ -306,6 +306,15 @@ def test_rpl301_n_plus_one_becomes_two_statements(
     before, after = proof.run_before["RPL301"][name], proof.run_after["RPL301"][name]
     assert before["statements"] == statements_before
     assert after["statements"] == 2  # the rows, then one SELECT ... IN for the relationship
+    assert after["result"] == before["result"]
+
+
+def test_rpl301_a_nested_read_calls_the_sibling_that_loads_both_levels(proof: Proof) -> None:
+    """person_schedule(): `get_by_id()` -> `get_by_id_with_relations()`, which loads
+    `Person.assignments` and each assignment's `block` (and `absences`, as it always did)."""
+    before = proof.run_before["RPL301"]["person_schedule"]
+    after = proof.run_after["RPL301"]["person_schedule"]
+    assert (before["statements"], after["statements"]) == (8, 4)
     assert after["result"] == before["result"]
 
 
