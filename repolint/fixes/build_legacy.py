@@ -7,8 +7,9 @@ at the chain's joints (its layout and comments stay):
   (what Query.count() sends);
 - `.get(id)` on `session.query(Model)` itself: `session.get(Model, id)`;
 
-with `.filter(...)` spelled `.where(...)`. Only chains written on one line (a longer
-result is wrapped as ruff's formatter would, see `layout`), made of methods a `select()`
+with `.filter(...)` spelled `.where(...)`. A chain written over several lines keeps its
+lines: the `select(...)` closes after its last method (`.order_by(Person.name))`), the
+terminal call keeps its own line. Only chains made of methods a `select()`
 has with the same meaning (`QUERY_TO_SELECT`), of one entity, without `joinedload`
 options (the legacy Query de-duplicates their rows, `scalars()` does not), consumed at
 once by the terminal method. Anything else keeps the legacy form.
@@ -66,8 +67,8 @@ def legacy_to_select(query: ast.Call, ctx: Context) -> Fix | None:
             continue
         terminal = call
         break
-    if query.lineno != terminal.end_lineno:
-        return None  # a chain over several lines: its layout would not survive the edits
+    if query.lineno != query.end_lineno:
+        return None  # `session.query(` over lines: the edit would take its comments
     lines, path = ctx.module.lines, ctx.module.display
     name_end = end_of(func, lines)
     query_end = end_of(query, lines)
@@ -83,6 +84,8 @@ def legacy_to_select(query: ast.Call, ctx: Context) -> Fix | None:
     if terminal.args or terminal.keywords:
         return None
     dot = dot_of(terminal_func, lines)
+    if query.lineno != terminal.end_lineno:  # one method a line: close after the last one
+        dot = end_of(methods[-1] if methods else query, lines)
     if dot is None:
         return None
     select_name = local_name_of(ctx, "sqlalchemy.select") or local_name_of(
@@ -134,6 +137,8 @@ def _get(
     """`session.query(Model).get(id)` on one line -> `session.get(Model, id)`."""
     if methods or len(terminal.args) != 1 or terminal.keywords:
         return None
+    if query.lineno != terminal.end_lineno:
+        return None  # the edit would take the comments between the lines with it
     lines = ctx.module.lines
     arg_start, arg_end = end_of(terminal.args[0], lines), end_of(terminal, lines)
     if arg_start is None or arg_end is None:

@@ -22,6 +22,16 @@ import ast
 from collections.abc import Sequence
 
 from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert, replace
+from repolint.fixes.follow import (
+    Function,
+    bindings_of,
+    only_return,
+    only_yield_from,
+    returned_element,
+    rows_source,
+    single_value,
+    unpacked_from,
+)
 from repolint.fixes.locate import (
     InModule,
     ModuleView,
@@ -52,8 +62,6 @@ ROW_METHODS = frozenset(
 )
 ROW_WRAPPERS = frozenset({"list", "tuple"})
 
-Function = ast.FunctionDef | ast.AsyncFunctionDef
-
 
 def load_relationships(
     row: ast.expr, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
@@ -62,21 +70,22 @@ def load_relationships(
     function = ctx.enclosing_function(row)
     if function is None or not rels:
         return None
-    source = _rows_source(row, function, ctx) if isinstance(row, ast.Name) else row
+    source = rows_source(row, function, ctx) if isinstance(row, ast.Name) else row
     if source is None:
-        return None
+        unpacked = unpacked_from(row, function, ctx) if isinstance(row, ast.Name) else None
+        return _in_helper(*unpacked, instance, rels, ctx) if unpacked else None
     nested = isinstance(source, ast.Attribute) and source.attr != "query"
     if nested and isinstance(source, ast.Attribute) and isinstance(source.value, ast.Name):
         return _nested(source, instance, rels, function, ctx)
-    rows = _unwrapped(source)
+    rows = _unwrapped(source, function)
     if isinstance(rows, ast.Attribute) and isinstance(ctx.type_of(rows), QueryT):
         return _fix_of(_chain_edits(rows, instance, rels, ctx), rels)  # `Model.query.all()`
-    fetch = _fetching_call(source)
+    fetch = _fetching_call(source, function)
     if fetch is None:
         return None
     func = fetch.func
     if not isinstance(func, ast.Attribute):
-        return _in_helper(fetch, instance, rels, ctx)
+        return _in_helper(fetch, None, instance, rels, ctx)
     session = isinstance(ctx.type_of(func.value), SessionT)
     if session and func.attr in FETCHING_METHODS:
         return _add_selectinload(fetch, instance, rels, function, ctx)
@@ -86,7 +95,7 @@ def load_relationships(
     if isinstance(ctx.type_of(query), QueryT):
         return _fix_of(_chain_edits(query, instance, rels, ctx), rels)
     return _switch_to_sibling(fetch, func, instance, rels, ctx) or _in_helper(
-        fetch, instance, rels, ctx
+        fetch, None, instance, rels, ctx
     )
 
 
@@ -103,7 +112,7 @@ def _nested(
     `selectinload(Shelf.books).selectinload(Book.author)`."""
     parent = collection.value
     assert isinstance(parent, ast.Name)
-    source = _rows_source(parent, function, ctx)
+    source = rows_source(parent, function, ctx)
     rows = _unwrapped(source) if source is not None else None
     chain: ast.expr | None = None
     fetch = rows if isinstance(rows, ast.Call) else None
@@ -119,6 +128,12 @@ def _nested(
             chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
     elif isinstance(ctx.type_of(fetch), QueryT):
         chain = fetch
+    else:  # a repository method: its sibling may load both levels
+        row = ctx.type_of(parent)
+        if not isinstance(row, InstanceT):
+            return None
+        above = (collection.attr,)
+        return _switch_to_sibling(fetch, fetch.func, row, rels, ctx, above)
     found = _chain_base(chain, ctx) if chain is not None else None
     if found is None or found[2] is None:
         return None
@@ -177,90 +192,26 @@ def _loader_option(options: ast.Call, entity: str, rel: str, ctx: Context) -> as
 # -- following the rows back --------------------------------------------------------
 
 
-def _rows_source(name: ast.Name, function: Function, ctx: Context) -> ast.expr | None:
-    """The expression the rows in `name` come from: the iterable of the loop (or
-    comprehension) that binds it, or the value of its one assignment; a name in turn
-    is followed to its one assignment."""
-    expr: ast.expr | None = _loop_iterable(name, function, ctx)
-    if expr is None:
-        expr = _single_value(name.id, function)
-    if isinstance(expr, ast.Name):
-        expr = _single_value(expr.id, function)
-    return expr
-
-
-def _loop_iterable(name: ast.Name, function: Function, ctx: Context) -> ast.expr | None:
-    for anc in ctx.ancestors(name):
-        if anc is function:
-            return None
-        loops: list[ast.For | ast.AsyncFor | ast.comprehension] = []
-        if isinstance(anc, (ast.For, ast.AsyncFor)):
-            loops = [anc]
-        elif isinstance(anc, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            loops = list(anc.generators)
-        for loop in loops:
-            if isinstance(loop.target, ast.Name) and loop.target.id == name.id:
-                return loop.iter
-    return None
-
-
-def _bindings(name: str, function: Function) -> list[ast.AST]:
-    """Every node of `function` that binds `name` (parameters included)."""
-    found: list[ast.AST] = []
-    args = function.args
-    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
-        if arg is not None and arg.arg == name:
-            found.append(arg)
-    found.extend(node for node in ast.walk(function) if _binds(node, name, function))
-    return found
-
-
-def _binds(node: ast.AST, name: str, function: Function) -> bool:
-    """`node` binds `name`: an assignment target, `global`, `except ... as`, an import,
-    a nested `def` or `class`."""
-    if isinstance(node, ast.Name):
-        return node.id == name and isinstance(node.ctx, ast.Store)
-    if isinstance(node, (ast.Global, ast.Nonlocal)):
-        return name in node.names
-    if isinstance(node, ast.ExceptHandler):
-        return node.name == name
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        return any((a.asname or a.name.split(".")[0]) == name for a in node.names)
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return node is not function and node.name == name
-    return False
-
-
-def _single_value(name: str, function: Function) -> ast.expr | None:
-    """The value of the one plain assignment `name = value` of `function`, if that is
-    its only binding."""
-    bindings = _bindings(name, function)
-    if len(bindings) != 1:
-        return None
-    for node in ast.walk(function):
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and node.targets[0] is bindings[0]
-        ):
-            return node.value
-        if isinstance(node, ast.AnnAssign) and node.target is bindings[0]:
-            return node.value
-    return None
-
-
-def _fetching_call(expr: ast.expr) -> ast.Call | None:
+def _fetching_call(expr: ast.expr, function: Function | None = None) -> ast.Call | None:
     """`db.scalars(s)` in `(await db.scalars(s)).unique().all()`, `list(db.scalars(s))`;
     `repo.list_x()` in `await repo.list_x()`."""
-    found = _unwrapped(expr)
+    found = _unwrapped(expr, function)
     return found if isinstance(found, ast.Call) else None
 
 
-def _unwrapped(expr: ast.expr) -> ast.expr | None:
+def _unwrapped(expr: ast.expr, function: Function | None = None) -> ast.expr | None:
     """What gives the rows once `await`, `list(...)` and `.all()`-like calls are taken
-    off: a call, or a query attribute (`Model.query` in `Model.query.all()`)."""
+    off: a call, or a query attribute (`Model.query` in `Model.query.all()`). Given the
+    function, a result kept in a name assigned once is followed there
+    (`result = await db.scalars(s)` ... `result.all()`)."""
+    followed = 0
     while True:
-        if isinstance(expr, ast.Await):
+        if isinstance(expr, ast.Name) and function is not None and followed < 2:
+            value = single_value(expr.id, function)
+            if value is None:
+                return None
+            expr, followed = value, followed + 1
+        elif isinstance(expr, ast.Await):
             expr = expr.value
         elif (
             isinstance(expr, ast.Call)
@@ -417,7 +368,7 @@ def _chain_base(
 def _statement_built(name: str, function: Function) -> ast.expr | None:
     """The `select(...)` chain a statement name starts as, when every other assignment of
     it only extends it (`stmt = stmt.where(...)`)."""
-    bindings = _bindings(name, function)
+    bindings = bindings_of(name, function)
     assigns = [
         node
         for node in ast.walk(function)
@@ -480,7 +431,10 @@ def _switch_to_sibling(
     instance: InstanceT,
     rels: Sequence[Relationship],
     ctx: Context,
+    above: tuple[str, ...] = (),
 ) -> Fix | None:
+    """Call the `<method>_with_relations` sibling that takes the same parameters and
+    eager-loads `rels` (below the relationships `above`, for a nested read)."""
     project_call = ctx.project_call(call)
     if project_call is None:
         return None
@@ -501,7 +455,7 @@ def _switch_to_sibling(
         returned = index.facts.facts(sibling, owner).returns
         if not isinstance(returned, (InstanceT, RowsT, ResultT, QueryT)):
             continue
-        if not all(eager_covers(returned.eager, (rel.name,)) for rel in rels):
+        if not all(eager_covers(returned.eager, (*above, rel.name)) for rel in rels):
             continue
         end = end_of(func, ctx.module.lines)
         if end is None:
@@ -517,7 +471,11 @@ def _switch_to_sibling(
 
 
 def _in_helper(
-    call: ast.Call, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
+    call: ast.Call,
+    element: int | None,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    ctx: Context,
 ) -> Fix | None:
     """Rows from a project function that is not the data layer (a helper, a service) and
     returns them from one `return`: add the loading to the statement it builds (in its
@@ -535,17 +493,26 @@ def _in_helper(
         return None
     if owner is None and index.is_data_layer_function(ref):
         return None
-    return _fix_of(_returned_edits(ref.node, instance, rels, ModuleView(ref.module, index)), rels)
+    where = ModuleView(ref.module, index)
+    return _fix_of(_returned_edits(ref.node, instance, rels, where, element), rels)
 
 
 def _returned_edits(
-    function: Function, instance: InstanceT, rels: Sequence[Relationship], where: InModule
+    function: Function,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    where: InModule,
+    element: int | None = None,
 ) -> tuple[list[Edit], str] | None:
     """The edits that load `rels` in the statement whose rows `function` returns from its
-    one `return` (`session.scalars(stmt)...`, a `Query` chain)."""
-    returned = _only_return(function)
+    one `return` (`session.scalars(stmt)...`, a `Query` chain), yields from its one
+    `yield from`, or returns as the `element`-th of a tuple (`return rows, len(rows)`)."""
+    if element is not None:
+        returned = returned_element(function, element)
+    else:
+        returned = only_return(function) or only_yield_from(function)
     if isinstance(returned, ast.Name):
-        returned = _single_value(returned.id, function)
+        returned = single_value(returned.id, function)
     unwrapped = _unwrapped(returned) if returned is not None else None
     if isinstance(unwrapped, ast.Attribute) and unwrapped.attr == "query":
         return _chain_edits(unwrapped, instance, rels, where)  # `return Model.query.all()`
@@ -575,23 +542,6 @@ def load_every_relationship(function: Function, model: str, ctx: Context) -> Fix
             rels.append(rel)
     instance = InstanceT(model, "sync")
     return _fix_of(_returned_edits(function, instance, rels, ctx), rels) if rels else None
-
-
-def _only_return(function: Function) -> ast.expr | None:
-    """The value of the function's one `return` (none in nested functions counted), when
-    it has no other and does not yield."""
-    found: list[ast.Return] = []
-    stack: list[ast.AST] = list(function.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return None
-        if isinstance(node, ast.Return):
-            found.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return found[0].value if len(found) == 1 else None
 
 
 def _same_parameters(a: ast.AST, b: ast.AST) -> bool:

@@ -145,7 +145,15 @@ def _dots_after_brackets(value: ast.expr) -> int:
 
 def _last_call_with_arguments(value: ast.expr) -> ast.Call | None:
     """The outermost call along the spine that has arguments, when every call after it
-    has none (`db.scalars(stmt).all()` gives `db.scalars(stmt)`)."""
+    has none (`db.scalars(stmt).all()` gives `db.scalars(stmt)`); the awaited call of
+    `await db.scalars(stmt)`."""
+    if isinstance(value, ast.Await):
+        awaited = value.value
+        return (
+            awaited
+            if isinstance(awaited, ast.Call) and (awaited.args or awaited.keywords)
+            else None
+        )
     node: ast.expr = value
     while True:
         if isinstance(node, ast.Call):

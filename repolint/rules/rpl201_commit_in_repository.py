@@ -65,9 +65,13 @@ ids and constraints are still checked at that point, and the caller's unit
 of work commits or rolls back the whole. The fix is unsafe: a caller that
 relied on the repository to commit (a route that calls `repo.add(x)` and
 returns) now has to commit itself, or its writes are rolled back when the
-session closes. Review the callers. A `rollback()` gets no fix, nor a commit
-under an `if` on a parameter (`if commit:`: the caller chooses) or next to a
-comment about committing (the comment would no longer be true).
+session closes. Review the callers. A `rollback()` gets no fix and stays
+reported after `--fix`: no edit keeps what it means. Dropping it leaves the
+failed flush's transaction for the caller to end, re-raising changes the error
+the caller sees; which is right depends on the caller, so it is left to a
+person. Nor does a commit under an `if` on a parameter (`if commit:`: the
+caller chooses) or next to a comment about committing (the comment would no
+longer be true) get a fix.
 
 ## Options
 `repository-suffixes`, `repository-bases`, `repository-modules` define the

@@ -56,7 +56,8 @@ or eager-load it in the query:
 `--fix --unsafe-fixes` makes the query that produced the rows load the
 relationship, where that query is certain. The rows are followed back by
 the syntax of the function that reads them (the loop's iterable, a name
-assigned once):
+assigned once, the values of a dict built once as `{p.email: p for p in rows}`
+and walked by `.values()` or `.items()`):
 
 - rows of `session.scalars(stmt)` / `session.execute(stmt)` of a
   `select(Model)` built in the same function (the statement name assigned
@@ -69,12 +70,18 @@ assigned once):
   the same parameters and eager-loads the relationship: the sibling is
   called instead (the plain method keeps its plain query);
 - rows that a project function which is not the data layer (a helper, a
-  service) returns from its one `return`: the loading is added to the
-  statement it builds there, in its own file;
+  service) returns from its one `return`, or a generator yields from its one
+  `yield from`, or returns in a tuple unpacked by the caller
+  (`people, total = page_of(db, n)` of `return people, len(people)`, its
+  other returns giving `[]` there): the loading is added to the statement it
+  builds there, in its own file;
 - rows of a relationship (`for book in shelf.books: book.author`) whose
   parent rows' statement already has `selectinload(Shelf.books)`: the next
   level is chained onto it, `selectinload(Shelf.books).selectinload(Book.author)`
-  (the rounds of `--fix` add the first level, then the second).
+  (the rounds of `--fix` add the first level, then the second); when the
+  parent rows come from a repository method (`person = repo.get_by_id(id)`,
+  `for a in person.assignments: a.block`), its `<method>_with_relations`
+  sibling that loads both levels is called instead.
 
 Anything else (rows passed in, several entities, a statement built
 elsewhere) gets no fix. The fix is unsafe: it

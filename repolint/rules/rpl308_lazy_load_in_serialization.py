@@ -51,7 +51,9 @@ async def people(db: AsyncSession = Depends(get_async_db)):
 ## Fix safety
 `--fix --unsafe-fixes` loads the serialized relationships where the rows are
 fetched, as RPL301's fix does: `selectinload(Model.rel)` added to the
-`select()` built in the same function, `options=[selectinload(Model.rel)]`
+`select()` built in the same function (also when the result is kept in a
+name assigned once, `result = await db.scalars(stmt)` then `return
+result.all()`), `options=[selectinload(Model.rel)]`
 added to `session.get(Model, id)`, or the repository's
 `<method>_with_relations` sibling called instead. Only when every lazy field
 is a relationship of the rows' own model: a nested one (`CustomerOut.orders`

@@ -43,9 +43,15 @@ def page(db: Session, number: int, size: int = 50):
 ## Fix safety
 `--fix --unsafe-fixes` adds `.order_by(<Model>.<primary key>)` before the
 `.offset(...)` of a statement that no path orders, when the selected model
-has one primary-key column this module can name. The fix is unsafe: it fixes
-the row order, which the pages then follow. Statements ordered on some paths
-only, `paginate()` calls and models with composite keys get no fix.
+has one primary-key column this module can name. A statement given to
+fastapi-pagination's `paginate(session, stmt)` gets the same `.order_by(...)`
+where it is built: inline (`paginate(db, select(Note))`) or in the one
+assignment of the name in the same function (`stmt = select(Note).where(...)`),
+when it selects the whole model and its chain only filters, joins or sets
+options (`.distinct()`, `.group_by()`, a column select or a name assigned
+twice get none). The fix is unsafe: it fixes the row order, which the pages
+then follow. Statements ordered on some paths only, Flask-SQLAlchemy's
+`paginate()` and models with composite keys get no fix.
 
 ## References
 - [PostgreSQL: LIMIT and OFFSET](https://www.postgresql.org/docs/current/queries-limit.html)
@@ -55,7 +61,7 @@ from __future__ import annotations
 
 import ast
 
-from repolint.fixes.build_query import order_by_primary_key
+from repolint.fixes.build_query import order_by_primary_key, order_paginated
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.types import FlaskDBT, QueryT, StmtT
@@ -112,9 +118,15 @@ class UnorderedPagination(Rule):
     def _paginator(self, node: ast.Call, ctx: Context) -> None:
         """fastapi-pagination: `paginate(session, stmt)` / `await apaginate(session, stmt)`."""
         args = [*node.args, *(k.value for k in node.keywords if k.arg in ("query", "stmt"))]
-        stmt = next((t for a in args if isinstance(t := ctx.type_of(a), (StmtT, QueryT))), None)
-        if stmt is None or stmt.shape.ordered == "yes":
+        typed = [(a, t) for a in args if isinstance(t := ctx.type_of(a), (StmtT, QueryT))]
+        if not typed:
             return
+        arg, stmt = typed[0]
+        if stmt.shape.ordered == "yes":
+            return
+        fix = None
+        if stmt.shape.ordered == "no" and isinstance(stmt, StmtT):
+            fix = order_paginated(arg, stmt.model, ctx.enclosing_function(node), ctx)
         how = "ordered only on some paths" if stmt.shape.ordered == "maybe" else "not ordered"
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "paginate")
@@ -123,6 +135,7 @@ class UnorderedPagination(Rule):
             node,
             f"`{name}()` pages a statement that is {how}: pages can overlap or skip rows",
             hint="add `.order_by(<unique key>)` to the statement before paginating",
+            fix=fix,
         )
 
     def _paginate(self, node: ast.Call, func: ast.Attribute, ctx: Context) -> None:

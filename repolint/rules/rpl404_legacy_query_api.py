@@ -28,16 +28,20 @@ def residents(db: Session):
 ```
 
 ## Fix safety
-`--fix --unsafe-fixes` rewrites a one-line chain whose 2.0 form is exact:
+`--fix --unsafe-fixes` rewrites a chain whose 2.0 form is exact:
 `.all()`, `.one()`, `.one_or_none()` become
 `session.scalars(select(Model)...).all()` (and so on), `.first()` keeps its
 `LIMIT 1` (`select(...).limit(1)`), `.count()` becomes
 `session.scalar(select(func.count()).select_from(select(...).subquery()))`,
 `session.query(Model).get(id)` becomes `session.get(Model, id)`;
 `.filter(...)` is spelled `.where(...)`, and `select`/`func` are imported.
-Chains over several lines, with `joinedload` options (the legacy `Query`
-de-duplicates their rows), with other methods, or kept in a variable are
-left as they are. Unsafe: the result type is a `Sequence` from `scalars()`,
+A chain written one method a line keeps its lines and comments: the
+`select(...)` closes after its last method (`.order_by(Person.name))`) and the
+terminal call stays on its own line (`ruff format` lays it out again if the
+project uses it). A `.get(id)` on another line than its `session.query(Model)`,
+a `session.query(` whose arguments span lines, chains with `joinedload`
+options (the legacy `Query` de-duplicates their rows), with other methods, or
+kept in a variable are left as they are. Unsafe: the result type is a `Sequence` from `scalars()`,
 and code that relied on `Query`'s own behaviour should be reviewed.
 
 ## References

@@ -294,6 +294,56 @@ def rpl401() -> Outcome:
         engine.dispose()
 
 
+def fastapi_paginate() -> Outcome:
+    """notes.api.notes_page() pages 1 and 2 (3 a page) as fastapi-pagination's
+    SQLAlchemy `paginate(session, stmt)` does: the statement the route hands over, with
+    LIMIT/OFFSET. fastapi-pagination is not a dependency here: a stand-in module takes the
+    route's statement, and the pages are the rows SQLite gives for it, its row order of
+    unordered SELECTs reversed for page 2 as a new plan would."""
+    import types
+
+    handed: list[Any] = []
+    stand_in = types.ModuleType("fastapi_pagination.ext.sqlalchemy")
+    stand_in.paginate = lambda db, stmt: handed.append(stmt)  # type: ignore[attr-defined]
+    top = types.ModuleType("fastapi_pagination")
+    top.Page = list  # type: ignore[attr-defined]
+    for name, module in [
+        ("fastapi_pagination", top),
+        ("fastapi_pagination.ext", types.ModuleType("fastapi_pagination.ext")),
+        ("fastapi_pagination.ext.sqlalchemy", stand_in),
+    ]:
+        sys.modules.setdefault(name, module)
+    from notes.api.pages import notes_page
+    from notes.models import Base, Note, User
+
+    engine = create_engine(f"sqlite:///{DB_FOLDER / 'fastapi_paginate.db'}")
+    try:
+        Base.metadata.create_all(engine)
+        with Session(engine) as db:
+            owner = User(email="a@example.org")
+            db.add_all([Note(title=f"note {i}", owner=owner) for i in range(6)])
+            db.commit()
+            notes_page(db)
+            with statements(engine) as sent:
+                page_1 = [n.id for n in db.scalars(handed[0].offset(0).limit(3))]
+
+        @event.listens_for(engine, "connect")
+        def reverse(dbapi_connection, record):
+            dbapi_connection.execute("PRAGMA reverse_unordered_selects = 1")
+
+        engine.dispose()  # new connections get the pragma
+        with Session(engine) as db:
+            page_2 = [n.id for n in db.scalars(handed[0].offset(3).limit(3))]
+        return {
+            "page_1": page_1,
+            "page_2": page_2,
+            "overlap": sorted(set(page_1) & set(page_2)),
+            "ordered_sql": "ORDER BY" in sent[0],
+        }
+    finally:
+        engine.dispose()
+
+
 # RPL301 / RPL302 ------------------------------------------------------------------
 
 
@@ -301,6 +351,7 @@ def lazy_loads() -> Outcome:
     """Statements sent by the N+1 loops (sync), and what the async reads of lazy
     relationships raise: each returns its result and its statement count."""
     from rota.api.assignments import get_assignment
+    from rota.jobs import reconcile
     from rota.jobs.reconcile import ExpiryJob
     from rota.services import coverage, roster
     from rota.services.async_roster import block_sheet
@@ -313,6 +364,10 @@ def lazy_loads() -> Outcome:
             ("block_roster_lazy", lambda db: coverage.block_roster_lazy(db, 1)),
             ("swap_activity", lambda db: roster.swap_activity(db)),
             ("resident_workload", lambda db: roster.resident_workload(db)),
+            ("page_hours", lambda db: reconcile.page_hours(db, 1)),
+            ("person_schedule", lambda db: roster.person_schedule(db, 1)),
+            ("certification_names", lambda db: reconcile.certification_names(db)),
+            ("certified_by_email", lambda db: reconcile.certified_by_email(db)),
         ):
             with Session(engine) as db, statements(engine) as sent:
                 result = call(db)
@@ -381,8 +436,14 @@ def serialization() -> Outcome:
         field = response_field(async_orders.router, async_orders.get_order)
         return await serialize_response(field=field, response_content=content)
 
+    async def listed(db: AsyncSession) -> Any:
+        content = await async_orders.list_orders(db)
+        field = response_field(async_orders.router, async_orders.list_orders)
+        return await serialize_response(field=field, response_content=content)
+
     for name, call in (
         ("get_order", served),
+        ("list_orders_async", listed),
         ("first_order", lambda db: services.first_order(db, 1)),
         ("order_size", lambda db: services.order_size(db, 1)),
     ):
@@ -449,6 +510,14 @@ def elsewhere() -> Outcome:
 # RPL404 -----------------------------------------------------------------------
 
 
+def _loaded(person: Any) -> Any:
+    """A person and the relationships its query loaded (read with lazy loading off)."""
+    from sqlalchemy import inspect
+
+    state = inspect(person)
+    return [person.name, sorted(set(state.dict) & {"assignments", "absences"})]
+
+
 def legacy_queries() -> Outcome:
     """The legacy Query chains and their 2.0 rewrites give the same rows with the same
     SQL statements (the rewrite is exact)."""
@@ -466,6 +535,18 @@ def legacy_queries() -> Outcome:
             ("resident_count_legacy", hours.resident_count_legacy),
             ("resident_count_query_count", hours.resident_count_query_count),
             ("_holiday_count", _holiday_count),
+            # chains written one method a line
+            (
+                "get_by_id_with_relations",
+                lambda db: _loaded(PersonRepository(db).get_by_id_with_relations(3)),
+            ),
+            (
+                "list_residents_with_relations",
+                lambda db: [
+                    _loaded(p) for p in PersonRepository(db).list_residents_with_relations()
+                ],
+            ),
+            ("list_page", lambda db: [p.name for p in PersonRepository(db).list_page(2, 3)]),
         ):
             with Session(engine) as db, statements(engine) as sent:
                 result = call(db)
@@ -485,6 +566,7 @@ SCENARIOS = {
     "RPL201": rpl201,
     "RPL306": rpl306,
     "RPL401": rpl401,
+    "RPL401-paginate": fastapi_paginate,
 }
 
 if __name__ == "__main__":

@@ -325,6 +325,14 @@ def test_rewrap_lays_out_long_lines_as_ruff_does() -> None:
         "def f(s, db):\n    return db.scalars(\n        select(A).options(load(A.b)).where(c)\n"
         "    ).all()\n"
     )
+    awaited = SourceText(
+        "def f(s, db):\n    stmt = await db.scalars(select(A).options(load(A.b)).where(c))\n",
+        "utf-8",
+    )
+    assert rewrap(before, awaited, 60).text == (
+        "def f(s, db):\n    stmt = await db.scalars(\n"
+        "        select(A).options(load(A.b)).where(c)\n    )\n"
+    )
 
 
 def test_a_commit_the_caller_chooses_gets_no_fix(project: Path) -> None:
@@ -372,3 +380,258 @@ def test_a_fix_survives_the_cache() -> None:
     )
     assert fix_from_data(json.loads(json.dumps(fix_to_data(original)))) == original
     assert fix_from_data(None) is None
+
+
+PAGES = """\
+from fastapi_pagination.ext.sqlalchemy import paginate
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+def inline(db: Session):
+    return paginate(db, select(Team))
+
+
+def named(db: Session, name: str):
+    stmt = select(Team).where(Team.id > 0)
+    return paginate(db, stmt)
+
+
+def distinct(db: Session):
+    return paginate(db, select(Team).distinct())
+
+
+def columns(db: Session):
+    return paginate(db, select(Team.id))
+
+
+def extended(db: Session, big: bool):
+    stmt = select(Team)
+    stmt = stmt.where(Team.id > 1)
+    return paginate(db, stmt)
+"""
+
+
+def test_a_statement_fastapi_pagination_pages_is_ordered_where_it_is_built(
+    project: Path,
+) -> None:
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/pages.py").write_text(PAGES)
+    shown = json.loads(
+        invoke("--unsafe-fixes", "--output-format", "json", "--select", "RPL401", "app").stdout
+    )
+    assert [(f["line"], f["fix"] is not None) for f in shown] == [
+        (9, True),
+        (14, True),
+        (18, False),
+        (22, False),
+        (28, False),
+    ]
+    result = invoke("--fix", "--unsafe-fixes", "--select", "RPL401", "app")
+    assert result.stderr == "Fixed 2 problems in 1 file.\n"
+    fixed = (project / "app/pages.py").read_text()
+    assert "return paginate(db, select(Team).order_by(Team.id))\n" in fixed
+    assert "stmt = select(Team).where(Team.id > 0).order_by(Team.id)\n" in fixed
+    assert fixed.count("order_by") == 2
+
+
+ROWS = """\
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+def each_team(db: Session) -> Iterator[Team]:
+    yield from db.scalars(select(Team))
+
+
+def each_team_twice(db: Session) -> Iterator[Team]:
+    yield from db.scalars(select(Team))
+    yield from db.scalars(select(Team))
+
+
+def from_generator(db: Session) -> list[int]:
+    return [len(t.members) for t in each_team(db)]
+
+
+def from_two_generators(db: Session) -> list[int]:
+    return [len(t.members) for t in each_team_twice(db)]
+
+
+def by_id_items(db: Session) -> dict[int, int]:
+    by_id = {t.id: t for t in db.scalars(select(Team))}
+    return {k: len(t.members) for k, t in by_id.items()}
+
+
+def by_id_values(db: Session) -> list[int]:
+    by_id = {t.id: t for t in db.scalars(select(Team))}
+    return [len(t.members) for t in by_id.values()]
+"""
+
+
+def test_rows_through_a_generator_or_a_dict_are_loaded_where_selected(
+    project: Path,
+) -> None:
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/rows.py").write_text(ROWS)
+    shown = json.loads(
+        invoke("--unsafe-fixes", "--output-format", "json", "--select", "RPL301", "app").stdout
+    )
+    assert [(f["line"], f["fix"] is not None) for f in shown] == [
+        (19, True),
+        (23, False),  # two statements yield the rows: not one place to load them
+        (28, True),
+        (33, True),
+    ]
+    result = invoke("--fix", "--unsafe-fixes", "--select", "RPL301", "app")
+    assert result.stderr == "Fixed 3 problems in 1 file.\n"
+    fixed = (project / "app/rows.py").read_text()
+    loaded = "db.scalars(select(Team).options(selectinload(Team.members)))"
+    assert f"    yield from {loaded}\n\n\ndef each_team_twice" in fixed
+    assert fixed.count(f"by_id = {{t.id: t for t in {loaded}}}\n") == 2
+
+
+PAGED = """\
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+def page_of(db: Session, page: int) -> tuple[list[Team], int]:
+    if page < 1:
+        return [], 0
+    stmt = select(Team).offset(page - 1).limit(10)
+    teams = list(db.scalars(stmt))
+    return teams, len(teams)
+
+
+def either(db: Session, old: bool) -> tuple[list[Team], int]:
+    if old:
+        return list(db.scalars(select(Team).where(Team.id < 5))), 0
+    return list(db.scalars(select(Team))), 0
+
+
+def sizes(db: Session) -> list[int]:
+    teams, _total = page_of(db, 1)
+    return [len(t.members) for t in teams]
+
+
+def sizes_of_either(db: Session) -> list[int]:
+    teams, _total = either(db, True)
+    return [len(t.members) for t in teams]
+"""
+
+
+def test_rows_of_a_rows_and_total_helper_are_loaded_in_it(project: Path) -> None:
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/paged.py").write_text(PAGED)
+    shown = json.loads(
+        invoke("--unsafe-fixes", "--output-format", "json", "--select", "RPL301", "app").stdout
+    )
+    assert [(f["line"], f["fix"] is not None) for f in shown] == [
+        (23, True),
+        (28, False),  # two statements give the rows: not one place to load them
+    ]
+    result = invoke("--fix", "--unsafe-fixes", "--select", "RPL301", "app")
+    assert result.stderr == "Fixed 1 problem in 1 file.\n"
+    fixed = (project / "app/paged.py").read_text()
+    assert (
+        "    stmt = select(Team).options(selectinload(Team.members)).offset(page - 1).limit(10)\n"
+        in fixed
+    )
+    assert fixed.count("selectinload(") == 1
+
+
+KEPT = """\
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+def kept(db: Session) -> list[int]:
+    result = db.scalars(select(Team))
+    return [len(t.members) for t in result.all()]
+
+
+def kept_twice(db: Session, old: bool) -> list[int]:
+    result = db.scalars(select(Team))
+    if old:
+        result = db.scalars(select(Team).where(Team.id < 5))
+    return [len(t.members) for t in result.all()]
+"""
+
+
+def test_a_result_kept_in_a_name_is_followed_to_its_statement(project: Path) -> None:
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/kept.py").write_text(KEPT)
+    shown = json.loads(
+        invoke("--unsafe-fixes", "--output-format", "json", "--select", "RPL301", "app").stdout
+    )
+    assert [(f["line"], f["fix"] is not None) for f in shown] == [(9, True), (16, False)]
+    result = invoke("--fix", "--unsafe-fixes", "--select", "RPL301", "app")
+    assert result.stderr == "Fixed 1 problem in 1 file.\n"
+    fixed = (project / "app/kept.py").read_text()
+    assert "    result = db.scalars(select(Team).options(selectinload(Team.members)))\n" in fixed
+
+
+LEGACY = """\
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+def teams(db: Session, low: int) -> list[Team]:
+    return (
+        db.query(Team)  # the teams
+        .filter(Team.id > low)
+        .order_by(Team.id)
+        .all()
+    )
+
+
+def first_team(db: Session) -> Team | None:
+    return (
+        db.query(Team)
+        .order_by(Team.id)  # by id
+        .first()
+    )
+
+
+def team(db: Session, key: int) -> Team | None:
+    return (
+        db.query(Team)  # kept: the comment would go with the edit
+        .get(key)
+    )
+"""
+
+
+def test_a_legacy_chain_over_several_lines_keeps_its_lines(project: Path) -> None:
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/legacy.py").write_text(LEGACY)
+    (project / "pyproject.toml").write_text("[tool.repolint]\nextend-select = ['RPL404']\n")
+    result = invoke("--fix", "--unsafe-fixes", "--select", "RPL404", "app")
+    assert result.stderr == "Fixed 2 problems in 1 file.\n"
+    assert (project / "app/legacy.py").read_text() == (
+        "from sqlalchemy.orm import Session\n\n"
+        "from app.models import Team\nfrom sqlalchemy import select\n\n\n"
+        "def teams(db: Session, low: int) -> list[Team]:\n"
+        "    return (\n"
+        "        db.scalars(select(Team)  # the teams\n"
+        "        .where(Team.id > low)\n"
+        "        .order_by(Team.id))\n"
+        "        .all()\n"
+        "    )\n\n\n"
+        "def first_team(db: Session) -> Team | None:\n"
+        "    return (\n"
+        "        db.scalars(select(Team)\n"
+        "        .order_by(Team.id).limit(1))  # by id\n"
+        "        .first()\n"
+        "    )" + LEGACY[LEGACY.index("\n\n\ndef team(") :]
+    )
