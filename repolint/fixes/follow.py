@@ -117,32 +117,31 @@ def single_value(name: str, function: Function) -> ast.expr | None:
 def only_yield_from(function: Function) -> ast.expr | None:
     """The value of a generator's one `yield from`, when it has no other `yield` and no
     `return` (none in nested functions counted)."""
-    found: list[ast.YieldFrom] = []
-    stack: list[ast.AST] = list(function.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(node, (ast.Yield, ast.Return)):
-            return None
-        if isinstance(node, ast.YieldFrom):
-            found.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return found[0].value if len(found) == 1 else None
+    return _the_one(function, ast.YieldFrom, (ast.Yield, ast.Return))
 
 
 def only_return(function: Function) -> ast.expr | None:
     """The value of the function's one `return` (none in nested functions counted), when
     it has no other and does not yield."""
-    found: list[ast.Return] = []
+    return _the_one(function, ast.Return, (ast.Yield, ast.YieldFrom))
+
+
+def _the_one(
+    function: Function,
+    wanted: type[ast.YieldFrom] | type[ast.Return],
+    spoilers: tuple[type[ast.AST], ...],
+) -> ast.expr | None:
+    """The value of the one `wanted` node of the body (nested scopes left out), None when
+    there are several, none, or any of `spoilers`."""
+    found: list[ast.YieldFrom | ast.Return] = []
     stack: list[ast.AST] = list(function.body)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+        if isinstance(node, spoilers):
             return None
-        if isinstance(node, ast.Return):
+        if isinstance(node, wanted):
             found.append(node)
         stack.extend(ast.iter_child_nodes(node))
     return found[0].value if len(found) == 1 else None
