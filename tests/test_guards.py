@@ -48,6 +48,8 @@ GUARDS: dict[str, object] = {
     "repolint.rules.rpl401_unordered_pagination:_ordered_later_in_chain": False,
     "repolint.rules.rpl103_async_session_not_awaited:_handed_on": False,
     "repolint.rules.rpl308_lazy_load_in_serialization:_validated_in_route": False,
+    "repolint.rules.rpl104_async_expire_on_commit:_every_call_keeps_its_objects": False,
+    "repolint.rules.rpl104_async_expire_on_commit:_reads_nothing_stale": False,
 }
 """`module:function` (or `module:Class.method`) -> what it returns switched off."""
 

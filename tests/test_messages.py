@@ -140,3 +140,32 @@ def test_hints_fit_the_case() -> None:
     assert "make the route a plain `def`" in route
     helper = found[(job, _line_of(job, "db.commit()  # expect: RPL101"), "RPL101")]
     assert "run_in_threadpool" in helper and "make the route" not in helper
+
+
+def test_rpl401_names_the_condition_that_orders_the_statement(messages: dict) -> None:
+    path = "sample_code/rota/repositories/async_base.py"
+    line = _line_of(path, "stmt = stmt.offset((page - 1) * page_size).limit(page_size)")
+    assert messages[(path, line, "RPL401")] == (
+        "`offset()` on a statement that is ordered only when `order_by is not None`: "
+        "pages can overlap"
+    )
+
+
+def test_rpl401_on_a_parameter_says_the_callers_decide() -> None:
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "repolint", "check", "--no-cache", "--select", "RPL401"),
+            *("--output-format", "json", "sample_code/notes"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = {(f["path"], f["line"]): f["message"] for f in json.loads(done.stdout)}
+    path = "sample_code/notes/api/paging.py"
+    line = _line_of(path, "# expect: RPL401")
+    assert found[(path, line)] == (
+        "`offset()` on a statement that is ordered by only some callers (parameter `stmt`): "
+        "pages can overlap"
+    )

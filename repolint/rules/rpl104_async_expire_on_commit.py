@@ -1,6 +1,11 @@
 """## What it does
 Flags `async_sessionmaker(...)`, `sessionmaker(class_=AsyncSession)` and
 `AsyncSession(...)` created without `expire_on_commit=False`.
+A factory bound to a name is not flagged when the project overrides the
+default where it matters: every call of that name either passes
+`expire_on_commit=False` (`Maker(expire_on_commit=False)`) or opens a
+`with` session in a function that, after committing, reads no object it
+loaded or added (one it deleted is gone, not expired).
 
 ## Why is this bad?
 By default a commit expires every loaded object. Reading an attribute
@@ -42,6 +47,7 @@ import ast
 from repolint.fixes.build_session import expire_on_commit_false
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
+from repolint.semantics.module import ModuleInfo
 from repolint.semantics.names import (
     ASYNC_SESSION_CLASSES,
     ASYNC_SESSIONMAKERS,
@@ -67,6 +73,8 @@ class AsyncExpireOnCommit(Rule):
             isinstance(setting, ast.Constant) and setting.value is True
         ):
             return
+        if _every_call_keeps_its_objects(node, ctx):
+            return
         self.report(
             ctx,
             node,
@@ -75,6 +83,113 @@ class AsyncExpireOnCommit(Rule):
             hint="pass `expire_on_commit=False`",
             fix=expire_on_commit_false(node, ctx),
         )
+
+
+def _every_call_keeps_its_objects(node: ast.Call, ctx: Context) -> bool:
+    """The factory is bound to a name (`self.session_maker = async_sessionmaker(...)`)
+    and every project call of that name either passes `expire_on_commit=False` or opens
+    a `with` session whose function reads no object it loaded or added after committing
+    (an object it deleted is gone from the session, not expired)."""
+    parent = ctx.parent(node)
+    if not isinstance(parent, ast.Assign) or len(parent.targets) != 1:
+        return False
+    target = parent.targets[0]
+    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", None)
+    if name is None:
+        return False
+    sites = [
+        (module, call)
+        for module in ctx.index.modules.values()
+        if not module.is_test and any(f"{name}(" in line for line in module.lines)
+        for call in ast.walk(module.tree)
+        if isinstance(call, ast.Call) and _called_name(call.func) == name
+    ]
+    if not sites or not any(_keeps(call) for _, call in sites):
+        return False  # nobody overrides the default: it is what the sessions get
+    return all(_keeps(call) or _reads_nothing_stale(call, module) for module, call in sites)
+
+
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else None
+
+
+def _keeps(call: ast.Call) -> bool:
+    return any(
+        kw.arg == "expire_on_commit"
+        and isinstance(kw.value, ast.Constant)
+        and kw.value.value is False
+        for kw in call.keywords
+    )
+
+
+def _reads_nothing_stale(call: ast.Call, module: ModuleInfo) -> bool:
+    """`with maker() as s:` in a function that, after its last commit, reads no name it
+    bound or handed to the session before it."""
+    if not isinstance(module.parent(call), ast.withitem):
+        return False  # the session leaves the call: its users may commit and read
+    func = next(
+        (
+            a
+            for a in _ancestors(call, module)
+            if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ),
+        None,
+    )
+    if func is None:
+        return False
+    commits = [
+        n
+        for n in ast.walk(func)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "commit"
+    ]
+    held: set[str] = set()
+    deleted: set[str] = set()
+    for n in ast.walk(func):
+        if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+            held |= {x.id for t in targets for x in ast.walk(t) if isinstance(x, ast.Name)}
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
+            names = {a.id for a in n.args if isinstance(a, ast.Name)}
+            if n.func.attr in ("add", "add_all", "merge", "refresh"):
+                held |= names
+            elif n.func.attr == "delete":
+                deleted |= names
+    stale = held - deleted
+    return not any(
+        isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in stale
+        for commit in commits
+        for later in _runs_after(commit, func, module)
+        for n in ast.walk(later)
+    )
+
+
+def _runs_after(node: ast.AST, func: ast.AST, module: ModuleInfo) -> list[ast.stmt]:
+    """The statements of `func` that run after `node` on its path: the later siblings of
+    each block holding it (the other branch of an `if` is not one of them)."""
+    out: list[ast.stmt] = []
+    current = node
+    for parent in _ancestors(node, module):
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and current in block:
+                out.extend(block[block.index(current) + 1 :])
+                if field == "body" and isinstance(parent, ast.Try):
+                    out.extend(parent.orelse + parent.finalbody)
+        if parent is func:
+            break
+        current = parent
+    return out
+
+
+def _ancestors(node: ast.AST, module: ModuleInfo) -> list[ast.AST]:
+    out: list[ast.AST] = []
+    current = module.parent(node)
+    while current is not None:
+        out.append(current)
+        current = module.parent(current)
+    return out
 
 
 def _is_async_factory(qual: str, node: ast.Call, ctx: Context) -> bool:

@@ -1,7 +1,9 @@
 """## What it does
 Flags `.offset(...)` on a `select()` or `Query` that, on some path from where
-it is built, gets no `.order_by(...)` (or gets `order_by(None)`). The message
-says when the ordering is only conditional (`if sort: stmt = stmt.order_by(sort)`).
+it is built, gets no `.order_by(...)` (or gets `order_by(None)`). When the
+ordering is only conditional, the message names the condition (`if sort: stmt =
+stmt.order_by(sort)` gives "ordered only when `sort`"), or says that only some
+callers order a statement the function receives.
 `offset(0)` (a planner fence, not a page) is not flagged. Flask-SQLAlchemy's
 `query.paginate(...)` and `db.paginate(select(...))` are offsets too: an
 unordered query given to them is flagged at the `paginate` call, and so is a
@@ -104,7 +106,8 @@ class UnorderedPagination(Rule):
             return  # `if page: order_by(...)` ... `if page: offset(...)`: correlated branches
         if ordered == "maybe":
             message = (
-                "`offset()` on a statement that is ordered only on some paths: pages can overlap"
+                f"`offset()` on a statement that is {_only_some_paths(node, ctx)}: "
+                "pages can overlap"
             )
         else:
             message = (
@@ -153,6 +156,49 @@ class UnorderedPagination(Rule):
             f"`paginate()` of a query that is {how}: pages can overlap or skip rows",
             hint="add `.order_by(<unique key>)` before paginating",
         )
+
+
+def _only_some_paths(node: ast.Call, ctx: Context) -> str:
+    """'ordered only when `sort_by and sort_dir`' when one `if` of the function orders
+    the paged name in one branch; 'ordered only on some paths' otherwise."""
+    func = ctx.enclosing_function(node)
+    base = _chain_base(node)
+    tests: list[str] = []
+    if func is not None and base is not None:
+        for stmt in ast.walk(func):
+            if not isinstance(stmt, ast.If) or stmt.lineno >= node.lineno:
+                continue
+            for branch, when in ((stmt.body, "when"), (stmt.orelse, "unless")):
+                if any(_orders_name(inner, base, ctx) for s in branch for inner in ast.walk(s)):
+                    tests.append(f"{when} `{_short(ast.unparse(stmt.test))}`")
+    if len(tests) == 1:
+        return f"ordered only {tests[0]}"
+    if not tests and func is not None and base in {a.arg for a in func.args.args}:
+        return f"ordered by only some callers (parameter `{base}`)"
+    return "ordered only on some paths"
+
+
+def _chain_base(node: ast.Call) -> str | None:
+    """`query` in `query.offset(n).limit(m)`."""
+    current: ast.AST = node.func
+    while isinstance(current, (ast.Attribute, ast.Call)):
+        current = current.value if isinstance(current, ast.Attribute) else current.func
+    return current.id if isinstance(current, ast.Name) else None
+
+
+def _orders_name(node: ast.AST, name: str, ctx: Context) -> bool:
+    """`name = <an ordered statement>`."""
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+        return False
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    if not any(isinstance(t, ast.Name) and t.id == name for t in targets):
+        return False
+    value = ctx.type_of(node.value)
+    return isinstance(value, (StmtT, QueryT)) and value.shape.ordered == "yes"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _ordering(node: ast.Call, stmt: StmtT | QueryT, ctx: Context) -> str | None:

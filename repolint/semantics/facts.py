@@ -30,6 +30,10 @@ MAX_PATH_CALLS = 3
 MAX_CALLERS = 8
 """Functions calling a name, above which its parameters are not typed from callers."""
 
+MAX_CALLERS_UNIQUE = 24
+"""The same limit for a name only one project function is defined with (`sort_and_page`):
+its callers are all real callers, so reading more of them is worth it."""
+
 Key = tuple[str, "str | None", tuple[tuple[str, object], ...], bool]
 
 
@@ -50,6 +54,7 @@ class FactStore:
         """Memo of `FunctionFlow._property_names` by class."""
         self._plain_depth = 0
         self._callers: dict[str, list[FunctionRef]] | None = None
+        self._defined: dict[str, int] = {}
         self._caller_types: dict[tuple[str, str], object | None] = {}
         self._startup: set[str] | None = None
         self._hooks: dict[str, dict[str, list[tuple[ModuleInfo, ast.expr]]]] = {}
@@ -105,7 +110,8 @@ class FactStore:
         if short == "__init__" and ref.owner is not None:
             short = ref.owner.rsplit(".", 1)[-1]  # `Exporter(user)` calls `Exporter.__init__`
         callers = self._callers_named(short)
-        if len(callers) > MAX_CALLERS or short.startswith("__"):
+        limit = MAX_CALLERS_UNIQUE if self._defined.get(short, 0) == 1 else MAX_CALLERS
+        if len(callers) > limit or short.startswith("__"):
             return None  # a name called all over (`get`, `update`): not worth the analyses
         self._plain_depth += 1
         try:
@@ -135,6 +141,8 @@ class FactStore:
                 ),
                 key=lambda span: (span[0], span[1]),
             )
+            for _start, _end, ref in spans:
+                self._defined[ref.node.name] = self._defined.get(ref.node.name, 0) + 1  # type: ignore[union-attr]
             if not spans:
                 continue
             owners: list[FunctionRef | None] = [None] * (len(module.lines) + 2)

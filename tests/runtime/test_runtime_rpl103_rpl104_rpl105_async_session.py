@@ -35,13 +35,17 @@ from rota.api.holidays import (
 )
 from rota.db import jobs
 from rota.jobs.holiday_import import (
+    audited_count,
+    audited_import,
     headline_counts,
     import_holidays,
     import_holidays_into,
     import_holidays_into_kept,
     import_holidays_kept,
     import_holidays_legacy,
+    import_holidays_reported,
     log_import,
+    record_report,
 )
 from rota.models import AuditEvent, Holiday
 from rota.repositories.async_holiday import AsyncHolidayRepository
@@ -93,6 +97,8 @@ def run_job(url: str, call: Callable[[AsyncEngine], Awaitable[Any]]) -> Any:
         jobs.LegacyJobSessionLocal,
         jobs.ImportSessionLocal,
         jobs.ExportSessionLocal,
+        jobs.ReportSessionLocal,
+        jobs.AuditSessionLocal,
     ]
 
     async def main() -> Any:
@@ -240,6 +246,28 @@ def test_rpl104_expire_on_commit_false_keeps_the_rows_readable(
     into = run_job(async_url, lambda e: import_holidays_into_kept(e, NEW_YEAR))
     assert into == [{"id": 3, "date": dt.date(2025, 1, 1), "name": "New Year's Day"}]
     assert holiday_count(engine) == 3
+
+
+def test_rpl104_a_session_can_turn_the_factory_default_off(
+    async_url: str, engine: Engine
+) -> None:
+    """ReportSessionLocal = async_sessionmaker(async_engine), not reported: the one
+    session that reads after committing opens with expire_on_commit=False, the other
+    commits and reads nothing."""
+    kept = run_job(async_url, lambda _: import_holidays_reported(NEW_YEAR))
+    assert kept == [{"id": 1, "date": dt.date(2025, 1, 1), "name": "New Year's Day"}]
+    assert run_job(async_url, lambda _: record_report(1)) is None
+    with Session(engine) as db:
+        assert db.scalars(select(AuditEvent.action)).all() == ["reported 1 holidays"]
+
+
+def test_rpl104_one_session_with_the_default_is_enough_to_fail(
+    async_url: str, engine: Engine
+) -> None:
+    """AuditSessionLocal: overridden in `audited_count`, not in `audited_import`."""
+    line = missing_greenlet(lambda: run_job(async_url, lambda _: audited_import(NEW_YEAR)))
+    assert line == 'return [{"id": h.id, "date": h.date, "name": h.name} for h in holidays]'
+    assert run_job(async_url, lambda _: audited_count()) == 1
 
 
 # RPL105 -------------------------------------------------------------------

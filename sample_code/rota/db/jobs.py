@@ -26,3 +26,11 @@ ExportSessionLocal = sessionmaker(  # ok: RPL104
 
 # Right: a sync factory; a sync session refreshes expired objects by itself.
 SyncJobSessionLocal = sessionmaker(bind=engine)  # ok: RPL104
+
+# Right: the default is kept, but every session that reads its objects after a
+# commit turns it off when it opens (`ReportSessionLocal(expire_on_commit=False)`
+# in rota.jobs.holiday_import); the others read nothing after committing.
+ReportSessionLocal = async_sessionmaker(async_engine)  # ok: RPL104
+
+# Wrong: one session opened with the default reads its rows after committing.
+AuditSessionLocal = async_sessionmaker(async_engine)  # expect: RPL104

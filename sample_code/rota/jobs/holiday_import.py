@@ -8,7 +8,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from rota.db.jobs import ImportSessionLocal, JobSessionLocal, LegacyJobSessionLocal
+from rota.db.jobs import (
+    AuditSessionLocal,
+    ImportSessionLocal,
+    JobSessionLocal,
+    LegacyJobSessionLocal,
+    ReportSessionLocal,
+)
 from rota.models import AuditEvent, Holiday, Person
 
 Entries = Iterable[tuple[dt.date, str]]
@@ -40,6 +46,38 @@ async def import_holidays_kept(entries: Entries) -> list[dict[str, Any]]:
         db.add_all(holidays)
         await db.commit()
         return [{"id": h.id, "date": h.date, "name": h.name} for h in holidays]
+
+
+async def import_holidays_reported(entries: Entries) -> list[dict[str, Any]]:
+    """Right: ReportSessionLocal keeps the default, but this session, which reads
+    its rows after the commit, opens with expire_on_commit=False."""
+    async with ReportSessionLocal(expire_on_commit=False) as db:
+        holidays = [Holiday(date=day, name=name) for day, name in entries]
+        db.add_all(holidays)
+        await db.commit()
+        return [{"id": h.id, "date": h.date, "name": h.name} for h in holidays]
+
+
+async def record_report(count: int) -> None:
+    """Right: the default session commits and reads nothing afterwards."""
+    async with ReportSessionLocal() as db:
+        db.add(AuditEvent(actor="holiday-report", action=f"reported {count} holidays"))
+        await db.commit()
+
+
+async def audited_import(entries: Entries) -> list[dict[str, Any]]:
+    """MissingGreenlet: AuditSessionLocal is overridden elsewhere, not here."""
+    async with AuditSessionLocal() as db:
+        holidays = [Holiday(date=day, name=name) for day, name in entries]
+        db.add_all(holidays)
+        await db.commit()
+        return [{"id": h.id, "date": h.date, "name": h.name} for h in holidays]
+
+
+async def audited_count() -> int:
+    """Right by itself: this session of AuditSessionLocal turns the default off."""
+    async with AuditSessionLocal(expire_on_commit=False) as db:
+        return await db.scalar(select(func.count(Holiday.id))) or 0
 
 
 async def import_holidays_into(engine: AsyncEngine, entries: Entries) -> list[dict[str, Any]]:
