@@ -17,7 +17,21 @@ SEMANTIC_LAYERS = (
     ),
     ("summaries", {"summaries"}),
     ("index", {"index"}),
-    ("flow", {"flow"}),
+    (
+        "flow",
+        {
+            "flow",
+            "flow_state",
+            "flow_helpers",
+            "flow_conditions",
+            "flow_binding",
+            "flow_reads",
+            "flow_calls",
+            "flow_methods",
+            "call_sites",
+            "annotations",
+        },
+    ),
     ("call summaries", {"facts"}),
     ("rule helpers", {"context", "loops", "lazy", "eager_paths"}),
 )

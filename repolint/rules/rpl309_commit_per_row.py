@@ -64,8 +64,8 @@ from __future__ import annotations
 import ast
 
 from repolint.rules.base import Rule
+from repolint.semantics.call_sites import db_path_at_call
 from repolint.semantics.context import Context
-from repolint.semantics.flow import db_path_at_call
 from repolint.semantics.loops import (
     batch_guarded,
     enclosing_loops,

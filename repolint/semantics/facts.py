@@ -6,14 +6,9 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from repolint.semantics.flow import (
-    FunctionFlow,
-    annotation_type,
-    call_constants,
-    eval_in_module,
-    module_ref,
-    symbol_type,
-)
+from repolint.semantics.annotations import annotation_type
+from repolint.semantics.call_sites import call_constants
+from repolint.semantics.flow import FunctionFlow, eval_in_module, module_ref, symbol_type
 from repolint.semantics.imports import dotted
 from repolint.semantics.module import ModuleInfo, own_nodes
 from repolint.semantics.refs import FunctionRef
@@ -361,6 +356,11 @@ class FactStore:
         return any(isinstance(t, SessionT) for t in self.facts(ref).params.values())
 
     # -- module-level symbols ----------------------------------------------
+
+    def eval_in_module(self, module: ModuleInfo, expr: ast.AST) -> object | None:
+        """The type of an expression evaluated at module level (`flow.eval_in_module`):
+        how the annotations (`semantics.annotations`) reach the flow they sit below."""
+        return eval_in_module(self.index, module, expr)
 
     def symbol_type(self, qual: str) -> object | None:
         """The type of a module-level project name (class, function or variable)."""

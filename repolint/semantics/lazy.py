@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
+from repolint.semantics.call_sites import call_constants, call_site_args
 from repolint.semantics.context import Context
-from repolint.semantics.flow import call_constants, call_site_args
 from repolint.semantics.models import Relationship
 from repolint.semantics.module import function_params
 from repolint.semantics.summaries import ARG_ORIGIN, MODULE_ORIGIN, function_label

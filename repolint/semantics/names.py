@@ -1,4 +1,5 @@
-"""Qualified names of the third-party APIs repolint knows without parsing them."""
+"""Qualified names of the third-party APIs repolint knows without parsing them, and the
+names of the methods of the objects they give (sessions, queries, results, engines)."""
 
 from __future__ import annotations
 
@@ -204,3 +205,86 @@ ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "route"}
 )
 """Decorators that make a function a route: `@router.get(...)`, `@app.route(...)`."""
+
+
+# -- method names: what SQLAlchemy objects' methods do ----------------------------
+
+STMT_BUILDERS = frozenset(
+    {
+        "where",
+        "filter",
+        "filter_by",
+        "join",
+        "outerjoin",
+        "join_from",
+        "outerjoin_from",
+        "order_by",
+        "limit",
+        "offset",
+        "group_by",
+        "having",
+        "distinct",
+        "execution_options",
+        "with_for_update",
+        "select_from",
+        "params",
+        "correlate",
+        "prefix_with",
+        "suffix_with",
+        "with_only_columns",
+        "populate_existing",
+        "enable_eagerloads",
+        "autoflush",
+        "yield_per",
+        "slice",
+        "add_columns",
+        "union",
+        "with_entities",
+        "reset_joinpoint",
+        "fetch",
+        "with_hint",
+        "set_label_style",
+        "with_statement_hint",
+        "apply_labels",
+    }
+)
+
+ENGINE_IO_METHODS = frozenset(
+    {"connect", "begin", "execute", "exec_driver_sql", "scalar", "scalars", "commit", "rollback"}
+)
+"""Blocking methods of a sync `Engine` or of the `Connection` it gives."""
+
+METADATA_IO_METHODS = frozenset({"create_all", "drop_all", "reflect"})
+"""`metadata.create_all(engine)`: DDL over a sync engine."""
+
+QUERY_ONE = frozenset(
+    {"first", "one", "one_or_none", "scalar", "get", "get_or_404", "first_or_404", "one_or_404"}
+)
+
+QUERY_MANY = frozenset({"all"})
+
+QUERY_OTHER_CONSUMERS = frozenset({"count", "exists", "paginate", "delete", "update", "__iter__"})
+
+RESULT_SAME = frozenset({"unique", "yield_per", "execution_options"})
+
+RESULT_MANY = frozenset({"all", "fetchall", "fetchmany"})
+
+RESULT_ONE_SCALARS = frozenset(
+    {"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "scalar"}
+)
+
+RESULT_ONE_ROWS = frozenset({"scalar_one", "scalar_one_or_none", "scalar"})
+
+LIST_WRAPPERS = frozenset({"list", "sorted", "tuple", "reversed", "set", "frozenset"})
+
+DUCK_STATEMENT_METHODS = frozenset({"execute", "exec", "scalars", "scalar", "stream"})
+"""Methods that run a statement: an unknown receiver calling one with a statement is a session."""
+
+COLLECTING_METHODS = frozenset({"append", "add", "extend"})
+"""Methods of a list or set that put rows in it (`found.append(row)`)."""
+
+CONTEXT_MANAGER_DECORATORS = ("contextmanager", "asynccontextmanager")
+
+PROPERTY_DECORATORS = ("property", "cached_property")
+
+NOT_MODEL_ATTRS = frozenset({"__class__", "__dict__"})

@@ -15,19 +15,19 @@ from repolint.semantics.loading import read_options
 from repolint.semantics.types import ColumnT, ModelClassT, QueryT, Shape, StmtT
 
 if TYPE_CHECKING:
-    from repolint.semantics.flow import FunctionFlow
+    from repolint.semantics.flow_state import FlowState
 
 CRITERIA_METHODS = frozenset({"where", "filter", "having"})
 JOIN_METHODS = frozenset({"join", "outerjoin", "join_from", "outerjoin_from", "select_from"})
 NESTED_SELECTS = frozenset({"select", "exists", "any", "has", "scalar_subquery", "subquery"})
 
 
-def _unknown_entity(arg: ast.expr, flow: FunctionFlow) -> bool:
+def _unknown_entity(arg: ast.expr, flow: FlowState) -> bool:
     """A variable or attribute of unknown type: maybe a model or table repolint cannot see."""
     return isinstance(arg, (ast.Name, ast.Attribute)) and flow.index_type(arg) is None
 
 
-def entity_models(args: list[ast.expr], flow: FunctionFlow) -> tuple[str | None, frozenset[str]]:
+def entity_models(args: list[ast.expr], flow: FlowState) -> tuple[str | None, frozenset[str]]:
     """(first selected model, every model the entities or columns come from)."""
     first: str | None = None
     models: set[str] = set()
@@ -44,7 +44,7 @@ def entity_models(args: list[ast.expr], flow: FunctionFlow) -> tuple[str | None,
     return first, frozenset(models)
 
 
-def new_select(call: ast.Call, flow: FunctionFlow) -> StmtT | None:
+def new_select(call: ast.Call, flow: FlowState) -> StmtT | None:
     """A statement; of unknown entities (`select(self.model)` in a generic base) when
     its models cannot be seen, which still tracks ordering."""
     first, models = entity_models(list(call.args), flow)
@@ -54,7 +54,7 @@ def new_select(call: ast.Call, flow: FunctionFlow) -> StmtT | None:
     return StmtT(first, shape=Shape(origin=id(call), froms=models, opaque=opaque))
 
 
-def new_query(call: ast.Call, flow: FunctionFlow, kind: str) -> QueryT | None:
+def new_query(call: ast.Call, flow: FlowState, kind: str) -> QueryT | None:
     first, models = entity_models(list(call.args), flow)
     opaque = any(_unknown_entity(a, flow) for a in call.args)
     if not models and not opaque:
@@ -63,7 +63,7 @@ def new_query(call: ast.Call, flow: FunctionFlow, kind: str) -> QueryT | None:
     return QueryT(first, kind, shape=shape)  # type: ignore[arg-type]
 
 
-def criteria_models(expr: ast.AST, flow: FunctionFlow) -> frozenset[str]:
+def criteria_models(expr: ast.AST, flow: FlowState) -> frozenset[str]:
     """Models whose columns `expr` reads, not looking into subqueries or EXISTS."""
     found: set[str] = set()
     stack = [expr]
@@ -99,7 +99,7 @@ def _conjuncts(expr: ast.expr) -> list[ast.expr]:
 
 
 def apply_builder(
-    receiver: StmtT | QueryT, name: str, call: ast.Call, flow: FunctionFlow
+    receiver: StmtT | QueryT, name: str, call: ast.Call, flow: FlowState
 ) -> object | None:
     """The statement after `receiver.<name>(...)`; None when it is no longer a statement."""
     shape = receiver.shape
@@ -160,7 +160,7 @@ def apply_builder(
     return receiver
 
 
-def _spread(args: list[ast.expr], flow: FunctionFlow) -> list[ast.expr]:
+def _spread(args: list[ast.expr], flow: FlowState) -> list[ast.expr]:
     """Criteria with `*criteria` replaced by the items of the list literal the function
     binds that name to (once)."""
     out: list[ast.expr] = []
@@ -179,7 +179,7 @@ def _spread(args: list[ast.expr], flow: FunctionFlow) -> list[ast.expr]:
     return out
 
 
-def _pinned_column(part: ast.expr, model: str | None, flow: FunctionFlow) -> set[str]:
+def _pinned_column(part: ast.expr, model: str | None, flow: FlowState) -> set[str]:
     """`Model.col == value` (not another column) on the selected model: {"col"}."""
     if model is None or not isinstance(part, ast.Compare) or len(part.ops) != 1:
         return set()
@@ -198,7 +198,7 @@ def _pinned_column(part: ast.expr, model: str | None, flow: FunctionFlow) -> set
 
 
 def _with_pinned(
-    receiver: StmtT | QueryT, pinned: frozenset[str], flow: FunctionFlow
+    receiver: StmtT | QueryT, pinned: frozenset[str], flow: FlowState
 ) -> StmtT | QueryT:
     """Many-to-one relationships whose foreign key is pinned load one object for every
     row: the identity map serves it after the first read, so it counts as loaded."""
@@ -225,9 +225,7 @@ def unlinked_models(shape: Shape) -> list[str]:
     return sorted(m for m in shape.filtered if m not in reached)
 
 
-def joins_collection(
-    model: str | None, paths: frozenset[tuple[str, ...]], flow: FunctionFlow
-) -> bool:
+def joins_collection(model: str | None, paths: frozenset[tuple[str, ...]], flow: FlowState) -> bool:
     """True when a joinedload path goes through a relationship known to be a collection."""
     if model is None:
         return False

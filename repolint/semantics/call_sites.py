@@ -1,0 +1,98 @@
+"""What one call passes to its callee: the type and the constant each parameter gets."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from repolint.semantics.flow_helpers import _last
+from repolint.semantics.module import function_params
+from repolint.semantics.refs import FunctionRef
+from repolint.semantics.summaries import ProjectCall
+from repolint.semantics.types import ConstT
+
+if TYPE_CHECKING:
+    from repolint.semantics.index import ProjectIndex
+
+
+def call_constants(ref: FunctionRef, call: ast.Call) -> tuple[tuple[str, ConstT], ...]:
+    """The constants a call passes to the callee's parameters, and the constant defaults
+    of those it does not pass: what decides the callee's `if flag:` branches for it."""
+    node = ref.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return ()
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        return ()  # `f(*args)`, `f(**options)`: what each parameter gets is unknown
+    params = function_params(node)
+    decorators = {_last(ref.module.imports.qualify(d) or "") for d in node.decorator_list}
+    if ref.owner is not None and "staticmethod" not in decorators and params:
+        params = params[1:]
+    passed: dict[str, ast.expr] = {}
+    positional = [a for a, _ in params if a not in node.args.kwonlyargs]
+    for arg, given in zip(positional, call.args, strict=False):
+        passed[arg.arg] = given
+    passed.update({k.arg: k.value for k in call.keywords if k.arg})
+    out: list[tuple[str, ConstT]] = []
+    for arg, default in params:
+        value = passed.get(arg.arg, default)
+        if isinstance(value, ast.Constant) and not isinstance(value.value, bytes):
+            out.append((arg.arg, ConstT(value.value)))  # type: ignore[arg-type]
+    return tuple(sorted(out, key=lambda p: p[0]))
+
+
+def db_path_at_call(
+    index: ProjectIndex, call: ast.Call, project_call: ProjectCall, kind: str
+) -> list[str] | None:
+    """The path from a project call to a statement (`kind` 'query') or a commit
+    ('commit') it runs, the callee analysed with the constants this call passes."""
+    bound = index.facts.call_given(project_call)
+    return index.facts.db_path(project_call.qual, project_call.self_cls, kind, bound=bound)
+
+
+def call_site_args(
+    ref: FunctionRef, call: ast.Call, types: dict[int, object | None]
+) -> dict[str, object | None]:
+    """Parameter name -> the type this call passes (None: unknown or not passed)."""
+    node = ref.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {}
+    params = [a.arg for a, _ in function_params(node) if a is not node.args.vararg]
+    if node.args.kwarg is not None:
+        params = params[:-1]
+    decorators = {_last(ref.module.imports.qualify(d) or "") for d in node.decorator_list}
+    if ref.owner is not None and "staticmethod" not in decorators and params:
+        params = params[1:]
+    out: dict[str, object | None] = dict.fromkeys(params)
+    positional = len(node.args.posonlyargs) + len(node.args.args)
+    if ref.owner is not None and "staticmethod" not in decorators:
+        positional -= 1
+    for i, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            return dict.fromkeys(params)  # `f(*args)`: positions unknown
+        if i < min(positional, len(params)):
+            out[params[i]] = types.get(id(arg))
+    for kw in call.keywords:
+        if kw.arg is not None and kw.arg in out:
+            out[kw.arg] = types.get(id(kw.value))
+    return out
+
+
+def _bind_args(
+    init: FunctionRef, call: ast.Call, types: dict[int, object | None]
+) -> tuple[tuple[str, object], ...]:
+    node = init.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return ()
+    names = [a.arg for a, _ in function_params(node)][1:]
+    bound: list[tuple[str, object]] = []
+    for name, arg in zip(names, call.args, strict=False):
+        t = types.get(id(arg))
+        if t is not None and not isinstance(arg, ast.Starred):
+            bound.append((name, t))
+    for kw in call.keywords:
+        t = types.get(id(kw.value))
+        if kw.arg and t is not None:
+            bound.append((kw.arg, t))
+    return tuple(sorted(bound, key=lambda p: p[0]))
