@@ -295,24 +295,11 @@ def rpl401() -> Outcome:
 
 
 def fastapi_paginate() -> Outcome:
-    """notes.api.notes_page() pages 1 and 2 (3 a page) as fastapi-pagination's
-    SQLAlchemy `paginate(session, stmt)` does: the statement the route hands over, with
-    LIMIT/OFFSET. fastapi-pagination is not a dependency here: a stand-in module takes the
-    route's statement, and the pages are the rows SQLite gives for it, its row order of
-    unordered SELECTs reversed for page 2 as a new plan would."""
-    import types
-
-    handed: list[Any] = []
-    stand_in = types.ModuleType("fastapi_pagination.ext.sqlalchemy")
-    stand_in.paginate = lambda db, stmt: handed.append(stmt)  # type: ignore[attr-defined]
-    top = types.ModuleType("fastapi_pagination")
-    top.Page = list  # type: ignore[attr-defined]
-    for name, module in [
-        ("fastapi_pagination", top),
-        ("fastapi_pagination.ext", types.ModuleType("fastapi_pagination.ext")),
-        ("fastapi_pagination.ext.sqlalchemy", stand_in),
-    ]:
-        sys.modules.setdefault(name, module)
+    """notes.api.notes_page() pages 1 and 2 (3 a page) through fastapi-pagination's
+    SQLAlchemy `paginate(session, stmt)`, which adds LIMIT/OFFSET to the route's
+    statement; for page 2, SQLite reverses its row order of unordered SELECTs, as a new
+    plan would."""
+    from fastapi_pagination import Params, set_params
     from notes.api.pages import notes_page
     from notes.models import Base, Note, User
 
@@ -323,22 +310,22 @@ def fastapi_paginate() -> Outcome:
             owner = User(email="a@example.org")
             db.add_all([Note(title=f"note {i}", owner=owner) for i in range(6)])
             db.commit()
-            notes_page(db)
-            with statements(engine) as sent:
-                page_1 = [n.id for n in db.scalars(handed[0].offset(0).limit(3))]
+            with statements(engine) as sent, set_params(Params(page=1, size=3)):
+                page_1 = [n.id for n in notes_page(db).items]
 
         @event.listens_for(engine, "connect")
         def reverse(dbapi_connection, record):
             dbapi_connection.execute("PRAGMA reverse_unordered_selects = 1")
 
         engine.dispose()  # new connections get the pragma
-        with Session(engine) as db:
-            page_2 = [n.id for n in db.scalars(handed[0].offset(3).limit(3))]
+        with Session(engine) as db, set_params(Params(page=2, size=3)):
+            page_2 = [n.id for n in notes_page(db).items]
+        paged = [s for s in sent if "LIMIT" in s]
         return {
             "page_1": page_1,
             "page_2": page_2,
             "overlap": sorted(set(page_1) & set(page_2)),
-            "ordered_sql": "ORDER BY" in sent[0],
+            "ordered_sql": "ORDER BY" in paged[0],
         }
     finally:
         engine.dispose()
