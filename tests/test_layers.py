@@ -10,7 +10,10 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "repolint"
 
 SEMANTIC_LAYERS = (
-    ("syntax", {"fstrings", "downgrade", "source", "imports", "names", "fixed", "types"}),
+    (
+        "syntax",
+        {"fstrings", "downgrade", "source", "imports", "names", "fixed", "not_none", "types"},
+    ),
     (
         "declarations",
         {"module", "loading", "statements", "order", "refs", "models", "pydantic_models"},

@@ -73,7 +73,7 @@ class SyncDataAccessInAsync(Rule):
         ref = ctx.index.functions.get(call.qual)
         if ref is None or isinstance(ref.node, ast.AsyncFunctionDef):
             return
-        path = ctx.index.facts.io_path(call.qual, call.self_cls)
+        path = ctx.index.facts.io_path(call.qual, call.self_cls, ctx.index.facts.call_given(call))
         if path is None:
             return
         scope = ctx.scope_of(node)

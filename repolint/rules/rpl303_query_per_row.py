@@ -10,7 +10,9 @@ method called once per item that runs a statement (`Book.get(book_id)`,
 `get_members(db, g.id)`, `row.serialize()`) is reported at that call, with
 the path to the statement, through at most three calls; the constants and the
 loaded rows each call on the path passes decide which branches of the callee count
-(`if item.__class__.__name__ == "Person":` for a template row is never taken).
+(`if item.__class__.__name__ == "Person":` for a template row is never taken), and
+so does a value that is certainly not None (a set the caller built, a literal):
+a helper's `if certified is None:` lookup does not run for a call that passes one.
 A batch is fine: criteria that use the loop's items through `in_()`, or a loop
 that walks chunks (`batched(ids, 500)`, `range(0, n, size)`, an item named
 `chunk`, `batch`, `page`, `segment`...). So is `session.delete(obj)`

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from repolint.semantics.flow_helpers import _last
 from repolint.semantics.module import function_params
+from repolint.semantics.not_none import certainly_a_value
 from repolint.semantics.refs import FunctionRef
 from repolint.semantics.summaries import ProjectCall
-from repolint.semantics.types import ConstT
+from repolint.semantics.types import ConstT, SomeValueT
 
 if TYPE_CHECKING:
     from repolint.semantics.index import ProjectIndex
@@ -40,6 +41,34 @@ def call_constants(ref: FunctionRef, call: ast.Call) -> tuple[tuple[str, ConstT]
         if isinstance(value, ast.Constant) and not isinstance(value.value, bytes):
             out.append((arg.arg, ConstT(value.value)))  # type: ignore[arg-type]
     return tuple(sorted(out, key=lambda p: p[0]))
+
+
+def not_none_args(
+    ref: FunctionRef, call: ast.Call, caller: ast.AST | None
+) -> tuple[tuple[str, SomeValueT], ...]:
+    """Parameters this call passes a value that is certainly not None (not a constant:
+    those are `call_constants`)."""
+    node = ref.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return ()
+    if any(isinstance(a, ast.Starred) for a in call.args):
+        return ()
+    params = function_params(node)
+    decorators = {_last(ref.module.imports.qualify(d) or "") for d in node.decorator_list}
+    if ref.owner is not None and "staticmethod" not in decorators and params:
+        params = params[1:]
+    positional = [a for a, _ in params if a not in node.args.kwonlyargs]
+    passed: dict[str, ast.expr] = {}
+    for arg, given in zip(positional, call.args, strict=False):
+        passed[arg.arg] = given
+    passed.update({k.arg: k.value for k in call.keywords if k.arg})
+    return tuple(
+        sorted(
+            (name, SomeValueT())
+            for name, expr in passed.items()
+            if not isinstance(expr, ast.Constant) and certainly_a_value(expr, caller, call)
+        )
+    )
 
 
 def db_path_at_call(

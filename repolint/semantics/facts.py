@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from repolint.semantics.annotations import annotation_type
@@ -41,7 +42,7 @@ class FactStore:
         self._in_progress: set[Key] = set()
         self._symbols: dict[str, object | None] = {}
         self._symbols_in_progress: set[str] = set()
-        self._io_paths: dict[tuple[str, str | None], list[str] | None] = {}
+        self._io_paths: dict[tuple[object, ...], list[str] | None] = {}
         self._db_paths: dict[tuple[object, ...], list[str] | None] = {}
         self.typed: dict[str, TypedModule] = {}
         self.traversals: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
@@ -197,16 +198,19 @@ class FactStore:
             self._facts.setdefault((ref.qual, ref.owner, (), False), facts)
         return typed
 
-    def io_path(self, qual: str, self_cls: str | None) -> list[str] | None:
-        """['f()', 'g()', 'db.scalar(...)'] when sync `qual` reaches sync DB I/O, else None."""
-        key = (qual, self_cls)
+    def io_path(
+        self, qual: str, self_cls: str | None, bound: tuple[tuple[str, object], ...] = ()
+    ) -> list[str] | None:
+        """['f()', 'g()', 'db.scalar(...)'] when sync `qual` reaches sync DB I/O, else None;
+        `bound`: what the call gives that decides the callee's branches (`call_given`)."""
+        key = (qual, self_cls, bound)
         if key in self._io_paths:
             return self._io_paths[key]
         self._io_paths[key] = None  # cycle guard
         ref = self.index.functions.get(qual)
         result: list[str] | None = None
         if ref is not None and not isinstance(ref.node, ast.AsyncFunctionDef):
-            facts = self.facts(ref, self_cls)
+            facts = self.facts(ref, self_cls, bound)
             label = f"{_short(qual)}()"
             # the I/O that runs on every call first: not a `rollback()` in an `except`,
             # nor a commit under an `if` the caller rarely takes
@@ -220,7 +224,7 @@ class FactStore:
                     rank = site_rank(call.node, ref)
                     if best is not None and rank >= best[0]:
                         continue
-                    sub = self.io_path(call.qual, call.self_cls)
+                    sub = self.io_path(call.qual, call.self_cls, self.call_given(call))
                     if sub is not None:
                         best = (rank, [label, *sub])
             result = best[1] if best is not None else None
@@ -461,11 +465,11 @@ CONDITIONAL = (ast.If, ast.IfExp, ast.While, ast.For, ast.AsyncFor, ast.BoolOp, 
 def site_rank(node: ast.AST, ref: FunctionRef) -> int:
     """0: `node` runs on every call of `ref`; 1: under an `if`, a loop or a `match`; 2: in
     an `except` handler (only when something failed)."""
+    path = _path_to(ref.node, node)
+    if path is None:
+        return 0
     rank = 0
-    module = ref.module
-    child: ast.AST = node
-    parent = module.parent(node)
-    while parent is not None and parent is not ref.node:
+    for parent, child in pairwise(path):
         if isinstance(parent, ast.ExceptHandler):
             return 2
         always = (
@@ -473,10 +477,37 @@ def site_rank(node: ast.AST, ref: FunctionRef) -> int:
             or getattr(parent, "iter", None) is child
             or (isinstance(parent, ast.BoolOp) and parent.values[0] is child)
         )
-        if isinstance(parent, CONDITIONAL) and not always:
+        if parent is not path[0] and isinstance(parent, CONDITIONAL) and not always:
             rank = 1
-        child, parent = parent, module.parent(parent)
     return rank
+
+
+def _path_to(root: ast.AST, target: ast.AST) -> list[ast.AST] | None:
+    """The nodes from `root` down to `target`, found by descending only into children
+    whose line span holds the target's line (no module-wide parent table needed)."""
+    line = getattr(target, "lineno", None)
+    path = [root]
+    current = root
+    while current is not target:
+        found = None
+        for child in ast.iter_child_nodes(current):
+            if child is target:
+                found = child
+                break
+            start = getattr(child, "lineno", None)
+            end = getattr(child, "end_lineno", start)
+            if start is None or line is None:
+                if any(n is target for n in ast.walk(child)):
+                    found = child
+                    break
+            elif start <= line <= (end or start) and any(n is target for n in ast.walk(child)):
+                found = child
+                break
+        if found is None:
+            return None
+        path.append(found)
+        current = found
+    return path
 
 
 def _statements_of_any_model(sites: list[object | None]) -> object | None:

@@ -30,6 +30,7 @@ from repolint.semantics.flow_helpers import (
 from repolint.semantics.flow_methods import MethodsMixin
 from repolint.semantics.flow_reads import ReadsMixin
 from repolint.semantics.module import ModuleInfo, function_params
+from repolint.semantics.not_none import NOT_NONE
 from repolint.semantics.refs import FunctionRef
 from repolint.semantics.summaries import FunctionFacts, Scope, TypedModule
 from repolint.semantics.types import (
@@ -43,6 +44,7 @@ from repolint.semantics.types import (
     RowMapT,
     RowsT,
     SessionT,
+    SomeValueT,
     TupleT,
     merge,
 )
@@ -141,6 +143,10 @@ class FunctionFlow(ConditionsMixin, BindingMixin, ReadsMixin, CallsMixin, Method
             const = self.bound.get(arg.arg)
             if isinstance(const, ConstT):
                 self.consts[arg.arg] = const.value
+                self.env[arg.arg] = None
+                continue
+            if isinstance(const, SomeValueT):
+                self.consts[arg.arg] = NOT_NONE
                 self.env[arg.arg] = None
                 continue
             if arg.arg in self.bound:

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from repolint.semantics import statements
 from repolint.semantics.annotations import declared_return
-from repolint.semantics.call_sites import _bind_args, call_site_args
+from repolint.semantics.call_sites import _bind_args, call_site_args, not_none_args
 from repolint.semantics.fixed import DYNAMIC_IMPORTS
 from repolint.semantics.flow_helpers import (
     _arg,
@@ -265,6 +265,13 @@ class CallsMixin(FlowState):
                 self.facts.calls.append(call)
             return
         call = ProjectCall(qual, self_cls, node, self._given_rows(qual, node))
+        ref = self.index.functions.get(qual)
+        if ref is not None:
+            values = not_none_args(ref, node, self.ref.node)
+            if values:
+                given = dict(values)
+                given.update(call.rows)
+                call = replace(call, rows=tuple(sorted(given.items(), key=lambda p: p[0])))
         self.facts.calls.append(call)
         if self.typed is not None:
             self.typed.calls[id(node)] = call

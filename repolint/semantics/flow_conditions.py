@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 from repolint.semantics.flow_state import FlowState
+from repolint.semantics.not_none import NOT_NONE
 from repolint.semantics.types import ColumnT, InstanceT, ObjT
 
 
@@ -38,7 +39,8 @@ class ConditionsMixin(FlowState):
         if not self.consts:
             return None
         if isinstance(test, ast.Name) and test.id in self.consts:
-            return bool(self.consts[test.id])
+            value = self.consts[test.id]
+            return None if value is NOT_NONE else bool(value)  # an empty set is falsy
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             inner = self._decided(test.operand)
             return None if inner is None else not inner
@@ -50,6 +52,8 @@ class ConditionsMixin(FlowState):
             and isinstance(test.comparators[0], ast.Constant)
         ):
             left, right, op = self.consts[test.left.id], test.comparators[0].value, test.ops[0]
+            if left is NOT_NONE and right is not None:
+                return None  # a value, but which one is unknown
             if isinstance(op, (ast.Is, ast.Eq)):
                 return left == right
             if isinstance(op, (ast.IsNot, ast.NotEq)):

@@ -212,6 +212,12 @@ class ConstT:
 
 
 @dataclass(frozen=True)
+class SomeValueT:
+    """A value one call passes that is certainly not None (a set it built, a list
+    literal; see `semantics.not_none`): decides the callee's `if x is None:` tests only."""
+
+
+@dataclass(frozen=True)
 class FixedT:
     """A value written in the code, not loaded: a literal collection of constants, a
     module constant, an UPPER_CASE attribute, a dynamically imported module (and

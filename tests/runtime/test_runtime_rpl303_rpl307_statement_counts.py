@@ -40,6 +40,7 @@ from rota.services.directory import (
     resident_names,
     resident_names_plain,
 )
+from rota.services.eligibility import cover_list, coverable, coverable_once
 from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
@@ -194,6 +195,26 @@ def test_rpl303_local_memo_runs_once_per_distinct_key(engine: Engine) -> None:
     holders, statements = run_counted(engine, certificate_holders)
     assert len(holders) == n_certifications
     assert len(statements) == 1 + n_people  # not 1 + n_certifications
+
+
+def test_rpl303_a_helper_given_the_set_runs_no_lookup(engine: Engine) -> None:
+    """may_cover() looks the certifications up only when its caller passes none:
+    coverable() costs one SELECT per need, coverable_once() one in all, cover_list()
+    (a literal set) only the people query."""
+    with Session(engine) as db:
+        person = db.scalars(select(Person).order_by(Person.id)).first()
+        assert person is not None
+        db.add(Certification(person=person, name="ACLS", expires_on=dt.date(2027, 1, 1)))
+        db.commit()
+        person_id = person.id
+    needs = ["ACLS", "BLS", "PALS", "NRP"]
+    bad, bad_statements = run_counted(engine, lambda db: coverable(db, person_id, needs))
+    good, good_statements = run_counted(engine, lambda db: coverable_once(db, person_id, needs))
+    assert bad == good and "ACLS" in bad
+    assert len(bad_statements) == len(needs)
+    assert len(good_statements) == 1
+    _, list_statements = run_counted(engine, lambda db: cover_list(db, needs))
+    assert len(list_statements) == 1
 
 
 def test_rpl303_branch_taken_only_for_one_model(engine: Engine) -> None:

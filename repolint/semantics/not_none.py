@@ -1,0 +1,97 @@
+"""Arguments that are certainly not None: they decide a callee's `if x is None:` test.
+
+A callee that fills a missing argument itself (`if user_group_ids is None:
+user_group_ids = <query>`) runs that query only for callers that pass nothing; a
+caller that passes a set it built does not run it. Read from the caller's syntax only.
+"""
+
+from __future__ import annotations
+
+import ast
+
+VALUE_NODES = (
+    ast.Set,
+    ast.List,
+    ast.Dict,
+    ast.Tuple,
+    ast.SetComp,
+    ast.ListComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+    ast.JoinedStr,
+    ast.Lambda,
+)
+VALUE_BUILTINS = frozenset({"set", "list", "dict", "tuple", "frozenset", "str", "int", "len"})
+
+
+class _NotNone:
+    """What a parameter holds when its call passes a value that is not None."""
+
+    def __repr__(self) -> str:
+        return "NOT_NONE"
+
+
+NOT_NONE = _NotNone()
+
+
+def certainly_a_value(expr: ast.expr, func: ast.AST | None, at: ast.AST) -> bool:
+    """`expr`, passed at `at` inside `func`, is not None: a literal container, a
+    comprehension, an f-string, a builtin constructor call, or a local name every binding
+    of which is one (a parameter counts when `if name is None: name = <one>` fills it
+    before `at`)."""
+    if _is_value(expr):
+        return True
+    if not isinstance(expr, ast.Name) or not isinstance(
+        func, (ast.FunctionDef, ast.AsyncFunctionDef)
+    ):
+        return False
+    name = expr.id
+    stores = [
+        n
+        for n in ast.walk(func)
+        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+    ]
+    values = [
+        n.value
+        for n in ast.walk(func)
+        if isinstance(n, ast.Assign)
+        and len(n.targets) == 1
+        and isinstance(n.targets[0], ast.Name)
+        and n.targets[0].id == name
+    ]
+    if not stores or len(values) != len(stores) or not all(_is_value(v) for v in values):
+        return False
+    params = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)}
+    if name not in params:
+        return True
+    return any(
+        _fills_when_none(stmt, name) and stmt.lineno < getattr(at, "lineno", 0)
+        for stmt in func.body
+    )
+
+
+def _is_value(expr: ast.expr) -> bool:
+    if isinstance(expr, VALUE_NODES):
+        return True
+    if isinstance(expr, ast.Constant):
+        return expr.value is not None
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and expr.func.id in VALUE_BUILTINS
+    )
+
+
+def _fills_when_none(stmt: ast.stmt, name: str) -> bool:
+    """`if name is None: name = ...` (the assigned value is checked with the others)."""
+    test = stmt.test if isinstance(stmt, ast.If) else None
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == name
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+        and not stmt.orelse  # type: ignore[union-attr]
+    )
