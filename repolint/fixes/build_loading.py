@@ -289,11 +289,15 @@ QUERY_METHODS = frozenset(
 
 
 def _chain_edits(
-    chain: ast.expr, instance: InstanceT, rels: Sequence[Relationship], where: InModule
+    chain: ast.expr,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    where: InModule,
+    with_import: bool = True,
 ) -> tuple[list[Edit], str] | None:
     """The edits that add `selectinload(Model.rel)` for `rels` to a `select(Model)` or
-    `Model.query` / `session.query(Model)` chain of `where`'s module, with the import;
-    and the name the module gives the model."""
+    `Model.query` / `session.query(Model)` chain of `where`'s module, with the import
+    (unless told not to); and the name the module gives the model."""
     found = _chain_base(chain, where)
     if found is None:
         return None
@@ -315,7 +319,7 @@ def _chain_edits(
         if end is None:
             return None
         edits.append(insert(path, end, f"{_fluent_break(lines, end)}.options({loads})"))
-    if local_name_of(where, SELECTINLOAD) is None:
+    if with_import and local_name_of(where, SELECTINLOAD) is None:
         added = import_edit(where, "sqlalchemy.orm", "selectinload")
         if added is None:
             return None
@@ -400,26 +404,80 @@ def _get_with_options(
     call: ast.Call, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
 ) -> Fix | None:
     """`db.get(Order, id)` -> `db.get(Order, id, options=[selectinload(Order.lines)])`."""
-    if len(call.args) != 2 or any(k.arg in (None, "options") for k in call.keywords):
+    found = _get_options_edit(call, instance, rels, ctx)
+    if found is None:
         return None
-    entity = call.args[0]
-    if not isinstance(entity, ast.Name):
-        return None
-    if ctx.index.canonical(ctx.module.imports.qualify(entity)) != instance.model:
-        return None
-    loader = local_name_of(ctx, SELECTINLOAD) or "selectinload"
-    loads = ", ".join(f"{loader}({entity.id}.{rel.name})" for rel in rels)
-    added = append_argument(call, f"options=[{loads}]", ctx)
-    if added is None:
-        return None
+    added, entity = found
     edits = [added]
     if local_name_of(ctx, SELECTINLOAD) is None:
         imported = import_edit(ctx, "sqlalchemy.orm", "selectinload")
         if imported is None:
             return None
         edits.append(imported)
-    names = ", ".join(f"`{entity.id}.{rel.name}`" for rel in rels)
+    names = ", ".join(f"`{entity}.{rel.name}`" for rel in rels)
     return fix(Applicability.UNSAFE, f"Eager-load {names} with `selectinload`", edits)
+
+
+def _get_options_edit(
+    call: ast.Call, instance: InstanceT, rels: Sequence[Relationship], where: InModule
+) -> tuple[Edit, str] | None:
+    """The edit that passes `options=[selectinload(Order.lines)]` to `db.get(Order, id)`,
+    and the name the module gives the model."""
+    if len(call.args) != 2 or any(k.arg in (None, "options") for k in call.keywords):
+        return None
+    entity = call.args[0]
+    if not isinstance(entity, ast.Name):
+        return None
+    if where.index.canonical(where.module.imports.qualify(entity)) != instance.model:
+        return None
+    loader = local_name_of(where, SELECTINLOAD) or "selectinload"
+    loads = ", ".join(f"{loader}({entity.id}.{rel.name})" for rel in rels)
+    added = append_argument(call, f"options=[{loads}]", where)
+    return None if added is None else (added, entity.id)
+
+
+def statement_loading_edits(
+    function: Function, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
+) -> tuple[list[Edit], str] | None:
+    """RPL304: the edits (the import left out) that add `selectinload` for `rels` where
+    `function` builds the one statement whose rows it returns from its one `return`:
+    `session.scalars(stmt)` / `session.execute(stmt)` (through `await`, `.all()`-like
+    calls and names assigned once) of a `select(Model)` chain, a `session.query(Model)`
+    or `Model.query` chain, `session.get(Model, id)` (on what is typed a session). None
+    for any other shape."""
+    where = ctx
+    returned = only_return(function)
+    rows = _unwrapped(returned, function) if returned is not None else None
+    if isinstance(rows, ast.Attribute) and rows.attr == "query":
+        return _chain_edits(rows, instance, rels, where, with_import=False)
+    if not isinstance(rows, ast.Call) or not isinstance(rows.func, ast.Attribute):
+        return None
+    func = rows.func
+    chain: ast.expr | None
+    if func.attr in FETCHING_METHODS:
+        if len(rows.args) != 1 or rows.keywords:
+            return None
+        stmt = rows.args[0]
+        chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
+    elif func.attr == "get" and not _is_query_chain(func.value):
+        if not isinstance(ctx.type_of(func.value), SessionT):
+            return None  # a repository's own `get(Model, id)` takes no `options=`
+        found = _get_options_edit(rows, instance, rels, where)
+        return None if found is None else ([found[0]], found[1])
+    elif func.attr in QUERY_FETCHERS:
+        chain = func.value
+    else:
+        chain = rows
+    return None if chain is None else _chain_edits(chain, instance, rels, where, False)
+
+
+def _is_query_chain(expr: ast.expr) -> bool:
+    """`session.query(Model)...` or `Model.query...`: `.get(id)` on it is `Query.get`."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        if expr.func.attr == "query":
+            return True
+        expr = expr.func.value
+    return isinstance(expr, ast.Attribute) and expr.attr == "query"
 
 
 # -- calling the repository's `_with_relations` sibling ----------------------------------

@@ -16,6 +16,28 @@ and only the two layouts these formatters give such a statement when its parts f
           select(A).options(selectinload(A.b)).order_by(A.id)
       ).all()
 
+Asked to (`one_per_line`, for a method a fix writes whole), a chain of method calls too
+long for one line inside parentheses gets one call a line (ruff's fluent layout):
+
+      stmt = (
+          select(A)
+          .options(selectinload(A.b), selectinload(A.c))
+          .where(A.id == key)
+      )
+
+and a call of two or more arguments that fits neither way gets one argument a line with
+a trailing comma, a list, tuple or set argument one element a line, a call argument its
+arguments on one line of their own (or one a line):
+
+      return self.db.get(
+          Order,
+          id,
+          options=[
+              selectinload(Order.lines),
+              selectinload(Order.customer),
+          ],
+      )
+
 Any other long line is left as the fix wrote it (the formatter's verdict may change).
 """
 
@@ -23,6 +45,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import itertools
 import sys
 from pathlib import Path
 
@@ -51,9 +74,11 @@ def line_length(project_root: str) -> int:
     return DEFAULT_LINE_LENGTH
 
 
-def rewrap(before: SourceText, after: SourceText, limit: int) -> SourceText:
+def rewrap(
+    before: SourceText, after: SourceText, limit: int, one_per_line: bool = False
+) -> SourceText:
     """`after` with the statements its edits made too long wrapped, where the line they
-    replace fitted in `limit` characters."""
+    replace fitted in `limit` characters (also one argument a line, if `one_per_line`)."""
     try:
         tree = ast.parse(after.text)
     except (SyntaxError, ValueError):
@@ -73,6 +98,12 @@ def rewrap(before: SourceText, after: SourceText, limit: int) -> SourceText:
         if len(body) <= limit or i not in was or len(old[was[i]]) > limit:
             continue
         wrapped = _wrapped(body, stmt, value, limit, after.newline)
+        if wrapped is None and one_per_line:
+            wrapped = (
+                _fluent(body, stmt, value, limit, after.newline)
+                or _fluent_argument(body, stmt, value, limit, after.newline)
+                or _one_per_line(body, stmt, value, limit, after.newline)
+            )
         if wrapped is not None:
             lines[i] = wrapped + lines[i][len(body) :]
             changed = True
@@ -164,3 +195,160 @@ def _last_call_with_arguments(value: ast.expr) -> ast.Call | None:
             node = node.value
         else:
             return None
+
+
+def _one_per_line(body: str, stmt: ast.stmt, value: ast.expr, limit: int, eol: str) -> str | None:
+    """The statement with the arguments of its last call one a line (see the module's
+    docstring), or None when a line would still be too long or an argument is of
+    another kind."""
+    if not body.isascii() or value.end_col_offset is None:
+        return None
+    indent = body[: len(body) - len(body.lstrip())]
+    tail = body[value.end_col_offset :]
+    if stmt.col_offset != len(indent) or (tail.strip() and not tail.lstrip().startswith("#")):
+        return None
+    call = _last_call_with_arguments(value)
+    if call is None or call.func.end_col_offset is None or call.end_col_offset is None:
+        return None
+    if len(call.args) + len(call.keywords) < 2 or _dots_after_brackets(call.func):
+        return None
+    opening, closing = call.func.end_col_offset, call.end_col_offset - 1
+    if body[opening] != "(" or body[closing] != ")":
+        return None
+    head, rest = body[: opening + 1], body[closing:]
+    inner = _arguments(call, body, indent + INDENT, limit)
+    if inner is None or len(head) > limit or len(indent) + len(rest) > limit:
+        return None
+    return eol.join([head, *inner, f"{indent}{rest}"])
+
+
+def _arguments(call: ast.Call, body: str, indent: str, limit: int) -> list[str] | None:
+    """The lines of a call's arguments, one a line with a trailing comma."""
+    found: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        return None
+    found.sort(key=lambda a: (a.lineno, a.col_offset))
+    lines: list[str] = []
+    for arg in found:
+        piece = _element(arg, body, indent, limit)
+        if piece is None:
+            return None
+        lines.extend(piece)
+    return lines
+
+
+def _element(node: ast.expr | ast.keyword, body: str, indent: str, limit: int) -> list[str] | None:
+    """An argument or element followed by a comma: on one line, or split at its brackets."""
+    end = node.end_col_offset
+    if end is None:
+        return None
+    text = body[node.col_offset : end]
+    if len(indent) + len(text) + 1 <= limit:
+        return [f"{indent}{text},"]
+    value = node.value if isinstance(node, ast.keyword) else node
+    if value.end_col_offset is None:
+        return None
+    head = body[node.col_offset : value.col_offset]
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)) and value.elts:
+        left, right = body[value.col_offset], body[value.end_col_offset - 1]
+        if left + right not in ("[]", "()", "{}"):
+            return None
+        lines = [f"{indent}{head}{left}"]
+        for elt in value.elts:
+            piece = _element(elt, body, indent + INDENT, limit)
+            if piece is None:
+                return None
+            lines.extend(piece)
+        return [*lines, f"{indent}{right},"]
+    if (
+        isinstance(value, ast.Call)
+        and (value.args or value.keywords)
+        and not _dots_after_brackets(value.func)
+        and value.func.end_col_offset is not None
+    ):
+        opening, closing = value.func.end_col_offset, value.end_col_offset - 1
+        if body[opening] != "(" or body[closing] != ")":
+            return None
+        first = f"{indent}{head}{body[value.col_offset : opening + 1]}"
+        inner = body[opening + 1 : closing].strip()
+        if len(indent) + len(INDENT) + len(inner) <= limit and not inner.endswith(","):
+            return [first, f"{indent}{INDENT}{inner}", f"{indent}),"]
+        arguments = _arguments(value, body, indent + INDENT, limit)
+        return None if arguments is None else [first, *arguments, f"{indent}),"]
+    return None
+
+
+def _fluent_argument(
+    body: str, stmt: ast.stmt, value: ast.expr, limit: int, eol: str
+) -> str | None:
+    """`x = await db.execute(` / the one argument's chain, one method call a line / `)`."""
+    call = _last_call_with_arguments(value)
+    if call is None or len(call.args) != 1 or call.keywords:
+        return None
+    chain = call.args[0]
+    if call.func.end_col_offset is None or call.end_col_offset is None:
+        return None
+    opening, closing = call.func.end_col_offset, call.end_col_offset - 1
+    if (
+        body[opening] != "("
+        or body[closing] != ")"
+        or body[opening + 1 : closing].strip() != (body[chain.col_offset : chain.end_col_offset])
+    ):
+        return None
+    indent = body[: len(body) - len(body.lstrip())]
+    tail = body[value.end_col_offset or 0 :]
+    if stmt.col_offset != len(indent) or (tail.strip() and not tail.lstrip().startswith("#")):
+        return None
+    pieces = _chain_pieces(body, chain, limit - len(indent) - len(INDENT))
+    head, rest = body[: opening + 1], body[closing:]
+    if pieces is None or len(head) > limit or len(indent) + len(rest) > limit:
+        return None
+    inside = [f"{indent}{INDENT}{piece}" for piece in pieces]
+    return eol.join([head, *inside, f"{indent}{rest}"])
+
+
+def _fluent(body: str, stmt: ast.stmt, value: ast.expr, limit: int, eol: str) -> str | None:
+    """The statement's chain inside parentheses, one method call a line (where each
+    fits), as ruff formats a chain too long for one line of its own."""
+    if not body.isascii() or value.end_col_offset is None:
+        return None
+    indent = body[: len(body) - len(body.lstrip())]
+    tail = body[value.end_col_offset :]
+    if stmt.col_offset != len(indent) or (tail.strip() and not tail.lstrip().startswith("#")):
+        return None
+    pieces = _chain_pieces(body, value, limit - len(indent) - len(INDENT))
+    if pieces is None:
+        return None
+    head = body[: value.col_offset]
+    inside = [f"{indent}{INDENT}{piece}" for piece in pieces]
+    return eol.join([f"{head}(", *inside, f"{indent}){tail}"])
+
+
+def _chain_pieces(body: str, value: ast.expr, room: int) -> list[str] | None:
+    """A chain of two or more method calls on call results cut before each such call,
+    when every piece fits in `room` characters."""
+    if not body.isascii() or value.end_col_offset is None or _dots_after_brackets(value) < 2:
+        return None
+    cuts: list[int] = []
+    node: ast.expr = value
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Attribute):
+            inner = node.value
+            if isinstance(inner, (ast.Call, ast.Subscript)):
+                if inner.end_col_offset is None or body[inner.end_col_offset] != ".":
+                    return None
+                cuts.append(inner.end_col_offset)
+            node = inner
+        else:
+            break
+    bounds = [value.col_offset, *sorted(cuts), value.end_col_offset]
+    pieces = [body[a:b] for a, b in itertools.pairwise(bounds)]
+    if any(len(piece) > room or piece != piece.strip() for piece in pieces):
+        return None
+    return pieces

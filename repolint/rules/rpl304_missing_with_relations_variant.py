@@ -44,6 +44,26 @@ class TeamRepository(BaseRepository[Team]):
         return self.db.scalars(stmt).one_or_none()
 ```
 
+## Fix safety
+`--fix --unsafe-fixes` writes each missing `<method>_with_relations()` right
+after the method: a copy of the method's own text (so `async def` and `await`,
+`select()` or the legacy `session.query()`, its parameters and its session
+attribute stay as they are), renamed, with a one-line docstring, and with
+`selectinload(Model.rel)` added where its statement is built (`.options(...)`
+created or extended; `options=[...]` for `session.get(Model, id)`), laid out
+as ruff format lays it out where repolint knows the layout; `selectinload` is
+imported when the module lacks it. It loads the relationships callers
+traverse on the method's rows, or, for a `get_by_id` nobody traverses, every
+lazy relationship of the model. Nested reads are not recorded: only the first
+level is loaded.
+
+No fix when one of the methods is inherited, decorated or has several
+returns, or when its statement comes from a helper or from elsewhere than
+the method's body: the hint stays. Unsafe: the new method is API the project
+then owns, and it loads what today's callers read (one `SELECT ... IN` per
+relationship); once it exists, RPL301's and RPL302's fixes make the callers
+call it.
+
 ## Options
 `with-relations-suffixes` (default `["_with_relations"]`), `repository-suffixes`,
 `repository-bases`.
@@ -56,6 +76,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.fixes.build_variant import with_relations_variants
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.eager_paths import has_eager_path
@@ -103,4 +124,5 @@ class MissingWithRelationsVariant(Rule):
             f"for {', '.join(missing)}",
             hint=f"add `{first}{suffixes[0] if suffixes else '_with_relations'}()` using "
             f"`.options(selectinload({model_name}.<relationship>))`, or accept loader options",
+            fix=with_relations_variants(node, cls, model, [m.rstrip("()") for m in missing], ctx),
         )

@@ -494,6 +494,36 @@ def elsewhere() -> Outcome:
     return out
 
 
+# RPL304 -----------------------------------------------------------------------
+
+
+def rpl304() -> Outcome:
+    """SwapRepository.get_by_id() and the get_by_id_with_relations() the fix writes
+    after it: statements sent, and the swap's requester and target read once the
+    session is closed (loaded with the swap, or not)."""
+    from rota.models import SwapRecord
+    from rota.repositories.swap import SwapRepository
+
+    out: Outcome = {}
+    url = fresh_db("rpl304")
+    engine = create_engine(url)
+    try:
+        with Session(engine) as db:
+            db.add(SwapRecord(requester_id=1, target_id=FACULTY_ID, assignment_id=1))
+            db.commit()
+        for name in ("get_by_id", "get_by_id_with_relations"):
+            with Session(engine) as db, statements(engine) as sent:
+                method = getattr(SwapRepository(db), name, None)
+                swap = method(1) if method is not None else None
+            if swap is None:
+                continue
+            result, error = failure(lambda swap=swap: [swap.requester.name, swap.target.name])
+            out[name] = {"statements": len(sent), "read_after_close": error or result}
+    finally:
+        engine.dispose()
+    return out
+
+
 # RPL404 -----------------------------------------------------------------------
 
 
@@ -551,6 +581,7 @@ SCENARIOS = {
     "RPL103": rpl103,
     "RPL104": rpl104,
     "RPL201": rpl201,
+    "RPL304": rpl304,
     "RPL306": rpl306,
     "RPL401": rpl401,
     "RPL401-paginate": fastapi_paginate,

@@ -635,3 +635,182 @@ def test_a_legacy_chain_over_several_lines_keeps_its_lines(project: Path) -> Non
         "        .first()\n"
         "    )" + LEGACY[LEGACY.index("\n\n\ndef team(") :]
     )
+
+
+TEAMS_REPO = """\
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+class TeamRepository:
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def list_from(self, low: int) -> list[Team]:
+        \"\"\"Teams from an id on,
+        in id order.\"\"\"
+        stmt = select(Team).where(Team.id >= low)
+        stmt = stmt.order_by(Team.id)
+        return list(self.db.scalars(stmt))
+
+    def get_by_id(self, team_id: int) -> Team | None:
+        return self.db.get(Team, team_id)
+
+
+class LegacyTeamRepository:
+    model = Team
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def get_by_id(self, team_id: int) -> Team | None:
+        return self.db.query(Team).filter(Team.id == team_id).first()
+
+
+class HelperTeamRepository:
+    model = Team
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def _teams(self):
+        return select(Team)
+
+    def get_by_id(self, team_id: int) -> Team | None:
+        return self.db.scalars(self._teams().where(Team.id == team_id)).first()
+"""
+ASYNC_TEAMS_REPO = """\
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.models import Team
+
+
+class AsyncTeamRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def list_all(self) -> list[Team]:
+        \"\"\"Every team.\"\"\"
+        rows = await self.session.scalars(select(Team).order_by(Team.id))
+        return list(rows)
+"""
+TEAM_CALLERS = """\
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from app.repositories.async_teams import AsyncTeamRepository
+from app.repositories.teams import TeamRepository
+
+
+def sizes(db: Session) -> list[int]:
+    return [len(t.members) for t in TeamRepository(db).list_from(2)]
+
+
+async def names(db: AsyncSession) -> list[int]:
+    return [len(t.members) + len(t.projects) for t in await AsyncTeamRepository(db).list_all()]
+"""
+
+
+def test_a_repository_method_gets_its_with_relations_twin(project: Path) -> None:
+    """RPL304: the twin is the method's text, renamed, with a one-line docstring and
+    `selectinload` where its statement is built: what callers traverse (`list_*`), every
+    lazy relationship for a `get_by_id` nobody traverses; sync or async, `select()` or
+    `session.query()`, laid out as ruff format would. No twin from a helper's statement."""
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/repositories/teams.py").write_text(TEAMS_REPO)
+    (project / "app/repositories/async_teams.py").write_text(ASYNC_TEAMS_REPO)
+    (project / "app/report.py").write_text(TEAM_CALLERS)
+    shown = json.loads(
+        invoke("--output-format", "json", "--select", "RPL304", "--unsafe-fixes", "app").stdout
+    )
+    assert [(f["path"], f["line"], (f["fix"] or {}).get("message")) for f in shown] == [
+        (
+            "app/repositories/async_teams.py",
+            8,
+            "Add `list_all_with_relations()`, which eager-loads",
+        ),
+        (
+            "app/repositories/teams.py",
+            7,
+            "Add `get_by_id_with_relations()`, `list_from_with_relations()`, which eager-loads",
+        ),
+        ("app/repositories/teams.py", 22, "Add `get_by_id_with_relations()`, which eager-loads"),
+        ("app/repositories/teams.py", 32, None),  # the statement comes from `self._teams()`
+    ]
+    assert all(f["fix"] is None or f["fix"]["applicability"] == "unsafe" for f in shown)
+    result = invoke("--fix", "--select", "RPL304", "app")  # unsafe: not applied by --fix
+    assert (project / "app/repositories/teams.py").read_text() == TEAMS_REPO
+    result = invoke("--fix", "--unsafe-fixes", "--select", "RPL304", "app")
+    assert result.stderr == "Fixed 3 problems in 2 files.\n"
+    assert (project / "app/repositories/teams.py").read_text() == TEAMS_REPO.replace(
+        "from sqlalchemy.orm import Session\n", "from sqlalchemy.orm import Session, selectinload\n"
+    ).replace(
+        "        return list(self.db.scalars(stmt))\n",
+        "        return list(self.db.scalars(stmt))\n\n"
+        "    def list_from_with_relations(self, low: int) -> list[Team]:\n"
+        '        """`list_from()` with Team.members eager-loaded."""\n'
+        "        stmt = select(Team).options(selectinload(Team.members)).where(Team.id >= low)\n"
+        "        stmt = stmt.order_by(Team.id)\n"
+        "        return list(self.db.scalars(stmt))\n",
+    ).replace(
+        "        return self.db.get(Team, team_id)\n",
+        "        return self.db.get(Team, team_id)\n\n"
+        "    def get_by_id_with_relations(self, team_id: int) -> Team | None:\n"
+        '        """`get_by_id()` with Team.members and Team.projects eager-loaded."""\n'
+        "        return self.db.get(\n"
+        "            Team,\n"
+        "            team_id,\n"
+        "            options=[selectinload(Team.members), selectinload(Team.projects)],\n"
+        "        )\n",
+    ).replace(
+        "        return self.db.query(Team).filter(Team.id == team_id).first()\n",
+        "        return self.db.query(Team).filter(Team.id == team_id).first()\n\n"
+        "    def get_by_id_with_relations(self, team_id: int) -> Team | None:\n"
+        '        """`get_by_id()` with Team.members and Team.projects eager-loaded."""\n'
+        "        return (\n"
+        "            self.db.query(Team)\n"
+        "            .options(selectinload(Team.members), selectinload(Team.projects))\n"
+        "            .filter(Team.id == team_id)\n"
+        "            .first()\n"
+        "        )\n",
+    )
+    assert (project / "app/repositories/async_teams.py").read_text() == ASYNC_TEAMS_REPO + (
+        "\n"
+        "    async def list_all_with_relations(self) -> list[Team]:\n"
+        '        """`list_all()` with Team.members and Team.projects eager-loaded."""\n'
+        "        rows = await self.session.scalars(\n"
+        "            select(Team)\n"
+        "            .options(selectinload(Team.members), selectinload(Team.projects))\n"
+        "            .order_by(Team.id)\n"
+        "        )\n"
+        "        return list(rows)\n"
+    )
+    left = json.loads(invoke("--output-format", "json", "--select", "RPL304", "app").stdout)
+    assert [(f["path"], f["line"]) for f in left] == [("app/repositories/teams.py", 55)]
+
+
+def test_no_twin_when_get_is_not_the_sessions(project: Path) -> None:
+    """`self.store.get(Team, id)` of an object that is not a session takes no `options=`."""
+    (project / "app/models.py").write_text(MODELS)
+    (project / "app/repositories/teams.py").write_text(
+        "from sqlalchemy.orm import Session\n\n"
+        "from app.models import Team\n\n\n"
+        "class Store:\n"
+        "    def get(self, model: type, key: int) -> Team | None:\n"
+        "        return None\n\n\n"
+        "class TeamRepository:\n"
+        "    model = Team\n\n"
+        "    def __init__(self, db: Session, store: Store) -> None:\n"
+        "        self.db = db\n"
+        "        self.store = store\n\n"
+        "    def get_by_id(self, team_id: int) -> Team | None:\n"
+        "        return self.store.get(Team, team_id)\n"
+    )
+    shown = json.loads(
+        invoke("--output-format", "json", "--select", "RPL304", "--unsafe-fixes", "app").stdout
+    )
+    assert [(f["line"], f["fix"]) for f in shown] == [(11, None)]

@@ -34,6 +34,7 @@ FIXED_CODES = {
     "RPL201",
     "RPL301",
     "RPL302",
+    "RPL304",
     "RPL305",
     "RPL306",
     "RPL308",
@@ -160,7 +161,8 @@ def key(finding: dict[str, Any]) -> Key:
 def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     fixable = [f for f in proof.before if f.get("fix")]
     assert {f["code"] for f in fixable} == FIXED_CODES
-    assert len(fixable) == 62
+    # 61, + RPL304 (SwapRepository.get_by_id_with_relations()), + RPL104 (AuditSessionLocal)
+    assert len(fixable) == 63
     expected = Counter(map(key, proof.before)) - Counter(map(key, fixable))
     left = Counter(map(key, proof.after))
     assert left - expected == Counter()  # nothing new
@@ -173,7 +175,7 @@ def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     )
     assert expected - left == Counter([nested])
     assert all(f["fix"] is None for f in proof.after)
-    assert "Fixed 63 problems in 27 files." in proof.fix_stderr
+    assert "Fixed 64 problems in 27 files." in proof.fix_stderr
 
 
 def test_a_second_fix_changes_nothing(proof: Proof) -> None:
@@ -188,8 +190,14 @@ def test_fixed_files_parse_and_keep_their_format_verdict(proof: Proof) -> None:
     for f in changed:
         ast.parse(proof.fixed[f].decode("utf-8"), filename=str(f))
         added = proof.fixed[f].count(b"\n") - proof.originals[f].count(b"\n")
-        fixes = sum(1 for x in proof.before if x.get("fix") and x["path"] == f"sample_code/{f}")
-        assert 0 <= added <= 2 * fixes + 1  # a wrapped statement, an import line
+        fixes = [x for x in proof.before if x.get("fix") and x["path"] == f"sample_code/{f}"]
+        methods = sum(  # RPL304: the lines of the `_with_relations` method it writes
+            edit["content"].count("\n")
+            for x in fixes
+            if x["code"] == "RPL304"
+            for edit in x["fix"]["edits"]
+        )
+        assert 0 <= added <= 2 * len(fixes) + 1 + methods  # a wrapped statement, an import
     assert proof.formatted_after == proof.formatted_before
     assert set(proof.formatted_before) == set(changed)
 
@@ -257,6 +265,23 @@ def test_rpl201_flush_lets_the_unit_of_work_roll_back(proof: Proof) -> None:
         "kept_after_failure": 0,
         "stored_on_success": 1,
     }
+
+
+def test_rpl304_the_swap_repository_gets_a_twin_that_loads_eagerly(proof: Proof) -> None:
+    """SwapRepository.get_by_id_with_relations(), written after get_by_id(), fetches the
+    swap with its requester and target: they can still be read once the session closed."""
+    before, after = proof.run_before["RPL304"], proof.run_after["RPL304"]
+    plain = {"statements": 2, "read_after_close": "DetachedInstanceError"}  # + Swap.assignment
+    assert before == {"get_by_id": plain}
+    assert after == {
+        "get_by_id": plain,
+        "get_by_id_with_relations": {
+            "statements": 4,  # + one SELECT ... IN for each of requester and target
+            "read_after_close": ["Resident 1", "Faculty 1"],
+        },
+    }
+    fixed = proof.fixed[Path("rota/repositories/swap.py")].decode()
+    assert "    def get_by_id_with_relations(self, id: int) -> SwapRecord | None:\n" in fixed
 
 
 def test_rpl306_unique_ends_invalid_request_error(proof: Proof) -> None:
@@ -390,3 +415,257 @@ def test_rpl404_rewrite_gives_the_same_rows_and_sql(proof: Proof) -> None:
         assert unlabelled(after[name]["sql"]) == unlabelled(before[name]["sql"]), name
     assert "LIMIT ? OFFSET ?" in after["get_by_id"]["sql"][0]  # Query.first()'s LIMIT 1
     assert after["resident_count_query_count"]["sql"][0].startswith("SELECT count(*)")
+
+
+# RPL304 on a generated project ---------------------------------------------------------
+
+TWIN_PROJECT = {
+    "app/__init__.py": "",
+    "app/repositories/__init__.py": "",
+    "app/models.py": """\
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Team(Base):
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    members: Mapped[list["Member"]] = relationship(back_populates="team")
+    projects: Mapped[list["Project"]] = relationship()
+
+
+class Member(Base):
+    __tablename__ = "member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    team: Mapped[Team] = relationship(back_populates="members")
+
+
+class Project(Base):
+    __tablename__ = "project"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+""",
+    "app/repositories/teams.py": """\
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+class TeamRepository:
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def list_from(self, low: int) -> list[Team]:
+        \"\"\"Teams from an id on.\"\"\"
+        stmt = select(Team).where(Team.id >= low).order_by(Team.id)
+        return list(self.db.scalars(stmt))
+
+
+class LegacyTeamRepository:
+    model = Team
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def list_all(self) -> list[Team]:
+        return self.db.query(Team).order_by(Team.id).all()
+""",
+    "app/repositories/async_teams.py": """\
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Team
+
+
+class AsyncTeamRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get_by_id(self, team_id: int) -> Team | None:
+        result = await self.session.execute(select(Team).where(Team.id == team_id))
+        return result.scalar_one_or_none()
+
+    async def list_all(self) -> list[Team]:
+        rows = await self.session.scalars(select(Team).order_by(Team.id))
+        return list(rows)
+""",
+    "app/report.py": """\
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from app.repositories.async_teams import AsyncTeamRepository
+from app.repositories.teams import LegacyTeamRepository, TeamRepository
+
+
+def sizes(db: Session) -> list[int]:
+    return [len(t.members) + len(t.projects) for t in TeamRepository(db).list_from(1)]
+
+
+def member_counts(db: Session) -> list[int]:
+    return [len(t.projects) + len(t.members) for t in LegacyTeamRepository(db).list_all()]
+
+
+async def async_sizes(db: AsyncSession) -> list[int]:
+    return [len(t.members) + len(t.projects) for t in await AsyncTeamRepository(db).list_all()]
+""",
+}
+TWIN_RUN = """\
+import asyncio
+import json
+import sys
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
+
+sys.path.insert(0, sys.argv[1])
+from app.models import Base, Member, Project, Team
+from app.repositories.async_teams import AsyncTeamRepository
+from app.repositories.teams import LegacyTeamRepository, TeamRepository
+
+SYNC = {
+    "list_from": lambda db: TeamRepository(db).list_from(1),
+    "list_from_with_relations": lambda db: TeamRepository(db).list_from_with_relations(1),
+    "legacy list_all": lambda db: LegacyTeamRepository(db).list_all(),
+    "legacy list_all_with_relations": lambda db: LegacyTeamRepository(db).list_all_with_relations(),
+}
+ASYNC = {
+    "async list_all": lambda repo: repo.list_all(),
+    "async list_all_with_relations": lambda repo: repo.list_all_with_relations(),
+    "async get_by_id": lambda repo: repo.get_by_id(2),
+    "async get_by_id_with_relations": lambda repo: repo.get_by_id_with_relations(2),
+}
+out = {}
+sent = []
+
+
+def record(conn, cursor, statement, parameters, context, executemany):
+    sent.append(statement)
+
+
+def read(rows):
+    rows = rows if isinstance(rows, list) else [rows]
+    return [len(t.members) + len(t.projects) for t in rows]
+
+
+async def run_async(path, teams):
+    engine = create_async_engine(f"sqlite+aiosqlite:///{path}")
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        for name, call in ASYNC.items():
+            async with async_sessionmaker(engine)() as db:
+                sent.clear()
+                try:
+                    rows = await call(AsyncTeamRepository(db))
+                    value = {"result": read(rows), "statements": len(sent)}
+                except AttributeError:  # no such method (before the fix)
+                    continue
+                except Exception as exc:  # the outcome measured: MissingGreenlet
+                    value = type(getattr(exc, "orig", None) or exc).__name__
+                out.setdefault(name, {})[teams] = value
+    finally:
+        await engine.dispose()
+
+
+for teams in (3, 6):
+    path = f"{sys.argv[2]}/teams{teams}.db"
+    engine = create_engine(f"sqlite:///{path}")
+    Base.metadata.create_all(engine)
+    with Session(engine) as db:
+        for i in range(1, teams + 1):
+            db.add_all([Team(id=i, members=[Member(), Member()]), Project(team_id=i)])
+        db.commit()
+    event.listen(engine, "before_cursor_execute", record)
+    for name, call in SYNC.items():
+        with Session(engine) as db:
+            sent.clear()
+            try:
+                rows = call(db)
+            except AttributeError:  # no such method (before the fix)
+                continue
+            out.setdefault(name, {})[teams] = {"result": read(rows), "statements": len(sent)}
+    engine.dispose()
+    asyncio.run(run_async(path, teams))
+print(json.dumps(out))
+"""
+
+
+def test_rpl304_the_written_twins_load_eagerly(tmp_path: Path) -> None:
+    """A generated project's repositories: `--fix --unsafe-fixes` writes the twins
+    (sync `select()`, legacy `session.query()`, async), then calls them where callers
+    read the relationships (RPL301/RPL302's fix, a round later). Run on SQLite, each
+    plain method lets the reads go N+1 (or fail with MissingGreenlet, async), each twin
+    sends the same number of statements whatever the number of rows."""
+    tree = tmp_path / "project"
+    for name, text in TWIN_PROJECT.items():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_text(text)
+    (tree / "pyproject.toml").write_text("[tool.repolint]\n")
+    before = json.loads(repolint(tree, "--unsafe-fixes", "--output-format", "json", "app").stdout)
+    fixing = repolint(tree, "--fix", "--unsafe-fixes", "--output-format", "json", "app")
+    after = json.loads(fixing.stdout)
+    rpl304 = [f for f in before if f["code"] == "RPL304"]
+    assert [(f["path"], f["line"], bool(f["fix"])) for f in rpl304] == [
+        ("app/repositories/async_teams.py", 7, True),
+        ("app/repositories/teams.py", 7, True),
+        ("app/repositories/teams.py", 17, True),
+    ]
+    callers = [f for f in before if f["path"] == "app/report.py"]
+    assert [(f["code"], f["line"], f["fix"]) for f in callers] == [
+        ("RPL301", 9, None),  # no fix yet: nothing to call instead
+        ("RPL301", 9, None),
+        ("RPL301", 13, None),
+        ("RPL301", 13, None),
+        ("RPL302", 17, None),
+        ("RPL302", 17, None),
+    ]
+    assert after == []  # the twins, then the callers calling them: nothing left, nothing new
+    # 3 twins, then 3 calls of them (one edit repairs both reads of a line)
+    assert "Fixed 6 problems in 3 files." in fixing.stderr
+    report = (tree / "app/report.py").read_text()
+    assert report.count("_with_relations()") == 2 and "list_from_with_relations(1)" in report
+    repositories = [Path("app/repositories/teams.py"), Path("app/repositories/async_teams.py")]
+    assert all(ruff_formatted(tree, repositories).values())
+
+    def run(code: Path, folder: Path) -> dict[str, Any]:
+        folder.mkdir()
+        done = subprocess.run(
+            [sys.executable, "-c", TWIN_RUN, str(code), str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        result: dict[str, Any] = json.loads(done.stdout)
+        return result
+
+    original = tmp_path / "original"
+    for name, text in TWIN_PROJECT.items():
+        (original / name).parent.mkdir(parents=True, exist_ok=True)
+        (original / name).write_text(text)
+    ran_before = run(original, tmp_path / "db-before")
+    ran_after = run(tree, tmp_path / "db-after")
+    sizes = {"3": [3, 3, 3], "6": [3, 3, 3, 3, 3, 3]}
+    for plain in ("list_from", "legacy list_all"):
+        twin = f"{plain}_with_relations"
+        assert twin not in ran_before
+        assert ran_before[plain] == ran_after[plain]
+        statements = {n: ran_after[plain][n]["statements"] for n in sizes}
+        eager = {n: ran_after[twin][n]["statements"] for n in sizes}
+        assert {n: ran_after[twin][n]["result"] for n in sizes} == sizes
+        assert statements == {"3": 7, "6": 13}  # 1 + 2 a team: N+1
+        assert eager == {"3": 3, "6": 3}  # the teams, then one SELECT ... IN a relationship
+    assert ran_before["async list_all"] == {"3": "MissingGreenlet", "6": "MissingGreenlet"}
+    assert ran_after["async list_all_with_relations"] == {
+        n: {"result": sizes[n], "statements": 3} for n in sizes
+    }
+    assert ran_before["async get_by_id"] == {"3": "MissingGreenlet", "6": "MissingGreenlet"}
+    assert ran_after["async get_by_id_with_relations"] == {
+        n: {"result": [3], "statements": 3} for n in sizes
+    }

@@ -1,0 +1,207 @@
+"""The fix of a repository method without an eager-loading twin (RPL304): write its
+`<method>_with_relations()` right after it.
+
+The twin is the method's own source text, copied line for line (so it keeps `async def`
+and `await`, `select()` or the legacy `session.query()`, its parameters and its session
+attribute), renamed, given a one-line docstring, with `selectinload(Model.rel)` added to
+the statement where the method builds it (the edits RPL301's fix makes to a statement,
+`build_loading.statement_loading_edits`), and `selectinload` imported when the module
+lacks it. It loads the relationships callers traverse on the method's rows; a
+`get_by_id` nobody traverses loads every lazy relationship of the model, as RPL305's fix
+makes a `_with_relations` method do.
+
+No fix unless every method the finding names can be copied so: defined in the class
+itself, undecorated, returning the rows of one statement of the repository's model that
+it builds in its body (`select(Model)...`, `session.query(Model)...`, `Model.query...`,
+`session.get(Model, id)`), in lines that share the class's indentation.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Sequence
+
+from repolint.fixes.build_loading import SELECTINLOAD, statement_loading_edits
+from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert, start_of
+from repolint.fixes.layout import line_length, rewrap
+from repolint.fixes.locate import import_edit, local_name_of
+from repolint.fixes.text import SourceText
+from repolint.semantics.context import Context
+from repolint.semantics.models import Relationship
+from repolint.semantics.types import InstanceT
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def with_relations_variants(
+    node: ast.ClassDef, cls: str, model: str, names: Sequence[str], ctx: Context
+) -> Fix | None:
+    """The fix that adds `<name>_with_relations()` after each method of `names` of the
+    repository `cls` (serving `model`), or None when one of them cannot be written."""
+    suffixes = ctx.settings.with_relations_suffixes
+    if not suffixes or not names:
+        return None
+    suffix = suffixes[0]
+    edits: list[Edit] = []
+    added: list[str] = []
+    for name in names:
+        made = _variant(node, cls, model, name, f"{name}{suffix}", ctx)
+        if made is None:
+            return None
+        edits.append(made)
+        added.append(f"`{name}{suffix}()`")
+    if local_name_of(ctx, SELECTINLOAD) is None:
+        imported = import_edit(ctx, "sqlalchemy.orm", "selectinload")
+        if imported is None:
+            return None
+        edits.append(imported)
+    return fix(Applicability.UNSAFE, f"Add {', '.join(added)}, which eager-loads", edits)
+
+
+def _variant(
+    node: ast.ClassDef, cls: str, model: str, name: str, new_name: str, ctx: Context
+) -> Edit | None:
+    """The insertion of the twin of method `name`, right after it."""
+    index = ctx.index
+    defs = [s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    own = [s for s in defs if s.name == name]
+    if len(own) != 1 or own[0].decorator_list or index.method(cls, new_name) is not None:
+        return None
+    if any(_binds_name(s, new_name) for s in node.body):
+        return None
+    method = own[0]
+    rels = _relationships(cls, model, name, ctx)
+    if not rels:
+        return None
+    found = statement_loading_edits(method, InstanceT(model, "sync"), rels, ctx)
+    if found is None:
+        return None
+    loading, _ = found
+    lines = ctx.module.lines
+    first, last = method.lineno, method.end_lineno or method.lineno
+    if any(not first <= e.line <= e.end_line <= last for e in loading):
+        return None  # the statement is built outside the method
+    indent = _indentation(lines[first - 1])
+    if method.col_offset != len(indent.encode("utf-8")) or indent.strip(" \t"):
+        return None
+    end = end_of(method, lines)
+    after = lines[last - 1][end[1] - 1 :].strip() if end is not None else None
+    if after is None or (after and not after.startswith("#")):
+        return None  # `def f(): ...; x = 1`: the method does not end its line
+    copy = lines[first - 1 : last]
+    if any(line.strip() and not line.startswith(indent) for line in copy):
+        return None  # a string or continuation left of the class's indentation
+    own_edits = _renamed(method, new_name, lines)
+    docstring = _docstring_edit(method, name, model, rels, lines)
+    if own_edits is None or docstring is None:
+        return None
+    plain = _applied(copy, first, [own_edits, docstring])
+    loaded = _applied(copy, first, [own_edits, docstring, *loading])
+    if plain is None or loaded is None:
+        return None
+    limit = line_length(ctx.settings.project_root) - len(indent)
+    wrapped = rewrap(_dedented(plain, indent), _dedented(loaded, indent), limit, True)
+    text = _reindented(wrapped, indent)
+    if text is None:
+        return None
+    return insert(ctx.module.display, (last, len(lines[last - 1]) + 1), f"\n\n{text}")
+
+
+def _binds_name(stmt: ast.stmt, name: str) -> bool:
+    """A class-body statement that defines `name` (a method, an attribute)."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return stmt.name == name
+    targets: list[ast.expr] = []
+    if isinstance(stmt, ast.Assign):
+        targets = list(stmt.targets)
+    elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
+        targets = [stmt.target]
+    return any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t))
+
+
+def _relationships(cls: str, model: str, name: str, ctx: Context) -> list[Relationship]:
+    """The lazy relationships callers traverse on the rows of `cls.name`, in the order
+    they are first read; every lazy relationship when nobody traverses any (`get_by_id`).
+    Empty when a traversed name is not a lazy relationship of `model`."""
+    lazy: dict[str, Relationship] = {}
+    for rel in ctx.index.lazy_relationships(model):
+        lazy.setdefault(rel.name, rel)
+    traversed = [rel for _, _, rel in ctx.index.facts.traversals.get((cls, name), [])]
+    if not traversed:
+        return list(lazy.values())
+    out: list[Relationship] = []
+    for rel_name in traversed:
+        found = lazy.get(rel_name)
+        if found is None:
+            return []
+        if found not in out:
+            out.append(found)
+    return out
+
+
+_DEF = re.compile(r"(?:async\s+)?def\s+")
+
+
+def _renamed(method: Function, new_name: str, lines: Sequence[str]) -> Edit | None:
+    """The edit of the `def` line that gives the copy its new name."""
+    line, column = start_of(method, lines)
+    head = lines[line - 1][column - 1 :]
+    found = _DEF.match(head)
+    if found is None or not head[found.end() :].startswith(method.name):
+        return None
+    at = column + found.end()
+    return Edit("", line, at, line, at + len(method.name), new_name)
+
+
+def _docstring_edit(
+    method: Function, name: str, model: str, rels: Sequence[Relationship], lines: Sequence[str]
+) -> Edit | None:
+    """The edit that gives the copy its one-line docstring: in place of the method's own
+    docstring, or as a new first line of its body."""
+    short = model.rsplit(".", 1)[-1]
+    loads = " and ".join(f"{short}.{rel.name}" for rel in rels)
+    doc = f'"""`{name}()` with {loads} eager-loaded."""'
+    first = method.body[0]
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        end = end_of(first, lines)
+        if end is None:
+            return None
+        start = start_of(first, lines)
+        return Edit("", start[0], start[1], end[0], end[1], doc)
+    line = first.lineno
+    body_indent = _indentation(lines[line - 1])
+    if line <= method.lineno or first.col_offset != len(body_indent.encode("utf-8")):
+        return None  # `def f(): return x` on one line
+    return Edit("", line, 1, line, 1, f"{body_indent}{doc}\n")
+
+
+def _applied(copy: Sequence[str], first: int, edits: Sequence[Edit]) -> SourceText | None:
+    """The copied lines (line `first` of the module is the copy's line 1) with `edits`."""
+    shifted = [
+        Edit("", e.line - first + 1, e.column, e.end_line - first + 1, e.end_column, e.content)
+        for e in edits
+    ]
+    return SourceText("\n".join(copy), "utf-8").apply(shifted)
+
+
+def _indentation(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
+def _dedented(text: SourceText, indent: str) -> SourceText:
+    lines = text.text.split("\n")
+    return SourceText("\n".join(line[len(indent) :] for line in lines), "utf-8")
+
+
+def _reindented(text: SourceText, indent: str) -> str | None:
+    """The method's text back at the class's indentation; None when it does not parse."""
+    try:
+        ast.parse(text.text)
+    except (SyntaxError, ValueError):
+        return None
+    return "\n".join(f"{indent}{line}" if line.strip() else "" for line in text.text.split("\n"))
