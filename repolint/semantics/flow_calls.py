@@ -269,7 +269,7 @@ class CallsMixin(FlowState):
         if ref is not None:
             values = not_none_args(ref, node, self.ref.node)
             if values:
-                given = dict(values)
+                given: dict[str, object] = dict(values)
                 given.update(call.rows)
                 call = replace(call, rows=tuple(sorted(given.items(), key=lambda p: p[0])))
         self.facts.calls.append(call)

@@ -84,7 +84,9 @@ def _is_value(expr: ast.expr) -> bool:
 
 def _fills_when_none(stmt: ast.stmt, name: str) -> bool:
     """`if name is None: name = ...` (the assigned value is checked with the others)."""
-    test = stmt.test if isinstance(stmt, ast.If) else None
+    if not isinstance(stmt, ast.If):
+        return False
+    test = stmt.test
     return (
         isinstance(test, ast.Compare)
         and isinstance(test.left, ast.Name)
@@ -93,5 +95,5 @@ def _fills_when_none(stmt: ast.stmt, name: str) -> bool:
         and isinstance(test.ops[0], ast.Is)
         and isinstance(test.comparators[0], ast.Constant)
         and test.comparators[0].value is None
-        and not stmt.orelse  # type: ignore[union-attr]
+        and not stmt.orelse
     )
