@@ -50,6 +50,7 @@ GUARDS: dict[str, object] = {
     "repolint.rules.rpl308_lazy_load_in_serialization:_validated_in_route": False,
     "repolint.rules.rpl104_async_expire_on_commit:_every_call_keeps_its_objects": False,
     "repolint.semantics.not_none:certainly_a_value": False,
+    "repolint.semantics.facts:_memoized_site": False,
     "repolint.rules.rpl104_async_expire_on_commit:_reads_nothing_stale": False,
 }
 """`module:function` (or `module:Class.method`) -> what it returns switched off."""

@@ -16,7 +16,7 @@ SEMANTIC_LAYERS = (
     ),
     (
         "declarations",
-        {"module", "loading", "statements", "order", "refs", "models", "pydantic_models"},
+        {"module", "loading", "memo", "statements", "order", "refs", "models", "pydantic_models"},
     ),
     ("summaries", {"summaries"}),
     ("index", {"index"}),

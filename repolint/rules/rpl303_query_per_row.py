@@ -24,7 +24,10 @@ the only way), a loop over a model's attribute names (the body looks each up in 
 mapper, `mapper.relationships.get(key)`: one lookup per field of a form, bounded by
 the schema), a `query()` that only builds a subquery, a call after
 which the loop body always returns, raises or breaks (it runs once), a call
-under `if key not in cache:` that stores `cache[key]` (once per distinct key), a
+under `if key not in cache:` that stores `cache[key]` (once per distinct key; also
+`found = cache.get(key)` then `if found is None:`), a project function whose
+statement sits under such a guard on a cache that outlives the call (a closure's
+dict, `self._cache`, app state), a
 memoized function (`@lru_cache`, `@cache.memoize()`), an `async for` over a
 stream that is not rows, and migration scripts (see `migrations`).
 

@@ -11,6 +11,7 @@ from repolint.semantics.annotations import annotation_type
 from repolint.semantics.call_sites import call_constants
 from repolint.semantics.flow import FunctionFlow, eval_in_module, module_ref, symbol_type
 from repolint.semantics.imports import dotted
+from repolint.semantics.memo import cache_is_local, memo_guard
 from repolint.semantics.module import ModuleInfo, own_nodes
 from repolint.semantics.refs import FunctionRef
 from repolint.semantics.summaries import FunctionFacts, ProjectCall, TypedModule, function_label
@@ -257,7 +258,10 @@ class FactStore:
             if self_cls and ref.owner and self_cls != ref.owner:  # `Book.get()`, not the mixin's
                 label = function_label(qual, self_cls)
             label += "" if _is_property(ref) else "()"  # a property is read, not called
-            site = next((s for s in facts.db_sites if s[2] == kind), None)
+            site = next(
+                (s for s in facts.db_sites if s[2] == kind and not _memoized_site(s[0], ref)),
+                None,
+            )
             if site is not None:
                 result = [label, site[1]]
             else:
@@ -480,6 +484,20 @@ def site_rank(node: ast.AST, ref: FunctionRef) -> int:
         if parent is not path[0] and isinstance(parent, CONDITIONAL) and not always:
             rank = 1
     return rank
+
+
+def _memoized_site(node: ast.AST, ref: FunctionRef) -> bool:
+    """The statement sits in the body of a memo guard on a cache that outlives the call
+    (a closure's dict, `self._cache`, app state): once per distinct key over all calls."""
+    path = _path_to(ref.node, node)
+    if path is None:
+        return False
+    for parent, child in pairwise(path):
+        if isinstance(parent, ast.If) and child in parent.body:
+            guard = memo_guard(parent, ref.node)
+            if guard is not None and not cache_is_local(guard[1], ref.node):
+                return True
+    return False
 
 
 def _path_to(root: ast.AST, target: ast.AST) -> list[ast.AST] | None:

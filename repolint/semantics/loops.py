@@ -6,6 +6,7 @@ import ast
 
 from repolint.semantics.context import Context
 from repolint.semantics.fixed import LITERALS, fixed_items
+from repolint.semantics.memo import memo_guard
 from repolint.semantics.module import function_params
 from repolint.semantics.types import FixedT
 
@@ -467,26 +468,18 @@ _SCOPES_AND_LOOPS = (
 )
 
 
+def _in_body(node: ast.AST, test_if: ast.If) -> bool:
+    return any(n is node for stmt in test_if.body for n in ast.walk(stmt))
+
+
 def memoized_per_key(node: ast.AST, loop: ast.AST, ctx: Context) -> bool:
-    """Under `if key not in cache:` whose body stores `cache[key] = ...`, inside `loop`:
-    run once per distinct key (a local memo), not once per item."""
+    """Under a memo guard (`if key not in cache:` storing `cache[key] = ...`, or
+    `found = cache.get(key)` then `if found is None:`) inside `loop`: run once per
+    distinct key, not once per item."""
+    func = ctx.enclosing_function(node)
     for anc in ctx.ancestors(node):
         if anc is loop:
             return False
-        if not (
-            isinstance(anc, ast.If)
-            and isinstance(anc.test, ast.Compare)
-            and len(anc.test.ops) == 1
-            and isinstance(anc.test.ops[0], ast.NotIn)
-        ):
-            continue
-        key, cache = ast.dump(anc.test.left), ast.dump(anc.test.comparators[0])
-        for stmt in ast.walk(anc):
-            if isinstance(stmt, ast.Assign) and any(
-                isinstance(t, ast.Subscript)
-                and ast.dump(t.value) == cache
-                and ast.dump(t.slice) == key
-                for t in stmt.targets
-            ):
-                return True
+        if isinstance(anc, ast.If) and _in_body(node, anc) and memo_guard(anc, func) is not None:
+            return True
     return False

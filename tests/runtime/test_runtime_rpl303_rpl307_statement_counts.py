@@ -18,7 +18,14 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rota.jobs.reconcile import certificate_holders, people_to_review, templates_to_review
+from rota.jobs.reconcile import (
+    certificate_holders,
+    certificate_holders_cached,
+    certificate_holders_resolved,
+    certificate_holders_unshared,
+    people_to_review,
+    templates_to_review,
+)
 from rota.models import Assignment, Certification, Person, RotationTemplate
 from rota.repositories.async_base import AsyncBaseRepository
 from rota.services.bulk import (
@@ -195,6 +202,15 @@ def test_rpl303_local_memo_runs_once_per_distinct_key(engine: Engine) -> None:
     holders, statements = run_counted(engine, certificate_holders)
     assert len(holders) == n_certifications
     assert len(statements) == 1 + n_people  # not 1 + n_certifications
+    # the `.get()` memo, and a nested helper memoizing in its enclosing function's dict
+    for memoized in (certificate_holders_cached, certificate_holders_resolved):
+        same, statements = run_counted(engine, memoized)
+        assert same == holders
+        assert len(statements) == 1 + n_people
+    # a helper whose memo is new on every call: one lookup per certification
+    same, statements = run_counted(engine, certificate_holders_unshared)
+    assert same == holders
+    assert len(statements) == 1 + n_certifications
 
 
 def test_rpl303_a_helper_given_the_set_runs_no_lookup(engine: Engine) -> None:

@@ -177,6 +177,47 @@ def certificate_holders(db: Session) -> list[str]:
     return holders
 
 
+def certificate_holders_cached(db: Session) -> list[str]:
+    """Right: the same memo read with `.get()`: a lookup only when the name is missing."""
+    names: dict[int, str] = {}
+    holders = []
+    for certification in db.scalars(select(Certification).order_by(Certification.id)):
+        name = names.get(certification.person_id)
+        if name is None:
+            stmt = select(Person.name).where(Person.id == certification.person_id)
+            name = db.scalars(stmt).one()  # ok: RPL303
+            names[certification.person_id] = name
+        holders.append(name)
+    return holders
+
+
+def certificate_holders_resolved(db: Session) -> list[str]:
+    """Right: a nested helper memoizes the names in its enclosing function's dict, so
+    calling it once per certification looks up each person once."""
+    names: dict[int, str] = {}
+
+    def name_of(person_id: int) -> str:
+        if person_id not in names:
+            names[person_id] = db.scalars(select(Person.name).where(Person.id == person_id)).one()
+        return names[person_id]
+
+    certifications = db.scalars(select(Certification).order_by(Certification.id))
+    return [name_of(c.person_id) for c in certifications]  # ok: RPL303
+
+
+def certificate_holders_unshared(db: Session) -> list[str]:
+    """Wrong: the helper's memo is its own local dict, new on every call."""
+
+    def name_of(person_id: int) -> str:
+        names: dict[int, str] = {}
+        if person_id not in names:
+            names[person_id] = db.scalars(select(Person.name).where(Person.id == person_id)).one()
+        return names[person_id]
+
+    certifications = db.scalars(select(Certification).order_by(Certification.id))
+    return [name_of(c.person_id) for c in certifications]  # expect: RPL303
+
+
 class DayCloser:
     """Given its session factory, annotated with the `sessionmaker` class."""
 
