@@ -169,3 +169,25 @@ def test_rpl401_on_a_parameter_says_the_callers_decide() -> None:
         "`offset()` on a statement that is ordered by only some callers (parameter `stmt`): "
         "pages can overlap"
     )
+
+
+def test_rpl304_on_a_module_function_names_what_callers_read() -> None:
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "repolint", "check", "--no-cache", "--select", "RPL304"),
+            *("--output-format", "json", "sample_code/notes"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = {(f["path"], f["line"]): f["message"] for f in json.loads(done.stdout)}
+    path = "sample_code/notes/repos/queries.py"
+    services = "sample_code/notes/services.py"
+    line = _line_of(path, "def list_users(")
+    reads = _line_of(services, "len(user.notes) for user in list_users(db)")
+    assert found[(path, line)] == (
+        f"`list_users()` returns `User` rows whose callers read lazy `User.notes` "
+        f"({services}:{reads}), and it has no eager-loading variant"
+    )

@@ -1,7 +1,15 @@
 """## What it does
 Flags a repository whose model has at least one lazy relationship and that
 defines or inherits `get_by_id` (or a `get_*`/`list_*` method whose results
-callers traverse relationships on) with no eager-loading path for it.
+callers traverse relationships on) with no eager-loading path for it; and,
+in a data-layer module (`repository-modules`: `crud/`, `repos/`, `dao/`,
+`models.py`, ...), a module-level `get_*`/`list_*` function that returns rows
+whose relationships its callers read lazily, with no `<name>_with_relations`
+function beside it, no loader-options parameter and no eager load of its own
+(reported at its `def`, naming the callers' reads). Outside those modules, a
+`get_*`/`list_*` function is held to the same only when it runs the query
+itself and returns many rows (lemur's `certificates/service.py`): one row read
+lazily there costs one query, not N.
 
 An eager path is any of:
 - a `<name>_with_relations` sibling method (suffixes configurable);
@@ -79,7 +87,9 @@ import ast
 from repolint.fixes.build_variant import with_relations_variants
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
-from repolint.semantics.eager_paths import has_eager_path
+from repolint.semantics.eager_paths import has_eager_path, takes_loader_options
+from repolint.semantics.summaries import module_origin
+from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT
 
 ALWAYS_CHECKED = ("get_by_id",)
 
@@ -89,6 +99,45 @@ class MissingWithRelationsVariant(Rule):
     name = "missing-with-relations-variant"
     summary = "A repository has no eager-loading variant of get_by_id / traversed get_*/list_*"
     needs_whole_project = True  # reads the traversals of every module
+
+    def visit_Module(self, node: ast.Module, ctx: Context) -> None:
+        """A data-layer module's `get_*`/`list_*` functions that fetch rows themselves."""
+        index = ctx.index
+        module = ctx.module
+        if module.is_test:
+            return
+        data_layer = index.in_repository_module(module)
+        suffixes = tuple(ctx.settings.with_relations_suffixes)
+        origin = module_origin(module.name)
+        for name, func in sorted(module.functions.items()):
+            if not name.startswith(("get_", "list_")) or name.endswith(suffixes):
+                continue
+            reads = index.facts.traversals.get((origin, name))
+            ref = index.functions.get(f"{module.name}.{name}")
+            if not reads or ref is None or any(f"{name}{s}" in module.functions for s in suffixes):
+                continue
+            facts = index.facts.facts(ref)
+            if not data_layer and not any(kind == "query" for _, _, kind in facts.db_sites):
+                continue  # elsewhere, only a function that runs the query itself
+            returned = facts.returns
+            if not isinstance(returned, (InstanceT, RowsT, ResultT, QueryT)) or not returned.model:
+                continue
+            if returned.eager or takes_loader_options(ref):
+                continue
+            if not data_layer and isinstance(returned, InstanceT):
+                continue  # elsewhere, one row read lazily costs one query, not N
+            rels = sorted({rel for _, _, rel in reads})
+            model_name = returned.model.rsplit(".", 1)[-1]
+            where = ", ".join(sorted({f"{path}:{line}" for path, line, _ in reads})[:3])
+            self.report(
+                ctx,
+                func,
+                f"`{name}()` returns `{model_name}` rows whose callers read lazy "
+                f"{', '.join(f'`{model_name}.{r}`' for r in rels)} ({where}), and it has no "
+                "eager-loading variant",
+                hint=f"add `{name}{suffixes[0] if suffixes else '_with_relations'}()` using "
+                f"`.options(selectinload({model_name}.{rels[0]}))`, or accept loader options",
+            )
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: Context) -> None:
         index = ctx.index

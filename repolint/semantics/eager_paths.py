@@ -22,7 +22,7 @@ def has_eager_path(index: ProjectIndex, cls: str, name: str, settings: Settings)
     ref = methods.get(name)
     if ref is None:
         return True
-    if _takes_loader_options(ref):
+    if takes_loader_options(ref):
         return True
     if _uses_hook(index, cls, ref, settings):
         return True
@@ -30,7 +30,7 @@ def has_eager_path(index: ProjectIndex, cls: str, name: str, settings: Settings)
     return isinstance(returned, (InstanceT, RowsT, ResultT, QueryT)) and bool(returned.eager)
 
 
-def _takes_loader_options(ref: FunctionRef) -> bool:
+def takes_loader_options(ref: FunctionRef) -> bool:
     node = ref.node
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False

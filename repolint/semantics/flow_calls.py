@@ -42,7 +42,7 @@ from repolint.semantics.names import (
     SYNC_SESSIONMAKERS,
 )
 from repolint.semantics.refs import FunctionRef
-from repolint.semantics.summaries import FunctionFacts, ProjectCall, module_origin
+from repolint.semantics.summaries import ARG_ORIGIN, FunctionFacts, ProjectCall, module_origin
 from repolint.semantics.types import (
     BackgroundTasksT,
     ClassT,
@@ -275,11 +275,35 @@ class CallsMixin(FlowState):
         self.facts.calls.append(call)
         if self.typed is not None:
             self.typed.calls[id(node)] = call
+            if ref is not None and not self.module.is_test:
+                self._traversed_by_callee(ref, self_cls, node)
         if self.index.facts.plain and self._call_types is not None:
             ref = self.index.functions.get(qual)
             if ref is not None:
                 site = call_site_args(ref, node, self._call_types)
                 self.facts.call_args.setdefault(qual, []).append(site)
+
+    def _traversed_by_callee(self, ref: FunctionRef, self_cls: str | None, node: ast.Call) -> None:
+        """Rows a project function returned, handed to one that reads their lazy
+        relationships (`remove_source(cert)` reads `cert.sources`): traversals of that
+        function's rows, as if read here (RPL304 asks what callers read)."""
+        types = self._call_types
+        if not types:
+            return
+        for name, value in call_site_args(ref, node, types).items():
+            if not (
+                isinstance(value, InstanceT)
+                and value.origin is not None
+                and value.origin[0] != ARG_ORIGIN
+            ):
+                continue
+            marked = replace(value, per_row=False, origin=(ARG_ORIGIN, name))
+            facts = self.index.facts.facts(ref, self_cls, ((name, marked),))
+            for param, _model, rel in facts.arg_lazy_reads:
+                if param == name:
+                    self.index.facts.traversals.setdefault(value.origin, []).append(
+                        (self.module.display, node.lineno, rel)
+                    )
 
     def _given_rows(self, qual: str, node: ast.Call) -> tuple[tuple[str, object], ...]:
         """The loaded rows this call passes, by parameter (see `ProjectCall.rows`)."""
