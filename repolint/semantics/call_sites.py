@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from repolint.semantics.flow_helpers import _last
 from repolint.semantics.module import function_params
-from repolint.semantics.not_none import certainly_a_value
+from repolint.semantics.not_none import certainly_a_value, none_tested
 from repolint.semantics.refs import FunctionRef
 from repolint.semantics.summaries import ProjectCall
 from repolint.semantics.types import ConstT, SomeValueT
@@ -53,6 +53,9 @@ def not_none_args(
         return ()
     if any(isinstance(a, ast.Starred) for a in call.args):
         return ()
+    tested = _none_tested(ref)
+    if not tested:
+        return ()
     params = function_params(node)
     decorators = {_last(ref.module.imports.qualify(d) or "") for d in node.decorator_list}
     if ref.owner is not None and "staticmethod" not in decorators and params:
@@ -66,9 +69,24 @@ def not_none_args(
         sorted(
             (name, SomeValueT())
             for name, expr in passed.items()
-            if not isinstance(expr, ast.Constant) and certainly_a_value(expr, caller, call)
+            if name in tested
+            and not isinstance(expr, ast.Constant)
+            and certainly_a_value(expr, caller, call)
         )
     )
+
+
+def _none_tested(ref: FunctionRef) -> frozenset[str]:
+    """`none_tested` of a function, once per module analysis."""
+    memo = ref.module.none_tested
+    found = memo.get(ref.qual)
+    if found is None:
+        node = ref.node
+        start, end = getattr(node, "lineno", 1), getattr(node, "end_lineno", None) or 0
+        text = ref.module.lines[start - 1 : end]
+        mentioned = any("None" in line for line in text) or not text
+        found = memo[ref.qual] = none_tested(node) if mentioned else frozenset()
+    return found
 
 
 def db_path_at_call(

@@ -501,31 +501,25 @@ def _memoized_site(node: ast.AST, ref: FunctionRef) -> bool:
 
 
 def _path_to(root: ast.AST, target: ast.AST) -> list[ast.AST] | None:
-    """The nodes from `root` down to `target`, found by descending only into children
-    whose line span holds the target's line (no module-wide parent table needed)."""
-    line = getattr(target, "lineno", None)
-    path = [root]
-    current = root
-    while current is not target:
-        found = None
-        for child in ast.iter_child_nodes(current):
+    """The nodes from `root` down to `target`: one walk of `root`'s subtree, noting each
+    node's parent until the target is met (no module-wide parent table needed)."""
+    parents: dict[int, ast.AST] = {}
+    stack = [root]
+    found = False
+    while stack and not found:
+        node = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
             if child is target:
-                found = child
+                found = True
                 break
-            start = getattr(child, "lineno", None)
-            end = getattr(child, "end_lineno", start)
-            if start is None or line is None:
-                if any(n is target for n in ast.walk(child)):
-                    found = child
-                    break
-            elif start <= line <= (end or start) and any(n is target for n in ast.walk(child)):
-                found = child
-                break
-        if found is None:
-            return None
-        path.append(found)
-        current = found
-    return path
+            stack.append(child)
+    if not found:
+        return None
+    path = [target]
+    while path[-1] is not root:
+        path.append(parents[id(path[-1])])
+    return path[::-1]
 
 
 def _statements_of_any_model(sites: list[object | None]) -> object | None:

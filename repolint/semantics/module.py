@@ -27,6 +27,8 @@ class ModuleInfo:
     annotations: dict[str, ast.expr] = field(default_factory=dict)
     is_test: bool = False
     """Test code: its traversals are no evidence of what production callers need."""
+    none_tested: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    """Function -> the names it compares with None (`semantics.call_sites`), memoized."""
     _walk: tuple[list[ast.AST], dict[int, ast.AST]] | None = field(default=None, repr=False)
 
     @property

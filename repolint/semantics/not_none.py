@@ -34,6 +34,20 @@ class _NotNone:
 NOT_NONE = _NotNone()
 
 
+def none_tested(func: ast.AST) -> frozenset[str]:
+    """Names `func` compares with None (`x is None`, `x is not None`, `x == None`): the
+    only parameters for which a caller's value can decide a branch."""
+    return frozenset(
+        node.left.id
+        for node in ast.walk(func)
+        if isinstance(node, ast.Compare)
+        and isinstance(node.left, ast.Name)
+        and len(node.comparators) == 1
+        and isinstance(node.comparators[0], ast.Constant)
+        and node.comparators[0].value is None
+    )
+
+
 def certainly_a_value(expr: ast.expr, func: ast.AST | None, at: ast.AST) -> bool:
     """`expr`, passed at `at` inside `func`, is not None: a literal container, a
     comprehension, an f-string, a builtin constructor call, or a local name every binding
@@ -46,20 +60,19 @@ def certainly_a_value(expr: ast.expr, func: ast.AST | None, at: ast.AST) -> bool
     ):
         return False
     name = expr.id
-    stores = [
-        n
-        for n in ast.walk(func)
-        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
-    ]
-    values = [
-        n.value
-        for n in ast.walk(func)
-        if isinstance(n, ast.Assign)
-        and len(n.targets) == 1
-        and isinstance(n.targets[0], ast.Name)
-        and n.targets[0].id == name
-    ]
-    if not stores or len(values) != len(stores) or not all(_is_value(v) for v in values):
+    stores = 0
+    values: list[ast.expr] = []
+    for n in ast.walk(func):
+        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store):
+            stores += 1
+        elif (
+            isinstance(n, ast.Assign)
+            and len(n.targets) == 1
+            and isinstance(n.targets[0], ast.Name)
+            and n.targets[0].id == name
+        ):
+            values.append(n.value)
+    if not stores or len(values) != stores or not all(_is_value(v) for v in values):
         return False
     params = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)}
     if name not in params:
