@@ -191,3 +191,16 @@ def test_rpl304_on_a_module_function_names_what_callers_read() -> None:
         f"`list_users()` returns `User` rows whose callers read lazy `User.notes` "
         f"({services}:{reads}), and it has no eager-loading variant"
     )
+
+
+def test_rpl309_says_what_one_call_per_row_costs(messages: dict) -> None:
+    """A commit is one transaction per row; a flush one round trip per row."""
+    path = "sample_code/rota/jobs/nightly_commits.py"
+    commit = _line_of(path, "        db.commit()  # expect: RPL309")
+    flush = _line_of(path, "        db.flush()  # expect: RPL309")
+    assert messages[(path, commit, "RPL309")] == (
+        "`commit()` runs once per row of the loop: one transaction per row"
+    )
+    assert messages[(path, flush, "RPL309")] == (
+        "`flush()` runs once per row of the loop: one round trip per row"
+    )

@@ -37,6 +37,7 @@ from rota.db import jobs
 from rota.jobs.holiday_import import (
     audited_count,
     audited_import,
+    drop_report,
     headline_counts,
     import_holidays,
     import_holidays_into,
@@ -259,6 +260,11 @@ def test_rpl104_a_session_can_turn_the_factory_default_off(
     assert run_job(async_url, lambda _: record_report(1)) is None
     with Session(engine) as db:
         assert db.scalars(select(AuditEvent.action)).all() == ["reported 1 holidays"]
+    # a deleted object is detached at commit, not expired: read afterwards without I/O
+    dropped = run_job(async_url, lambda _: drop_report("reported 1 holidays"))
+    assert dropped == "reported 1 holidays"
+    with Session(engine) as db:
+        assert db.scalars(select(AuditEvent.action)).all() == []
 
 
 def test_rpl104_one_session_with_the_default_is_enough_to_fail(

@@ -65,6 +65,18 @@ async def record_report(count: int) -> None:
         await db.commit()
 
 
+async def drop_report(action: str) -> str | None:
+    """Right: the event it deletes is gone from the session, not expired, so reading
+    it after the commit needs no I/O."""
+    async with ReportSessionLocal() as db:
+        event = await db.scalar(select(AuditEvent).where(AuditEvent.action == action))
+        if event is None:
+            return None
+        await db.delete(event)
+        await db.commit()
+        return event.action
+
+
 async def audited_import(entries: Entries) -> list[dict[str, Any]]:
     """MissingGreenlet: AuditSessionLocal is overridden elsewhere, not here."""
     async with AuditSessionLocal() as db:
