@@ -51,9 +51,12 @@ GUARDS: dict[str, object] = {
     "repolint.rules.rpl104_async_expire_on_commit:_every_call_keeps_its_objects": False,
     "repolint.semantics.not_none:certainly_a_value": False,
     "repolint.semantics.facts:_memoized_site": False,
+    "repolint.semantics.memo:_lazily_filled": None,
+    "repolint.semantics.not_none:returns_a_value": False,
     "repolint.rules.rpl104_async_expire_on_commit:_reads_nothing_stale": False,
 }
-"""`module:function` (or `module:Class.method`) -> what it returns switched off."""
+"""`module:function` (or `module:Class.method`) -> what it returns switched off (None for
+a guard that answers "which" rather than "whether")."""
 
 
 def _returns_false(*args: object, **kwargs: object) -> bool:
@@ -62,6 +65,10 @@ def _returns_false(*args: object, **kwargs: object) -> bool:
 
 def _returns_true(*args: object, **kwargs: object) -> bool:
     return True
+
+
+def _returns_none(*args: object, **kwargs: object) -> None:
+    return None
 
 
 def _resolve(spec: str) -> FunctionType:
@@ -80,7 +87,7 @@ def switched_off(request: pytest.FixtureRequest) -> Iterator[str]:
     spec: str = request.param
     function = _resolve(spec)
     original = function.__code__
-    neutral = _returns_true if GUARDS[spec] else _returns_false
+    neutral = {True: _returns_true, False: _returns_false, None: _returns_none}[GUARDS[spec]]
     function.__code__ = neutral.__code__
     try:
         yield spec

@@ -12,11 +12,21 @@ PACKAGE = Path(__file__).resolve().parent.parent / "repolint"
 SEMANTIC_LAYERS = (
     (
         "syntax",
-        {"fstrings", "downgrade", "source", "imports", "names", "fixed", "not_none", "types"},
+        {"fstrings", "downgrade", "source", "imports", "names", "fixed", "types"},
     ),
     (
         "declarations",
-        {"module", "loading", "memo", "statements", "order", "refs", "models", "pydantic_models"},
+        {
+            "module",
+            "loading",
+            "memo",
+            "not_none",
+            "statements",
+            "order",
+            "refs",
+            "models",
+            "pydantic_models",
+        },
     ),
     ("summaries", {"summaries"}),
     ("index", {"index"}),

@@ -11,7 +11,8 @@ method called once per item that runs a statement (`Book.get(book_id)`,
 the path to the statement, through at most three calls; the constants and the
 loaded rows each call on the path passes decide which branches of the callee count
 (`if item.__class__.__name__ == "Person":` for a template row is never taken), and
-so does a value that is certainly not None (a set the caller built, a literal):
+so does a value that is certainly not None (a set the caller built, a literal, what
+a project function returns when its every `return` is such a value):
 a helper's `if certified is None:` lookup does not run for a call that passes one.
 A batch is fine: criteria that use the loop's items through `in_()`, or a loop
 that walks chunks (`batched(ids, 500)`, `range(0, n, size)`, an item named
@@ -25,7 +26,8 @@ mapper, `mapper.relationships.get(key)`: one lookup per field of a form, bounded
 the schema), a `query()` that only builds a subquery, a call after
 which the loop body always returns, raises or breaks (it runs once), a call
 under `if key not in cache:` that stores `cache[key]` (once per distinct key; also
-`found = cache.get(key)` then `if found is None:`), a project function whose
+`found = cache.get(key)` then `if found is None:`; and lazy initialisation, `if
+self.lookup is None: self.lookup = ...`, once per holder), a project function whose
 statement sits under such a guard on a cache that outlives the call (a closure's
 dict, `self._cache`, app state), a
 memoized function (`@lru_cache`, `@cache.memoize()`), an `async for` over a

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from repolint.semantics.flow_helpers import _last
 from repolint.semantics.module import function_params
-from repolint.semantics.not_none import certainly_a_value, none_tested
+from repolint.semantics.not_none import CallCheck, certainly_a_value, none_tested
 from repolint.semantics.refs import FunctionRef
 from repolint.semantics.summaries import ProjectCall
 from repolint.semantics.types import ConstT, SomeValueT
@@ -44,7 +44,7 @@ def call_constants(ref: FunctionRef, call: ast.Call) -> tuple[tuple[str, ConstT]
 
 
 def not_none_args(
-    ref: FunctionRef, call: ast.Call, caller: ast.AST | None
+    ref: FunctionRef, call: ast.Call, caller: ast.AST | None, calls: CallCheck | None = None
 ) -> tuple[tuple[str, SomeValueT], ...]:
     """Parameters this call passes a value that is certainly not None (not a constant:
     those are `call_constants`)."""
@@ -71,7 +71,7 @@ def not_none_args(
             for name, expr in passed.items()
             if name in tested
             and not isinstance(expr, ast.Constant)
-            and certainly_a_value(expr, caller, call)
+            and certainly_a_value(expr, caller, call, calls)
         )
     )
 

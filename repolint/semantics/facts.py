@@ -266,6 +266,8 @@ class FactStore:
                 result = [label, site[1]]
             else:
                 for call in facts.calls:
+                    if _memoized_site(call.node, ref):
+                        continue
                     given = self.call_given(call)
                     sub = self.db_path(call.qual, call.self_cls, kind, depth - 1, given)
                     if sub is not None:

@@ -41,6 +41,7 @@ from repolint.semantics.names import (
     SYNC_SESSION_CLASSES,
     SYNC_SESSIONMAKERS,
 )
+from repolint.semantics.not_none import returns_a_value
 from repolint.semantics.refs import FunctionRef
 from repolint.semantics.summaries import ARG_ORIGIN, FunctionFacts, ProjectCall, module_origin
 from repolint.semantics.types import (
@@ -267,7 +268,7 @@ class CallsMixin(FlowState):
         call = ProjectCall(qual, self_cls, node, self._given_rows(qual, node))
         ref = self.index.functions.get(qual)
         if ref is not None:
-            values = not_none_args(ref, node, self.ref.node)
+            values = not_none_args(ref, node, self.ref.node, self._returns_a_value)
             if values:
                 given: dict[str, object] = dict(values)
                 given.update(call.rows)
@@ -282,6 +283,12 @@ class CallsMixin(FlowState):
             if ref is not None:
                 site = call_site_args(ref, node, self._call_types)
                 self.facts.call_args.setdefault(qual, []).append(site)
+
+    def _returns_a_value(self, call: ast.Call) -> bool:
+        """`call` is of a project function whose every return is a value (not None)."""
+        qual = self.index.canonical(self.qualify(call.func))
+        ref = self.index.functions.get(qual) if qual else None
+        return ref is not None and returns_a_value(ref.node)
 
     def _traversed_by_callee(self, ref: FunctionRef, self_cls: str | None, node: ast.Call) -> None:
         """Rows a project function returned, handed to one that reads their lazy

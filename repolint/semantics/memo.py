@@ -5,6 +5,9 @@ Two shapes, both storing `cache[key] = ...` in the body:
 - `if key not in cache:`
 - `found = cache.get(key)` earlier in the function, then `if found is None:` (or
   `if not found:`)
+
+and lazy initialisation, which runs its body once per holder: `if self.lookup is None:`
+(or `if not self.lookup:`) whose body assigns `self.lookup = ...`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ def memo_guard(test_if: ast.If, func: ast.AST | None) -> tuple[str, str] | None:
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotIn):
         key, cache = test.left, test.comparators[0]
     else:
+        filled = _lazily_filled(test_if, func)
+        if filled is not None:
+            return filled, filled
         name = _tested_for_none(test)
         if name is not None and func is not None:
             key, cache = _got_from_cache(name, func, test_if.lineno)
@@ -47,6 +53,60 @@ def cache_is_local(cache_dump: str, func: ast.AST) -> bool:
         ):
             return True
     return False
+
+
+def _lazily_filled(test_if: ast.If, func: ast.AST | None) -> str | None:
+    """`if holder is None: holder = ...` (or `if not holder:`): the holder's dump. A
+    local name must be bound nowhere else but to None or an empty literal (`n =
+    lookup(i)` then `if not n:` in a loop is a fresh value each time, not a memo)."""
+    test = test_if.test
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        held = test.operand
+    elif (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    ):
+        held = test.left
+    else:
+        return None
+    if not isinstance(held, (ast.Name, ast.Attribute)):
+        return None
+    if isinstance(held, ast.Name) and not _only_emptied(held.id, test_if, func):
+        return None
+    text = ast.unparse(held)
+    for stmt in test_if.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if any(ast.unparse(t) == text for t in targets):
+                return ast.dump(held)
+    return None
+
+
+def _only_emptied(name: str, test_if: ast.If, func: ast.AST | None) -> bool:
+    """Outside `test_if`'s body, `func` binds `name` only to None or an empty literal."""
+    if func is None:
+        return False
+    inside = {id(n) for stmt in test_if.body for n in ast.walk(stmt)}
+    for node in ast.walk(func):
+        if id(node) in inside or not isinstance(node, (ast.Assign, ast.AnnAssign)):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            value = node.value
+            empty = isinstance(value, ast.Constant) and value.value is None
+            empty = empty or (
+                isinstance(value, (ast.Dict, ast.List, ast.Set)) and not _items(value)
+            )
+            if not empty:
+                return False
+    return True
+
+
+def _items(value: ast.Dict | ast.List | ast.Set) -> list[ast.AST]:
+    return list(value.keys) if isinstance(value, ast.Dict) else list(value.elts)  # type: ignore[arg-type]
 
 
 def _tested_for_none(test: ast.expr) -> str | None:

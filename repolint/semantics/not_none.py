@@ -8,6 +8,9 @@ caller that passes a set it built does not run it. Read from the caller's syntax
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
+
+from repolint.semantics.module import own_nodes
 
 VALUE_NODES = (
     ast.Set,
@@ -48,12 +51,33 @@ def none_tested(func: ast.AST) -> frozenset[str]:
     )
 
 
-def certainly_a_value(expr: ast.expr, func: ast.AST | None, at: ast.AST) -> bool:
+CallCheck = Callable[[ast.Call], bool]
+"""Whether a call is of a project function that always returns a value (`returns_a_value`)."""
+
+
+def returns_a_value(func: ast.AST) -> bool:
+    """Every `return` of `func` gives a value that is not None (a literal, a
+    comprehension, a name bound only to such), and its body ends in one: no implicit
+    None."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not func.body:
+        return False
+    if not isinstance(func.body[-1], ast.Return):
+        return False
+    returns = [n for n in own_nodes(func) if isinstance(n, ast.Return)]
+    return all(
+        r.value is not None and (_is_value(r.value) or certainly_a_value(r.value, func, r))
+        for r in returns
+    )
+
+
+def certainly_a_value(
+    expr: ast.expr, func: ast.AST | None, at: ast.AST, calls: CallCheck | None = None
+) -> bool:
     """`expr`, passed at `at` inside `func`, is not None: a literal container, a
     comprehension, an f-string, a builtin constructor call, or a local name every binding
     of which is one (a parameter counts when `if name is None: name = <one>` fills it
     before `at`)."""
-    if _is_value(expr):
+    if _is_value(expr, calls):
         return True
     if not isinstance(expr, ast.Name) or not isinstance(
         func, (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -72,7 +96,7 @@ def certainly_a_value(expr: ast.expr, func: ast.AST | None, at: ast.AST) -> bool
             and n.targets[0].id == name
         ):
             values.append(n.value)
-    if not stores or len(values) != stores or not all(_is_value(v) for v in values):
+    if not stores or len(values) != stores or not all(_is_value(v, calls) for v in values):
         return False
     params = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)}
     if name not in params:
@@ -83,16 +107,16 @@ def certainly_a_value(expr: ast.expr, func: ast.AST | None, at: ast.AST) -> bool
     )
 
 
-def _is_value(expr: ast.expr) -> bool:
+def _is_value(expr: ast.expr, calls: CallCheck | None = None) -> bool:
     if isinstance(expr, VALUE_NODES):
         return True
     if isinstance(expr, ast.Constant):
         return expr.value is not None
-    return (
-        isinstance(expr, ast.Call)
-        and isinstance(expr.func, ast.Name)
-        and expr.func.id in VALUE_BUILTINS
-    )
+    if not isinstance(expr, ast.Call):
+        return False
+    if isinstance(expr.func, ast.Name) and expr.func.id in VALUE_BUILTINS:
+        return True
+    return calls is not None and calls(expr)
 
 
 def _fills_when_none(stmt: ast.stmt, name: str) -> bool:

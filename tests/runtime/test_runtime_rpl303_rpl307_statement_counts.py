@@ -21,6 +21,7 @@ from typing import Any
 from rota.jobs.reconcile import (
     certificate_holders,
     certificate_holders_cached,
+    certificate_holders_indexed,
     certificate_holders_resolved,
     certificate_holders_unshared,
     people_to_review,
@@ -47,7 +48,7 @@ from rota.services.directory import (
     resident_names,
     resident_names_plain,
 )
-from rota.services.eligibility import cover_list, coverable, coverable_once
+from rota.services.eligibility import cover_list, coverable, coverable_looked_up, coverable_once
 from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
@@ -207,6 +208,10 @@ def test_rpl303_local_memo_runs_once_per_distinct_key(engine: Engine) -> None:
         same, statements = run_counted(engine, memoized)
         assert same == holders
         assert len(statements) == 1 + n_people
+    # an index that fills itself on first use: one lookup in all
+    same, statements = run_counted(engine, certificate_holders_indexed)
+    assert same == holders
+    assert len(statements) == 2
     # a helper whose memo is new on every call: one lookup per certification
     same, statements = run_counted(engine, certificate_holders_unshared)
     assert same == holders
@@ -231,6 +236,12 @@ def test_rpl303_a_helper_given_the_set_runs_no_lookup(engine: Engine) -> None:
     assert len(good_statements) == 1
     _, list_statements = run_counted(engine, lambda db: cover_list(db, needs))
     assert len(list_statements) == 1
+    # the set from a helper that always returns one: its lookup, and none per need
+    looked_up, looked_up_statements = run_counted(
+        engine, lambda db: coverable_looked_up(db, person_id, needs)
+    )
+    assert looked_up == good
+    assert len(looked_up_statements) == 1
 
 
 def test_rpl303_branch_taken_only_for_one_model(engine: Engine) -> None:
