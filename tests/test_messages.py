@@ -151,10 +151,11 @@ def test_rpl401_names_the_condition_that_orders_the_statement(messages: dict) ->
     )
 
 
-def test_rpl401_on_a_parameter_says_the_callers_decide() -> None:
+def _notes_messages(code: str) -> dict[tuple[str, int], str]:
+    """(path, line) -> message of one rule's findings on the `notes` sample app."""
     done = subprocess.run(
         [
-            *(sys.executable, "-m", "repolint", "check", "--no-cache", "--select", "RPL401"),
+            *(sys.executable, "-m", "repolint", "check", "--no-cache", "--select", code),
             *("--output-format", "json", "sample_code/notes"),
         ],
         cwd=ROOT,
@@ -162,7 +163,11 @@ def test_rpl401_on_a_parameter_says_the_callers_decide() -> None:
         text=True,
         check=False,
     )
-    found = {(f["path"], f["line"]): f["message"] for f in json.loads(done.stdout)}
+    return {(f["path"], f["line"]): f["message"] for f in json.loads(done.stdout)}
+
+
+def test_rpl401_on_a_parameter_says_the_callers_decide() -> None:
+    found = _notes_messages("RPL401")
     path = "sample_code/notes/api/paging.py"
     line = _line_of(path, "# expect: RPL401")
     assert found[(path, line)] == (
@@ -172,17 +177,7 @@ def test_rpl401_on_a_parameter_says_the_callers_decide() -> None:
 
 
 def test_rpl304_on_a_module_function_names_what_callers_read() -> None:
-    done = subprocess.run(
-        [
-            *(sys.executable, "-m", "repolint", "check", "--no-cache", "--select", "RPL304"),
-            *("--output-format", "json", "sample_code/notes"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    found = {(f["path"], f["line"]): f["message"] for f in json.loads(done.stdout)}
+    found = _notes_messages("RPL304")
     path = "sample_code/notes/repos/queries.py"
     services = "sample_code/notes/services.py"
     line = _line_of(path, "def list_users(")

@@ -16,6 +16,7 @@ from repolint.fixes.edits import Applicability, Edit, Fix, fix
 from repolint.fixes.layout import rewrap
 from repolint.fixes.text import SourceText
 from repolint.runner import RunResult
+from tests.fixes.projects import MODELS
 
 DB = """\
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
@@ -46,34 +47,6 @@ class ItemRepository:
 
     def undo(self) -> None:
         self.db.rollback()
-"""
-MODELS = """\
-from sqlalchemy import ForeignKey
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Team(Base):
-    __tablename__ = "team"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    members: Mapped[list["Member"]] = relationship(back_populates="team")
-    projects: Mapped[list["Project"]] = relationship()
-
-
-class Member(Base):
-    __tablename__ = "member"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
-    team: Mapped[Team] = relationship(back_populates="members")
-
-
-class Project(Base):
-    __tablename__ = "project"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
 """
 REPORT = """\
 from sqlalchemy import select

@@ -24,6 +24,8 @@ from typing import Any
 
 import pytest
 
+from tests.fixes.projects import MODELS
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_code"
 SCENARIOS = Path(__file__).resolve().parent / "scenarios.py"
@@ -422,34 +424,7 @@ def test_rpl404_rewrite_gives_the_same_rows_and_sql(proof: Proof) -> None:
 TWIN_PROJECT = {
     "app/__init__.py": "",
     "app/repositories/__init__.py": "",
-    "app/models.py": """\
-from sqlalchemy import ForeignKey
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Team(Base):
-    __tablename__ = "team"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    members: Mapped[list["Member"]] = relationship(back_populates="team")
-    projects: Mapped[list["Project"]] = relationship()
-
-
-class Member(Base):
-    __tablename__ = "member"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
-    team: Mapped[Team] = relationship(back_populates="members")
-
-
-class Project(Base):
-    __tablename__ = "project"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
-""",
+    "app/models.py": MODELS,
     "app/repositories/teams.py": """\
 from sqlalchemy import select
 from sqlalchemy.orm import Session
