@@ -127,24 +127,26 @@ def _replaced_lines(old: list[str], new: list[str]) -> dict[int, int]:
     return out
 
 
-def _statement_indent(body: str, stmt: ast.stmt, value: ast.expr) -> str | None:
-    """The indent of a one-line ASCII statement that ends with `value` (a comment may
-    follow), or None when it is not one: columns are those of an ASCII line."""
+def _statement_indent(body: str, stmt: ast.stmt, value: ast.expr) -> tuple[str, str] | None:
+    """The indent of a one-line ASCII statement that ends with `value`, and what follows
+    `value` (a comment, maybe), or None when it is not one: columns are those of an ASCII
+    line."""
     if not body.isascii() or value.end_col_offset is None:
         return None
     indent = body[: len(body) - len(body.lstrip())]
     tail = body[value.end_col_offset :]
     if stmt.col_offset != len(indent) or (tail.strip() and not tail.lstrip().startswith("#")):
         return None
-    return indent
+    return indent, tail
 
 
 def _wrapped(body: str, stmt: ast.stmt, value: ast.expr, limit: int, eol: str) -> str | None:
     """The statement's new text over three lines, or None when no layout applies (columns
     are those of an ASCII line: other lines are left alone)."""
-    indent = _statement_indent(body, stmt, value)
-    if indent is None:
+    found = _statement_indent(body, stmt, value)
+    if found is None:
         return None
+    indent, tail = found
     room = limit - len(indent) - len(INDENT)
     if _dots_after_brackets(value) >= 2:
         expr = body[value.col_offset : value.end_col_offset]
@@ -210,9 +212,10 @@ def _one_per_line(body: str, stmt: ast.stmt, value: ast.expr, limit: int, eol: s
     """The statement with the arguments of its last call one a line (see the module's
     docstring), or None when a line would still be too long or an argument is of
     another kind."""
-    indent = _statement_indent(body, stmt, value)
-    if indent is None:
+    found = _statement_indent(body, stmt, value)
+    if found is None:
         return None
+    indent, _tail = found
     call = _last_call_with_arguments(value)
     if call is None or call.func.end_col_offset is None or call.end_col_offset is None:
         return None
@@ -318,9 +321,10 @@ def _fluent_argument(
 def _fluent(body: str, stmt: ast.stmt, value: ast.expr, limit: int, eol: str) -> str | None:
     """The statement's chain inside parentheses, one method call a line (where each
     fits), as ruff formats a chain too long for one line of its own."""
-    indent = _statement_indent(body, stmt, value)
-    if indent is None:
+    found = _statement_indent(body, stmt, value)
+    if found is None:
         return None
+    indent, tail = found
     pieces = _chain_pieces(body, value, limit - len(indent) - len(INDENT))
     if pieces is None:
         return None
