@@ -199,3 +199,11 @@ def test_rpl309_says_what_one_call_per_row_costs(messages: dict) -> None:
     assert messages[(path, flush, "RPL309")] == (
         "`flush()` runs once per row of the loop: one round trip per row"
     )
+
+
+def test_rpl304_on_a_repository_names_its_model_and_lazy_relationships(messages: dict) -> None:
+    path = "sample_code/rota/repositories/async_block.py"
+    line = _line_of(path, "# expect: RPL304")
+    assert messages[(path, line, "RPL304")] == (
+        "repository of `Block` (lazy: assignments) has no eager-loading path for get_by_id()"
+    )
