@@ -48,7 +48,13 @@ from rota.services.directory import (
     resident_names,
     resident_names_plain,
 )
-from rota.services.eligibility import cover_list, coverable, coverable_looked_up, coverable_once
+from rota.services.eligibility import (
+    cover_list,
+    coverable,
+    coverable_for,
+    coverable_looked_up,
+    coverable_once,
+)
 from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
@@ -242,6 +248,10 @@ def test_rpl303_a_helper_given_the_set_runs_no_lookup(engine: Engine) -> None:
     )
     assert looked_up == good
     assert len(looked_up_statements) == 1
+    # a parameter filled when None before it is passed on: one lookup too
+    filled, filled_statements = run_counted(engine, lambda db: coverable_for(db, person_id, needs))
+    assert filled == good
+    assert len(filled_statements) == 1
 
 
 def test_rpl303_branch_taken_only_for_one_model(engine: Engine) -> None:

@@ -46,6 +46,15 @@ def coverable_looked_up(db: Session, person_id: int, needs: list[str]) -> list[s
     return [need for need in needs if may_cover(db, person_id, need, certified)]  # ok: RPL303
 
 
+def coverable_for(
+    db: Session, person_id: int, needs: list[str], certified: set[str] | None = None
+) -> list[str]:
+    """Right: fills the set itself when its caller gives none, then passes it on."""
+    if certified is None:
+        certified = certified_names(db, person_id)
+    return [need for need in needs if may_cover(db, person_id, need, certified)]  # ok: RPL303
+
+
 def cover_list(db: Session, needs: list[str]) -> dict[int, list[str]]:
     """Right too: a literal set is a value as well (nobody is certified here)."""
     people = db.scalars(select(Person).order_by(Person.id)).all()
