@@ -16,8 +16,7 @@ import gc
 import json
 import sys
 import warnings
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ sys.path.append(str(SAMPLE_CODE))
 
 import rota  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
-from sqlalchemy import Engine, create_engine, event, func, select  # noqa: E402
+from sqlalchemy import create_engine, event, func, select  # noqa: E402
 from sqlalchemy.ext.asyncio import (  # noqa: E402
     AsyncEngine,
     AsyncSession,
@@ -41,7 +40,13 @@ from sqlalchemy.ext.asyncio import (  # noqa: E402
 )
 from sqlalchemy.orm import Session  # noqa: E402
 
-from tests.runtime.helpers import FACULTY_ID, FIRST_BLOCK_DATE, LAST_BLOCK_DATE, seed  # noqa: E402
+from tests.runtime.helpers import (  # noqa: E402
+    FACULTY_ID,
+    FIRST_BLOCK_DATE,
+    LAST_BLOCK_DATE,
+    seed,
+)
+from tests.runtime.helpers import count_statements as statements  # noqa: E402
 
 assert Path(rota.__file__).resolve().is_relative_to(TREE), rota.__file__
 
@@ -55,20 +60,6 @@ def fresh_db(name: str) -> str:
     seed(engine)
     engine.dispose()
     return f"sqlite:///{path}"
-
-
-@contextmanager
-def statements(engine: Engine) -> Iterator[list[str]]:
-    sent: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        sent.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def failure(call: Callable[[], Any]) -> tuple[Any, str | None]:
