@@ -48,6 +48,7 @@ from repolint.findings import Severity
 from repolint.fixes.build_session import add_await
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
+from repolint.semantics.module import walk
 from repolint.semantics.names import ASYNC_COROUTINE_METHODS
 from repolint.semantics.types import SessionT
 
@@ -91,7 +92,7 @@ def _lost(node: ast.Call, ctx: Context) -> bool:
             return False
         function = ctx.enclosing_function(node)
         scope = function if function is not None else ctx.module.tree
-        return not any(_handed_on(n, names, ctx) for n in ast.walk(scope))
+        return not any(_handed_on(n, names, ctx) for n in walk(scope))
     return False
 
 

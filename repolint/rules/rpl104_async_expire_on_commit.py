@@ -47,7 +47,7 @@ import ast
 from repolint.fixes.build_session import expire_on_commit_false
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
-from repolint.semantics.module import ModuleInfo
+from repolint.semantics.module import ModuleInfo, walk
 from repolint.semantics.names import (
     ASYNC_SESSION_CLASSES,
     ASYNC_SESSIONMAKERS,
@@ -101,7 +101,7 @@ def _every_call_keeps_its_objects(node: ast.Call, ctx: Context) -> bool:
         (module, call)
         for module in ctx.index.modules.values()
         if not module.is_test and any(f"{name}(" in line for line in module.lines)
-        for call in ast.walk(module.tree)
+        for call in walk(module.tree)
         if isinstance(call, ast.Call) and _called_name(call.func) == name
     ]
     if not sites or not any(_keeps(call) for _, call in sites):
@@ -141,15 +141,15 @@ def _reads_nothing_stale(call: ast.Call, module: ModuleInfo) -> bool:
         return False
     commits = [
         n
-        for n in ast.walk(func)
+        for n in walk(func)
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "commit"
     ]
     held: set[str] = set()
     deleted: set[str] = set()
-    for n in ast.walk(func):
+    for n in walk(func):
         if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = n.targets if isinstance(n, ast.Assign) else [n.target]
-            held |= {x.id for t in targets for x in ast.walk(t) if isinstance(x, ast.Name)}
+            held |= {x.id for t in targets for x in walk(t) if isinstance(x, ast.Name)}
         elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
             names = {a.id for a in n.args if isinstance(a, ast.Name)}
             if n.func.attr in ("add", "add_all", "merge", "refresh"):
@@ -161,7 +161,7 @@ def _reads_nothing_stale(call: ast.Call, module: ModuleInfo) -> bool:
         isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in stale
         for commit in commits
         for later in _runs_after(commit, func, module)
-        for n in ast.walk(later)
+        for n in walk(later)
     )
 
 

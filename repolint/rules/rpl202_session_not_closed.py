@@ -46,6 +46,7 @@ import ast
 
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
+from repolint.semantics.module import walk
 from repolint.semantics.types import EngineT, SessionFactoryT, SessionT
 
 
@@ -98,10 +99,10 @@ def _checks_out_a_connection(call: ast.Call, ctx: Context) -> bool:
 
 def _released(function: ast.AST, name: str, ctx: Context) -> bool:
     """Closed in a finally, entered as a context manager, handed back, or kept on self."""
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, ast.Try):
             for stmt in node.finalbody:
-                if any(_is_close_of(n, name) for n in ast.walk(stmt)):
+                if any(_is_close_of(n, name) for n in walk(stmt)):
                     return True
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
@@ -130,7 +131,7 @@ def _is_close_of(node: ast.AST, name: str) -> bool:
 
 def _hands_over(expr: ast.AST, name: str, ctx: Context) -> bool:
     """The session object itself goes out (`return db`, `Repo(db)`), not just a result of it."""
-    for node in ast.walk(expr):
+    for node in walk(expr):
         if isinstance(node, ast.Name) and node.id == name:
             parent = ctx.parent(node)
             if not (isinstance(parent, ast.Attribute) and parent.value is node):
@@ -139,4 +140,4 @@ def _hands_over(expr: ast.AST, name: str, ctx: Context) -> bool:
 
 
 def _mentions(expr: ast.AST, name: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(expr))
+    return any(isinstance(n, ast.Name) and n.id == name for n in walk(expr))

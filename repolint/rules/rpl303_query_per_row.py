@@ -81,6 +81,7 @@ from repolint.semantics.loops import (
     walks_tables,
     whole_chain,
 )
+from repolint.semantics.module import walk
 from repolint.semantics.names import QUERY_EXECUTING_METHODS
 from repolint.semantics.summaries import ProjectCall
 from repolint.semantics.types import QueryT, SessionT
@@ -203,7 +204,7 @@ def _verb(node: ast.Call, statement: ast.AST, ctx: Context) -> str:
     trees = [*node.args, *(k.value for k in node.keywords)] if node.args else [statement]
     for tree in trees:
         for part in statement_trees(tree, ctx) if isinstance(tree, ast.Name) else [tree]:
-            for inner in ast.walk(part):
+            for inner in walk(part):
                 if isinstance(inner, ast.Call):
                     name = inner.func
                     last = name.id if isinstance(name, ast.Name) else getattr(name, "attr", "")
@@ -265,4 +266,3 @@ def _from_session_query(expr: ast.AST, ctx: Context) -> bool:
             return True
         expr = expr.func if isinstance(expr, ast.Call) else expr.value
     return False
-

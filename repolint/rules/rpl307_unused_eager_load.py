@@ -40,6 +40,7 @@ import ast
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.loading import read_options
+from repolint.semantics.module import walk
 from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT, SessionT, StmtT
 
 CARRIERS = (InstanceT, RowsT, ResultT, StmtT, QueryT)
@@ -82,7 +83,7 @@ def _needed(scope: ast.AST, model: str, name: str, ctx: Context) -> bool:
     names they were bound to.
     """
     bound: set[str] = set()
-    for node in ast.walk(scope):
+    for node in walk(scope):
         access = ctx.relationship_access(node)
         if access is not None:
             base, rel = access
@@ -94,7 +95,7 @@ def _needed(scope: ast.AST, model: str, name: str, ctx: Context) -> bool:
         if _escapes(node, name, ctx):
             return True
         bound |= _bound_names(node, ctx)
-    for node in ast.walk(scope):
+    for node in walk(scope):
         loaded = isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
         if loaded and node.id in bound and _escapes(node, name, ctx):  # type: ignore[attr-defined]
             return True
@@ -113,7 +114,7 @@ def _bound_names(node: ast.AST, ctx: Context) -> set[str]:
         isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is node
     ):
         targets = [parent.target]
-    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
 
 
 def _escapes(node: ast.AST, name: str, ctx: Context) -> bool:

@@ -66,6 +66,7 @@ import ast
 from repolint.fixes.build_query import order_by_primary_key, order_paginated
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
+from repolint.semantics.module import walk
 from repolint.semantics.types import FlaskDBT, QueryT, StmtT
 
 PAGINATION_PACKAGES = ("fastapi_pagination",)
@@ -165,11 +166,11 @@ def _only_some_paths(node: ast.Call, ctx: Context) -> str:
     base = _chain_base(node)
     tests: list[str] = []
     if func is not None and base is not None:
-        for stmt in ast.walk(func):
+        for stmt in walk(func):
             if not isinstance(stmt, ast.If) or stmt.lineno >= node.lineno:
                 continue
             for branch, when in ((stmt.body, "when"), (stmt.orelse, "unless")):
-                if any(_orders_name(inner, base, ctx) for s in branch for inner in ast.walk(s)):
+                if any(_orders_name(inner, base, ctx) for s in branch for inner in walk(s)):
                     tests.append(f"{when} `{_short(ast.unparse(stmt.test))}`")
     if len(tests) == 1:
         return f"ordered only {tests[0]}"
@@ -233,7 +234,7 @@ def _same_condition(node: ast.AST, guards: frozenset[str], ctx: Context) -> bool
         if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
         if isinstance(anc, (ast.If, ast.While)):
-            tested = {n.id for n in ast.walk(anc.test) if isinstance(n, ast.Name)}
+            tested = {n.id for n in walk(anc.test) if isinstance(n, ast.Name)}
             if tested & guards:
                 return True
     return False

@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING
 
 from repolint.semantics.flow_helpers import _last
 from repolint.semantics.module import function_params
-from repolint.semantics.not_none import CallCheck, certainly_a_value, none_tested
+from repolint.semantics.not_none import (
+    CallCheck,
+    branch_names,
+    certainly_a_value,
+)
 from repolint.semantics.refs import FunctionRef
 from repolint.semantics.summaries import ProjectCall
 from repolint.semantics.types import ConstT, SomeValueT
@@ -36,7 +40,10 @@ def call_constants(ref: FunctionRef, call: ast.Call) -> tuple[tuple[str, ConstT]
         passed[arg.arg] = given
     passed.update({k.arg: k.value for k in call.keywords if k.arg})
     out: list[tuple[str, ConstT]] = []
+    decided = _decidable(ref)
     for arg, default in params:
+        if arg.arg not in decided:
+            continue  # a constant no test of the callee reads cannot change its paths
         value = passed.get(arg.arg, default)
         if isinstance(value, ast.Constant) and not isinstance(value.value, bytes):
             out.append((arg.arg, ConstT(value.value)))  # type: ignore[arg-type]
@@ -76,16 +83,22 @@ def not_none_args(
     )
 
 
+def _decidable(ref: FunctionRef) -> frozenset[str]:
+    """Names the `if` tests of a function read (`branch_names`)."""
+    return _branch_names(ref)[0]
+
+
 def _none_tested(ref: FunctionRef) -> frozenset[str]:
-    """`none_tested` of a function, once per module analysis."""
-    memo = ref.module.none_tested
+    """Names a function compares with None (`branch_names`)."""
+    return _branch_names(ref)[1]
+
+
+def _branch_names(ref: FunctionRef) -> tuple[frozenset[str], frozenset[str]]:
+    """`branch_names` of a function, once per run."""
+    memo = ref.module.branch_names
     found = memo.get(ref.qual)
     if found is None:
-        node = ref.node
-        start, end = getattr(node, "lineno", 1), getattr(node, "end_lineno", None) or 0
-        text = ref.module.lines[start - 1 : end]
-        mentioned = any("None" in line for line in text) or not text
-        found = memo[ref.qual] = none_tested(node) if mentioned else frozenset()
+        found = memo[ref.qual] = branch_names(ref.node)
     return found
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from repolint.semantics.index import FunctionRef, ProjectIndex
-from repolint.semantics.module import function_params
+from repolint.semantics.module import function_params, walk
 from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT
 from repolint.settings import Settings
 
@@ -35,16 +35,16 @@ def takes_loader_options(ref: FunctionRef) -> bool:
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     params = {arg.arg for arg, _ in function_params(node)[1:]}
-    for sub in ast.walk(node):
+    for sub in walk(node):
         if not isinstance(sub, ast.Call):
             continue
         if isinstance(sub.func, ast.Attribute) and sub.func.attr == "options":
-            used = {n.id for a in sub.args for n in ast.walk(a) if isinstance(n, ast.Name)}
+            used = {n.id for a in sub.args for n in walk(a) if isinstance(n, ast.Name)}
             if used & params:
                 return True
         for kw in sub.keywords:
             if kw.arg in LOADER_PARAM_NAMES and any(
-                isinstance(n, ast.Name) and n.id in params for n in ast.walk(kw.value)
+                isinstance(n, ast.Name) and n.id in params for n in walk(kw.value)
             ):
                 return True
     return False
@@ -55,14 +55,14 @@ def _uses_hook(index: ProjectIndex, cls: str, ref: FunctionRef, settings: Settin
     if not any(index.method(cls, h) is not None or index.class_attr_value(cls, h) for h in hooks):
         return False
     for method in [ref, *index.methods(cls).values()]:
-        for sub in ast.walk(method.node):
+        for sub in walk(method.node):
             if (
                 isinstance(sub, ast.Call)
                 and isinstance(sub.func, ast.Attribute)
                 and sub.func.attr == "options"
             ):
                 for arg in sub.args:
-                    for n in ast.walk(arg):
+                    for n in walk(arg):
                         if isinstance(n, ast.Attribute) and n.attr in hooks:
                             return True
     return False

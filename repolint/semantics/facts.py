@@ -12,7 +12,7 @@ from repolint.semantics.call_sites import call_constants
 from repolint.semantics.flow import FunctionFlow, eval_in_module, module_ref, symbol_type
 from repolint.semantics.imports import dotted
 from repolint.semantics.memo import cache_is_local, memo_guard
-from repolint.semantics.module import ModuleInfo, own_nodes
+from repolint.semantics.module import ModuleInfo, own_nodes, walk, walk_tree
 from repolint.semantics.refs import FunctionRef
 from repolint.semantics.summaries import FunctionFacts, ProjectCall, TypedModule, function_label
 from repolint.semantics.types import QueryT, SessionT, Shape, StmtT
@@ -502,25 +502,24 @@ def _memoized_site(node: ast.AST, ref: FunctionRef) -> bool:
     return False
 
 
+_PARENTS: dict[int, tuple[ast.AST, dict[int, ast.AST]]] = {}
+
+
 def _path_to(root: ast.AST, target: ast.AST) -> list[ast.AST] | None:
-    """The nodes from `root` down to `target`: one walk of `root`'s subtree, noting each
-    node's parent until the target is met (no module-wide parent table needed)."""
-    parents: dict[int, ast.AST] = {}
-    stack = [root]
-    found = False
-    while stack and not found:
-        node = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
-            if child is target:
-                found = True
-                break
-            stack.append(child)
-    if not found:
-        return None
+    """The nodes from `root` down to `target`, climbing a parent table of `root`'s
+    subtree (built once per function: its sites are ranked one after the other)."""
+    memo = _PARENTS.get(id(root))
+    if memo is None or memo[0] is not root:
+        if len(_PARENTS) > 256:
+            _PARENTS.clear()
+        memo = _PARENTS[id(root)] = (root, walk_tree(root)[1])
+    parents = memo[1]
     path = [target]
     while path[-1] is not root:
-        path.append(parents[id(path[-1])])
+        parent = parents.get(id(path[-1]))
+        if parent is None:
+            return None
+        path.append(parent)
     return path[::-1]
 
 
@@ -596,7 +595,7 @@ def _self_attr_names(index: ProjectIndex, cls: str) -> list[str]:
                 names.append(stmt.target.id)
         init = index.functions.get(f"{c}.__init__")
         if init is not None:
-            for sub in ast.walk(init.node):
+            for sub in walk(init.node):
                 if (
                     isinstance(sub, ast.Attribute)
                     and isinstance(sub.ctx, ast.Store)

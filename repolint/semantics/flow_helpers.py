@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from repolint.semantics.module import own_nodes
+from repolint.semantics.module import own_nodes, walk
 from repolint.semantics.names import CONTEXT_MANAGER_DECORATORS
 from repolint.semantics.refs import FunctionRef
 from repolint.semantics.summaries import ARG_ORIGIN, FunctionFacts
@@ -39,7 +39,7 @@ def _last(qual: str) -> str:
 
 
 def _names(expr: ast.AST) -> frozenset[str]:
-    return frozenset(n.id for n in ast.walk(expr) if isinstance(n, ast.Name))
+    return frozenset(n.id for n in walk(expr) if isinstance(n, ast.Name))
 
 
 def _arg(call: ast.Call, i: int, types: dict[int, object | None]) -> object | None:

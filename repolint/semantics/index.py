@@ -16,7 +16,7 @@ from functools import cache
 from repolint.pathmatch import in_settings_globs
 from repolint.semantics.imports import dotted
 from repolint.semantics.models import Relationship, RelationshipReader, foreign_key_refs
-from repolint.semantics.module import ModuleInfo, decorator_names
+from repolint.semantics.module import ModuleInfo, decorator_names, walk
 from repolint.semantics.names import (
     AS_DECLARATIVE,
     DECLARATIVE_BASE_FACTORIES,
@@ -742,7 +742,7 @@ class ProjectIndex:
         return qual if self.is_model(qual) else None
 
     def _model_from_super_init(self, init: FunctionRef) -> str | None:
-        for node in ast.walk(init.node):
+        for node in walk(init.node):
             if not (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)

@@ -7,7 +7,7 @@ import ast
 from repolint.semantics.context import Context
 from repolint.semantics.fixed import LITERALS, fixed_items
 from repolint.semantics.memo import memo_guard
-from repolint.semantics.module import function_params
+from repolint.semantics.module import function_params, walk
 from repolint.semantics.types import FixedT
 
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -62,11 +62,11 @@ def iterables(loop: ast.AST) -> list[ast.AST]:
 
 
 def names_in(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {n.id for n in walk(node) if isinstance(n, ast.Name)}
 
 
 def mentions_any(expr: ast.AST, names: set[str]) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(expr))
+    return any(isinstance(n, ast.Name) and n.id in names for n in walk(expr))
 
 
 _LOOP_NAMES: dict[int, tuple[ast.AST, frozenset[str]]] = {}
@@ -89,9 +89,7 @@ def _loop_names(loop: ast.AST) -> set[str]:
     names = {n for t in targets(loop) for n in names_in(t)}
     if not isinstance(loop, (ast.For, ast.AsyncFor)):
         return names
-    assigns = [
-        n for n in ast.walk(loop) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.NamedExpr))
-    ]
+    assigns = [n for n in walk(loop) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.NamedExpr))]
     changed = True
     while changed:
         changed = False
@@ -172,7 +170,7 @@ def walks_model_attributes(loop: ast.AST) -> bool:
 
 def _looks_up_schema(loop: ast.AST) -> bool:
     names = {n for t in targets(loop) for n in names_in(t)}
-    for node in ast.walk(loop):
+    for node in walk(loop):
         looked_up: ast.AST | None = None
         if isinstance(node, ast.Subscript):
             looked_up, key = node.value, node.slice
@@ -211,7 +209,7 @@ def _fixed_literal(name: ast.Name, ctx: Context) -> bool:
     if function is not None and any(a.arg == name.id for a, _ in function_params(function)):
         return False  # a parameter rebound to a literal on one path only
     scope: ast.AST = function or ctx.module.tree
-    for node in ast.walk(scope):
+    for node in walk(scope):
         target = (
             node.func.value
             if isinstance(node, ast.Call)
@@ -273,7 +271,7 @@ def _assigned_values(scope: ast.AST) -> dict[str, list[ast.AST]]:
     if found is not None and found[0] is scope:
         return found[1]
     table: dict[str, list[ast.AST]] = {}
-    for n in ast.walk(scope):
+    for n in walk(scope):
         if isinstance(n, (ast.Assign, ast.AnnAssign)):
             for t in _bound(n):
                 if isinstance(t, ast.Name):
@@ -335,7 +333,7 @@ def uses_in_batch(statement: ast.AST, names: set[str], ctx: Context) -> bool:
     """Criteria that take many items at once: `.in_(chunk)`, directly or in a project
     helper that builds the statement (`_stmt_for(relation, values)`)."""
     for tree in statement_trees(statement, ctx):
-        for node in ast.walk(tree):
+        for node in walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             if not any(mentions_any(a, names) for a in node.args):
@@ -345,8 +343,7 @@ def uses_in_batch(statement: ast.AST, names: set[str], ctx: Context) -> bool:
             call = ctx.project_call(node)
             ref = ctx.index.functions.get(call.qual) if call is not None else None
             if ref is not None and any(
-                isinstance(n, ast.Attribute) and n.attr in ("in_", "any_")
-                for n in ast.walk(ref.node)
+                isinstance(n, ast.Attribute) and n.attr in ("in_", "any_") for n in walk(ref.node)
             ):
                 return True
     return False
@@ -357,16 +354,13 @@ def walks_tables(loop: ast.AST, statement: ast.AST, ctx: Context) -> bool:
     item_names = {n for t in targets(loop) for n in names_in(t)}
     trees = [statement]
     used = names_in(statement)
-    for node in ast.walk(loop):
+    for node in walk(loop):
         if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id in used for t in node.targets
         ):
             trees.append(node.value)
     uses = [
-        n
-        for tree in trees
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Name) and n.id in item_names
+        n for tree in trees for n in walk(tree) if isinstance(n, ast.Name) and n.id in item_names
     ]
     return any(_in_entity_position(n, ctx) for n in uses)
 
@@ -418,13 +412,13 @@ def batch_guarded(node: ast.AST, loop: ast.AST, ctx: Context) -> bool:
 
 
 def _tests_a_batch(test: ast.expr) -> bool:
-    for n in ast.walk(test):
+    for n in walk(test):
         if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod):
             return True
         if isinstance(n, ast.Compare) and any(
             isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "len"
             for side in (n.left, *n.comparators)
-            for c in ast.walk(side)
+            for c in walk(side)
         ):
             return True
         name = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else ""
@@ -469,7 +463,7 @@ _SCOPES_AND_LOOPS = (
 
 
 def _in_body(node: ast.AST, test_if: ast.If) -> bool:
-    return any(n is node for stmt in test_if.body for n in ast.walk(stmt))
+    return any(n is node for stmt in test_if.body for n in walk(stmt))
 
 
 def memoized_per_key(node: ast.AST, loop: ast.AST, ctx: Context) -> bool:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import ast
 
+from repolint.semantics.module import walk
+
 
 def memo_guard(test_if: ast.If, func: ast.AST | None) -> tuple[str, str] | None:
     """`(key, cache)` (as `ast.dump`s) when `test_if` is a memo guard, else None."""
@@ -32,7 +34,7 @@ def memo_guard(test_if: ast.If, func: ast.AST | None) -> tuple[str, str] | None:
     if key is None or cache is None:
         return None
     key_dump, cache_dump = ast.dump(key), ast.dump(cache)
-    for stmt in ast.walk(test_if):
+    for stmt in walk(test_if):
         if isinstance(stmt, ast.Assign) and any(
             isinstance(t, ast.Subscript)
             and ast.dump(t.value) == cache_dump
@@ -45,7 +47,7 @@ def memo_guard(test_if: ast.If, func: ast.AST | None) -> tuple[str, str] | None:
 
 def cache_is_local(cache_dump: str, func: ast.AST) -> bool:
     """The cache is a plain name the function itself binds: it lives for one call."""
-    for node in ast.walk(func):
+    for node in walk(func):
         if (
             isinstance(node, ast.Name)
             and isinstance(node.ctx, ast.Store)
@@ -89,8 +91,8 @@ def _only_emptied(name: str, test_if: ast.If, func: ast.AST | None) -> bool:
     """Outside `test_if`'s body, `func` binds `name` only to None or an empty literal."""
     if func is None:
         return False
-    inside = {id(n) for stmt in test_if.body for n in ast.walk(stmt)}
-    for node in ast.walk(func):
+    inside = {id(n) for stmt in test_if.body for n in walk(stmt)}
+    for node in walk(func):
         if id(node) in inside or not isinstance(node, (ast.Assign, ast.AnnAssign)):
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -134,7 +136,7 @@ def _got_from_cache(
 ) -> tuple[ast.expr | None, ast.expr | None]:
     """`name = cache.get(key[, default])`, the last such assignment before line `before`."""
     found: tuple[ast.expr | None, ast.expr | None] = (None, None)
-    for node in ast.walk(func):
+    for node in walk(func):
         if (
             isinstance(node, ast.Assign)
             and node.lineno < before

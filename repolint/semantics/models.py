@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from repolint.semantics.imports import dotted
 from repolint.semantics.loading import strategy_of
+from repolint.semantics.module import walk
 from repolint.semantics.names import BACKREF_FUNCS, RELATIONSHIP_FUNCS
 
 COLLECTION_HINTS = frozenset(
@@ -154,9 +155,7 @@ class RelationshipReader:
                 (dotted(d) or "").endswith("declared_attr") for d in stmt.decorator_list
             ):
                 returns = [
-                    n.value
-                    for n in ast.walk(stmt)
-                    if isinstance(n, ast.Return) and n.value is not None
+                    n.value for n in walk(stmt) if isinstance(n, ast.Return) and n.value is not None
                 ]
                 if returns:
                     name, value, annotation = stmt.name, returns[0], stmt.returns
@@ -259,7 +258,7 @@ def foreign_key_refs(cls: ast.ClassDef) -> list[tuple[str | None, ast.expr]]:
         column = (
             target.id if isinstance(target, ast.Name) and target.id != "__table_args__" else None
         )
-        for node in ast.walk(value):
+        for node in walk(value):
             if not isinstance(node, ast.Call):
                 continue
             last = (dotted(node.func) or "").rsplit(".", 1)[-1]

@@ -27,8 +27,10 @@ class ModuleInfo:
     annotations: dict[str, ast.expr] = field(default_factory=dict)
     is_test: bool = False
     """Test code: its traversals are no evidence of what production callers need."""
-    none_tested: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
-    """Function -> the names it compares with None (`semantics.call_sites`), memoized."""
+    branch_names: dict[str, tuple[frozenset[str], frozenset[str]]] = field(
+        default_factory=dict, repr=False
+    )
+    """Function -> the names its tests read (`semantics.not_none.branch_names`), memoized."""
     _walk: tuple[list[ast.AST], dict[int, ast.AST]] | None = field(default=None, repr=False)
 
     @property
@@ -110,6 +112,27 @@ def walk_tree(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST]]:
                         parents[id(item)] = node
                         push(item)
     return nodes, parents
+
+
+def walk(node: ast.AST) -> list[ast.AST]:
+    """`ast.walk` as a list, in the same (breadth-first) order, three times as fast:
+    `ast.iter_child_nodes` inlined."""
+    out: list[ast.AST] = [node]
+    add = out.append
+    node_type = ast.AST
+    i = 0
+    while i < len(out):
+        current = out[i]
+        i += 1
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, node_type):
+                add(value)
+            elif value.__class__ is list:
+                for item in value:
+                    if isinstance(item, node_type):
+                        add(item)
+    return out
 
 
 _STATEMENT_LISTS = frozenset({"body", "handlers", "orelse", "finalbody", "cases"})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from repolint.semantics.module import own_nodes
+from repolint.semantics.module import own_nodes, walk
 
 VALUE_NODES = (
     ast.Set,
@@ -37,18 +37,37 @@ class _NotNone:
 NOT_NONE = _NotNone()
 
 
-def none_tested(func: ast.AST) -> frozenset[str]:
-    """Names `func` compares with None (`x is None`, `x is not None`, `x == None`): the
-    only parameters for which a caller's value can decide a branch."""
-    return frozenset(
-        node.left.id
-        for node in ast.walk(func)
-        if isinstance(node, ast.Compare)
-        and isinstance(node.left, ast.Name)
-        and len(node.comparators) == 1
-        and isinstance(node.comparators[0], ast.Constant)
-        and node.comparators[0].value is None
-    )
+def branch_names(func: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
+    """From one walk of `func`: the names its `if` tests (statements and expressions)
+    read in a shape a constant decides (`flag`, `not flag`, `mode == "a"`, and/or of
+    those), and the names it compares with None (`x is None`, `x == None`). Only such
+    parameters can have their paths through `func` decided by what a caller passes."""
+    decidable: set[str] = set()
+    compared: set[str] = set()
+    for node in walk(func):
+        if isinstance(node, (ast.If, ast.IfExp)):
+            _tested_names(node.test, decidable)
+        elif (
+            isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Name)
+            and len(node.comparators) == 1
+            and isinstance(node.comparators[0], ast.Constant)
+            and node.comparators[0].value is None
+        ):
+            compared.add(node.left.id)
+    return frozenset(decidable), frozenset(compared)
+
+
+def _tested_names(test: ast.expr, names: set[str]) -> None:
+    if isinstance(test, ast.Name):
+        names.add(test.id)
+    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        _tested_names(test.operand, names)
+    elif isinstance(test, ast.BoolOp):
+        for value in test.values:
+            _tested_names(value, names)
+    elif isinstance(test, ast.Compare) and isinstance(test.left, ast.Name):
+        names.add(test.left.id)
 
 
 CallCheck = Callable[[ast.Call], bool]
@@ -84,18 +103,7 @@ def certainly_a_value(
     ):
         return False
     name = expr.id
-    stores = 0
-    values: list[ast.expr] = []
-    for n in ast.walk(func):
-        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store):
-            stores += 1
-        elif (
-            isinstance(n, ast.Assign)
-            and len(n.targets) == 1
-            and isinstance(n.targets[0], ast.Name)
-            and n.targets[0].id == name
-        ):
-            values.append(n.value)
+    stores, values = _bindings(func).get(name, (0, []))
     if not stores or len(values) != stores or not all(_is_value(v, calls) for v in values):
         return False
     params = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)}
@@ -105,6 +113,31 @@ def certainly_a_value(
         _fills_when_none(stmt, name) and stmt.lineno < getattr(at, "lineno", 0)
         for stmt in func.body
     )
+
+
+_BINDINGS: dict[int, tuple[ast.AST, dict[str, tuple[int, list[ast.expr]]]]] = {}
+
+
+def _bindings(func: ast.AST) -> dict[str, tuple[int, list[ast.expr]]]:
+    """Name -> (how many times `func` stores it, the values of its plain `name = value`
+    assignments), for every name, from one walk (memoized: callers ask per argument)."""
+    memo = _BINDINGS.get(id(func))
+    if memo is not None and memo[0] is func:
+        return memo[1]
+    stores: dict[str, int] = {}
+    values: dict[str, list[ast.expr]] = {}
+    for n in walk(func):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            stores[n.id] = stores.get(n.id, 0) + 1
+        elif isinstance(n, ast.Assign) and len(n.targets) == 1:
+            target = n.targets[0]
+            if isinstance(target, ast.Name):
+                values.setdefault(target.id, []).append(n.value)
+    table = {name: (count, values.get(name, [])) for name, count in stores.items()}
+    if len(_BINDINGS) > 4096:
+        _BINDINGS.clear()
+    _BINDINGS[id(func)] = (func, table)
+    return table
 
 
 def _is_value(expr: ast.expr, calls: CallCheck | None = None) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from repolint.semantics.loading import read_options
+from repolint.semantics.module import walk
 from repolint.semantics.types import ColumnT, ModelClassT, QueryT, Shape, StmtT
 
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ def _spread(args: list[ast.expr], flow: FlowState) -> list[ast.expr]:
         if isinstance(arg, ast.Starred) and isinstance(arg.value, ast.Name):
             values = [
                 node.value
-                for node in ast.walk(flow.ref.node)
+                for node in walk(flow.ref.node)
                 if isinstance(node, ast.Assign)
                 and any(isinstance(t, ast.Name) and t.id == arg.value.id for t in node.targets)
             ]
