@@ -146,6 +146,7 @@ class MissingWithRelationsVariant(Rule):
             return
         model = index.repository_model(cls)
         if model is None:
+            self._store_of_many_models(node, cls, ctx)
             return
         lazy = index.lazy_relationships(model)
         if not lazy:
@@ -157,7 +158,7 @@ class MissingWithRelationsVariant(Rule):
             if name.endswith(suffixes):
                 continue
             wanted = name in ALWAYS_CHECKED or (
-                name.startswith(("get_", "list_")) and (cls, name) in index.facts.traversals
+                _fetches_rows(name) and (cls, name) in index.facts.traversals
             )
             if wanted and not has_eager_path(index, cls, name, ctx.settings):
                 missing.append(f"{name}()")
@@ -175,3 +176,39 @@ class MissingWithRelationsVariant(Rule):
             f"`.options(selectinload({model_name}.<relationship>))`, or accept loader options",
             fix=with_relations_variants(node, cls, model, [m.rstrip("()") for m in missing], ctx),
         )
+
+    def _store_of_many_models(self, node: ast.ClassDef, cls: str, ctx: Context) -> None:
+        """A data-layer class serving several models (mlflow's `SqlAlchemyStore`): each
+        `get_*`/`list_*` method (private ones too) whose rows callers read lazily."""
+        index = ctx.index
+        suffixes = tuple(ctx.settings.with_relations_suffixes)
+        methods = index.methods(cls)
+        for name in sorted(methods):
+            reads = index.facts.traversals.get((cls, name))
+            if not reads or not _fetches_rows(name) or name.endswith(suffixes):
+                continue
+            if any(f"{name}{s}" in methods for s in suffixes):
+                continue
+            returned = index.facts.facts(methods[name], cls).returns
+            if not isinstance(returned, (InstanceT, RowsT, ResultT, QueryT)) or not returned.model:
+                continue
+            if returned.eager or has_eager_path(index, cls, name, ctx.settings):
+                continue
+            rels = sorted({rel for _, _, rel in reads})
+            model_name = returned.model.rsplit(".", 1)[-1]
+            where = ", ".join(sorted({f"{path}:{line}" for path, line, _ in reads})[:3])
+            variant = f"{name}{suffixes[0] if suffixes else '_with_relations'}"
+            self.report(
+                ctx,
+                node,
+                f"`{name}()` returns `{model_name}` rows whose callers read lazy "
+                f"{', '.join(f'`{model_name}.{r}`' for r in rels)} ({where}), and the "
+                "class has no eager-loading variant",
+                hint=f"add `{variant}()` using `.options(selectinload({model_name}.{rels[0]}))`, "
+                "or accept loader options",
+            )
+
+
+def _fetches_rows(name: str) -> bool:
+    """`get_*`/`list_*`, private ones (`_get_user`) included."""
+    return name.lstrip("_").startswith(("get_", "list_"))

@@ -15,7 +15,7 @@ from repolint.semantics.memo import cache_is_local, memo_guard
 from repolint.semantics.module import ModuleInfo, own_nodes, walk, walk_tree
 from repolint.semantics.refs import FunctionRef
 from repolint.semantics.summaries import FunctionFacts, ProjectCall, TypedModule, function_label
-from repolint.semantics.types import QueryT, SessionT, Shape, StmtT
+from repolint.semantics.types import FuncT, QueryT, SessionFactoryT, SessionT, Shape, StmtT
 
 if TYPE_CHECKING:
     from repolint.semantics.index import ProjectIndex
@@ -77,6 +77,7 @@ class FactStore:
         self._in_progress.add(key)
         try:
             facts = FunctionFlow(self.index, ref, self_cls, dict(bound), None).run()
+            facts.bound = bound
         except RecursionError:
             # nested too deeply to analyse: callers see a function that does nothing
             # known; its own module reports the error when it is typed
@@ -108,6 +109,10 @@ class FactStore:
             short = ref.owner.rsplit(".", 1)[-1]  # `Exporter(user)` calls `Exporter.__init__`
         callers = self._callers_named(short)
         limit = MAX_CALLERS_UNIQUE if self._defined.get(short, 0) == 1 else MAX_CALLERS
+        if len(callers) > limit and ref.owner is not None:
+            # a method name defined in several classes: its own class's methods call it
+            callers = [c for c in callers if c.owner and self._related(c.owner, ref.owner)]
+            limit = MAX_CALLERS_UNIQUE
         if len(callers) > limit or short.startswith("__"):
             return None  # a name called all over (`get`, `update`): not worth the analyses
         self._plain_depth += 1
@@ -121,6 +126,10 @@ class FactStore:
         result = _agreed(sites)
         self._caller_types[key] = result
         return result
+
+    def _related(self, a: str, b: str) -> bool:
+        """One class derives from the other (or they are the same)."""
+        return a == b or b in self.index.mro(a) or a in self.index.mro(b)
 
     def _callers_table(self) -> dict[str, list[FunctionRef]]:
         """Called name -> the functions and methods whose lines hold `name(`: read from
@@ -349,10 +358,14 @@ class FactStore:
     def class_session_kind(self, cls: str) -> str | None:
         """'sync'/'async' when instances hold a session or methods receive one."""
         index = self.index
-        for attr in _self_attr_names(index, cls):
+        hooks = [a for a in self._hook_assigns(cls) if a not in _self_attr_names(index, cls)]
+        for attr in [*_self_attr_names(index, cls), *sorted(hooks)]:
             t = self.self_attr_type(cls, attr)
-            if isinstance(t, SessionT):
+            if isinstance(t, (SessionT, SessionFactoryT)):
                 return t.kind
+            made = self._made_session(t)
+            if made is not None:
+                return made
         for ref in index.methods(cls).values():
             facts = self.facts(ref, cls)
             for t in facts.params.values():
@@ -361,6 +374,18 @@ class FactStore:
             if facts.shared_session is not None:
                 return facts.shared_session
         return None
+
+    def _made_session(self, t: object | None) -> str | None:
+        """'sync'/'async' when `t` is a project function that makes a session: a
+        `self.session_scope` context manager the class keeps (mlflow's stores)."""
+        if not isinstance(t, FuncT):
+            return None
+        ref = self.index.functions.get(t.key)
+        if ref is None:
+            return None
+        facts = self.facts(ref, t.self_cls)
+        made = facts.yields if facts.returns is None else facts.returns
+        return made.kind if isinstance(made, SessionT) else None
 
     def takes_session(self, ref: FunctionRef) -> bool:
         return any(isinstance(t, SessionT) for t in self.facts(ref).params.values())

@@ -67,6 +67,10 @@ def module_ref(module: ModuleInfo) -> FunctionRef:
     return FunctionRef(f"{module.name}.<module>", module, func, None)
 
 
+PLAIN_CLOSURE = "[plain]"
+"""Suffix of a closure registered by a plain analysis (`FactStore.caller_param_type`)."""
+
+
 class FunctionFlow(ConditionsMixin, BindingMixin, ReadsMixin, CallsMixin, MethodsMixin):
     """One walk over one function body: the environment and the statements; the
     mixins evaluate conditions, bindings, attribute reads, calls and method calls."""
@@ -300,11 +304,13 @@ class FunctionFlow(ConditionsMixin, BindingMixin, ReadsMixin, CallsMixin, Method
                 self.env[stmt.name] = FuncT(top.qual)
                 return
         qual = f"{self.ref.qual}.<locals>.{stmt.name}"
+        if self.index.facts.plain:
+            # a caller analysed plainly: its closure lacks the callers' types, so it is
+            # a function of its own, never the one the home analysis registers
+            qual += PLAIN_CLOSURE
         ref = self.index.functions.get(qual)
         if ref is None:
             ref = FunctionRef(qual, self.module, stmt, None, dict(self.env))
-            if self.index.facts.plain:
-                return  # a caller analysed plainly: its closure would lack the callers' types
             self.index.functions[qual] = ref
         self.env[stmt.name] = FuncT(qual)
         if self.typed is not None:

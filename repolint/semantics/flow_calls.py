@@ -67,6 +67,11 @@ BINDABLE = (StmtT, QueryT, ModelClassT)
 """Argument types a callee is analysed with, per call, when it cannot type them itself."""
 
 
+def _runs_statement_given(facts: FunctionFacts) -> bool:
+    """The facts are those of a callee analysed with a statement its caller passes."""
+    return any(isinstance(value, (StmtT, QueryT)) for _, value in facts.bound)
+
+
 class _Unknown:
     pass
 
@@ -222,7 +227,9 @@ class CallsMixin(FlowState):
                 value = declared_return(self.index, ref, callee.self_cls)
             if callee.self_cls:
                 return _with_origin(value, callee.self_cls, ref.node.name)  # type: ignore[union-attr]
-            if ref.owner is None and ref.closure is None:  # a module-level helper
+            if ref.owner is None and ref.closure is None and not _runs_statement_given(facts):
+                # a module-level helper; one that runs the statement its caller built
+                # (`windowed_query(q)`) leaves the rows to the function that built it
                 return _with_origin(value, module_origin(ref.module.name), ref.node.name)  # type: ignore[union-attr]
             return value
         if isinstance(callee, ClassT):

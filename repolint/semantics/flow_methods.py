@@ -162,7 +162,7 @@ class MethodsMixin(FlowState):
             if ref is None:
                 return None
             self._record_call(ref.qual, receiver.model, call)  # `row.to_dict()`
-            return self._instance_method(ref, receiver)
+            return self._instance_method(ref, receiver, call)
         if isinstance(receiver, ModelClassT):
             ref = self.index.method(receiver.model, name)
             if ref is None or name in ("__init__", "__new__"):

@@ -48,7 +48,7 @@ class ReadsMixin(FlowState):
                 ref = self.index.method(base.model, name)
                 if ref is not None:  # `row.display_name`: a property of the model
                     self._record_call(ref.qual, base.model, expr)
-                    return self._instance_method(ref, base)
+                    return self._instance_method(ref, base, expr)
             return self._relationship(expr, base, name)
         if isinstance(base, ObjT):
             if name in self._property_names(base.cls):
@@ -93,16 +93,22 @@ class ReadsMixin(FlowState):
             return FixedT()  # `module.SETTINGS`, `fixtures.groups`: written in code
         return None
 
-    def _instance_method(self, ref: FunctionRef, row: InstanceT) -> object | None:
+    def _instance_method(self, ref: FunctionRef, row: InstanceT, at: ast.AST) -> object | None:
         """What a model's method returns; on a row this function was given, the lazy
         relationships the method reads on `self` count as read on that argument."""
-        if row.origin is None or row.origin[0] != ARG_ORIGIN:
+        if row.origin is None or (row.origin[0] != ARG_ORIGIN and self.module.is_test):
             return self.index.facts.facts(ref, row.model).returns
         as_self = replace(row, origin=(ARG_ORIGIN, "self"))
         facts = self.index.facts.facts(ref, row.model, (("self", as_self),))
         for param, model, rel in facts.arg_lazy_reads:
+            if param != "self":
+                continue
+            if row.origin[0] != ARG_ORIGIN:  # `repo.get(id).to_dict()`: a read of its rows
+                where = (self.module.display, getattr(at, "lineno", 0), rel)
+                self.index.facts.traversals.setdefault(row.origin, []).append(where)
+                continue
             read = (row.origin[1], model, rel)
-            if param == "self" and read not in self.facts.arg_lazy_reads:
+            if read not in self.facts.arg_lazy_reads:
                 self.facts.arg_lazy_reads.append(read)
         return facts.returns
 

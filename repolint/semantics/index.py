@@ -727,8 +727,16 @@ class ProjectIndex:
         else:
             return None
         top = cls.split(".")[0]
+        module = self.classes[cls][0] if cls in self.classes else None
+        imported = set(module.imports.aliases.values()) if module is not None else set()
         for candidate in (name, name.removeprefix("Async"), name.removeprefix("Sync")):
-            found = self.models_named(candidate)
+            # a model of the repository's own package, or one its module imports: never
+            # a namesake in an unrelated package (`AccountStore` and a script's `Account`)
+            found = [
+                f
+                for f in self.models_named(candidate)
+                if f.split(".")[0] == top or f in imported or f.rsplit(".", 1)[0] in imported
+            ]
             if len(found) > 1:  # the same name in another package: prefer the repository's own
                 found = [f for f in found if f.split(".")[0] == top]
             if len(found) == 1:

@@ -58,6 +58,8 @@ class FunctionFacts:
     function was given (bound with `ARG_ORIGIN`), once each."""
     caller_typed: set[str] = field(default_factory=set)
     """Parameters typed from what the callers pass (a join), not from an annotation."""
+    bound: tuple[tuple[str, object], ...] = ()
+    """What one call gave the parameters of this analysis (`FactStore.facts`)."""
     call_args: dict[str, list[dict[str, object | None]]] = field(default_factory=dict)
     """Per project callee: the types this function passes to its parameters, per call site
     (recorded in plain analyses only, for `FactStore.caller_param_type`)."""

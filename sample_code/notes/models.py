@@ -17,6 +17,10 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(120))
     notes = relationship("Note", back_populates="owner")
 
+    def summary(self) -> dict[str, object]:
+        """What the account pages show: reads the lazy `notes` of this row."""
+        return {"email": self.email, "titles": [n.title for n in self.notes]}
+
 
 class Note(Base):
     __tablename__ = "notes"
