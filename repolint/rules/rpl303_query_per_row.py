@@ -14,7 +14,9 @@ loaded rows each call on the path passes decide which branches of the callee cou
 so does a value that is certainly not None (a set the caller built, a literal, what
 a project function returns when its every `return` is such a value):
 a helper's `if certified is None:` lookup does not run for a call that passes one.
-A batch is fine: criteria that use the loop's items through `in_()`, or a loop
+A batch is fine: criteria that use the loop's items through `in_()` (the item
+itself, a slice of it or a comprehension over it: `in_(record.emails)`, one
+item's values, is still a query per item), or a loop
 that walks chunks (`batched(ids, 500)`, `range(0, n, size)`, an item named
 `chunk`, `batch`, `page`, `segment`...). So is `session.delete(obj)`
 per row (deletes cascade at flush), `session.merge(obj, load=False)` (no SELECT),

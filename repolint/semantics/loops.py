@@ -339,7 +339,9 @@ def uses_in_batch(statement: ast.AST, names: set[str], ctx: Context) -> bool:
             if not any(mentions_any(a, names) for a in node.args):
                 continue
             if isinstance(node.func, ast.Attribute) and node.func.attr in ("in_", "any_"):
-                return True
+                if any(_many_items(a, names) for a in node.args):
+                    return True
+                continue  # `.in_(item.emails)`: one item's values, a query per item
             call = ctx.project_call(node)
             ref = ctx.index.functions.get(call.qual) if call is not None else None
             if ref is not None and any(
@@ -347,6 +349,23 @@ def uses_in_batch(statement: ast.AST, names: set[str], ctx: Context) -> bool:
             ):
                 return True
     return False
+
+
+_COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted"})
+
+
+def _many_items(arg: ast.AST, names: set[str]) -> bool:
+    """An `in_()` argument that is the loop's item itself (a chunk), a slice, a copy or
+    a comprehension over one: not a value read off a single item (`item.emails`)."""
+    if isinstance(arg, ast.Name):
+        return arg.id in names
+    if isinstance(arg, ast.Subscript):
+        return isinstance(arg.slice, ast.Slice) and mentions_any(arg.value, names)
+    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id in _COPIES:
+        return any(_many_items(a, names) for a in arg.args)
+    if isinstance(arg, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+        return any(_many_items(g.iter, names) for g in arg.generators)
+    return not mentions_any(arg, names)  # a collection of the enclosing scope
 
 
 def walks_tables(loop: ast.AST, statement: ast.AST, ctx: Context) -> bool:

@@ -39,7 +39,7 @@ from library.core.base import LibraryModel
 from library.core.database import BaseModel
 from library.extensions import LibrarySQLAlchemy, db
 from library.models import Author, Book, Loan, Member, Shelf, Tag, book_tags
-from library.services import catalogue, loans
+from library.services import catalogue, loans, member_import
 from library.views.shelves import ShelfView, ShelfViewEager
 from notes.data import count_notes
 from notes.db import SessionLocal
@@ -341,6 +341,30 @@ def assert_one_statement_per_id(
     repeated, repeated_count = run_counted(library, per_id, [repeated_id] * 3)
     assert repeated == [f"Book {repeated_id}"] * 3
     assert repeated_count == 3
+
+
+def test_rpl303_in_of_one_items_values_is_a_query_per_item(library: Flask) -> None:
+    """match_records(): `.in_(record["emails"])`, one record's addresses: a statement per
+    record (3 records, 3 statements); match_chunks(): one per chunk of addresses (1)."""
+    records = {
+        "a": {"emails": ["reader@example.org", "old@example.org"]},
+        "b": {"emails": ["idle@example.org"]},
+        "c": {"emails": ["nobody@example.org"]},
+    }
+    chunk = [e for r in records.values() for e in r["emails"]]
+    with library.app_context(), count_statements(db.engine) as bad_statements:
+        bad = member_import.match_records(records)
+    with library.app_context(), count_statements(db.engine) as good_statements:
+        good = member_import.match_chunks([chunk])
+    assert bad == {"a": 1, "b": 2}
+    assert good == {"reader@example.org": 1, "idle@example.org": 2}
+    # `Member.loans` is selectin-loaded with each member found: counted apart
+    assert len(_member_lookups(bad_statements)) == len(records) == 3
+    assert len(_member_lookups(good_statements)) == 1
+
+
+def _member_lookups(statements: list[str]) -> list[str]:
+    return [s for s in statements if "FROM members" in s]
 
 
 # -- library: pinned foreign keys, dynamic relationships, per-item calls -------
