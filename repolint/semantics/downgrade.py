@@ -36,7 +36,6 @@ import tokenize
 from dataclasses import dataclass, field
 
 from repolint.semantics.fstrings import blank_newer_fstrings
-from repolint.semantics.module import walk
 
 Version = tuple[int, int]
 Position = tuple[int, int]
@@ -92,7 +91,7 @@ class Downgraded:
         """Give the parsed tree back what the rewrite took out of the source."""
         if not (self.type_params or self.aliases):
             return
-        for node in walk(tree):
+        for node in ast.walk(tree):
             if not isinstance(node, ast.stmt):
                 continue
             start = (node.lineno, node.col_offset)
