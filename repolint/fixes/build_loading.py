@@ -21,7 +21,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert, replace
+from repolint.fixes.edits import (
+    Applicability,
+    Edit,
+    Fix,
+    end_of,
+    fix,
+    insert,
+    replace,
+    start_of,
+)
 from repolint.fixes.follow import (
     Function,
     bindings_of,
@@ -32,12 +41,17 @@ from repolint.fixes.follow import (
     single_value,
     unpacked_from,
 )
+from repolint.fixes.loaders import (
+    load_options,
+    loader_for,
+    loader_imports,
+    loaders_named,
+)
 from repolint.fixes.locate import (
     InModule,
     ModuleView,
     append_argument,
-    import_edit,
-    local_name_of,
+    import_edits,
     name_for_class,
 )
 from repolint.semantics.context import Context
@@ -45,7 +59,6 @@ from repolint.semantics.models import Relationship
 from repolint.semantics.names import SELECT_FUNCS
 from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT, SessionT, eager_covers
 
-SELECTINLOAD = "sqlalchemy.orm.selectinload"
 FETCHING_METHODS = frozenset({"scalars", "execute", "scalar"})
 ROW_METHODS = frozenset(
     {
@@ -84,6 +97,10 @@ def load_relationships(
     if fetch is None:
         return None
     func = fetch.func
+    if isinstance(func, ast.Name):
+        return _switch_to_function_sibling(fetch, func, instance, rels, ctx) or _in_helper(
+            fetch, None, instance, rels, ctx
+        )
     if not isinstance(func, ast.Attribute):
         return _in_helper(fetch, None, instance, rels, ctx)
     session = isinstance(ctx.type_of(func.value), SessionT)
@@ -125,7 +142,7 @@ def _nested(
     ):
         if len(fetch.args) == 1 and not fetch.keywords:
             stmt = fetch.args[0]
-            chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
+            chain = statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
     elif isinstance(ctx.type_of(fetch), QueryT):
         chain = fetch
     else:  # a repository method: its sibling may load both levels
@@ -145,19 +162,13 @@ def _nested(
     option = _loader_option(options, entity.id, collection.attr, ctx)
     if option is None:
         return None
-    loader = local_name_of(ctx, SELECTINLOAD)
-    links = "".join(f".{loader or 'selectinload'}({inner}.{rel.name})" for rel in rels[:1])
     if len(rels) != 1:
         return None  # several relationships below one: one chain each, left to a person
+    method = loader_for(ctx, instance.model, rels[0]).rsplit(".", 1)[-1]
     end = end_of(option, ctx.module.lines)
     if end is None:
         return None
-    edits = [insert(ctx.module.display, end, links)]
-    if loader is None:
-        added = import_edit(ctx, "sqlalchemy.orm", "selectinload")
-        if added is None:
-            return None
-        edits.append(added)
+    edits = [insert(ctx.module.display, end, f".{method}({inner}.{rels[0].name})")]
     return fix(
         Applicability.UNSAFE,
         f"Eager-load `{inner}.{rels[0].name}` below `{entity.id}.{collection.attr}`",
@@ -248,18 +259,23 @@ def _add_selectinload(
     if len(fetch.args) != 1 or fetch.keywords:
         return None
     stmt = fetch.args[0]
-    chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
+    chain = statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
     if chain is None:
         return None
     return _fix_of(_chain_edits(chain, instance, rels, where), rels)
 
 
-def _fix_of(edits: tuple[list[Edit], str] | None, rels: Sequence[Relationship]) -> Fix | None:
+Loading = tuple[list[Edit], str, list[str]]
+"""The edits that load relationships, the name the module gives the model, and the
+qualified loader functions they call."""
+
+
+def _fix_of(edits: Loading | None, rels: Sequence[Relationship]) -> Fix | None:
     if edits is None:
         return None
-    found, entity = edits
+    found, entity, used = edits
     names = ", ".join(f"`{entity}.{rel.name}`" for rel in rels)
-    return fix(Applicability.UNSAFE, f"Eager-load {names} with `selectinload`", found)
+    return fix(Applicability.UNSAFE, f"Eager-load {names} with {loaders_named(used)}", found)
 
 
 QUERY_FETCHERS = frozenset({"get", "get_or_404", "first_or_404", "one_or_404"})
@@ -294,10 +310,10 @@ def _chain_edits(
     rels: Sequence[Relationship],
     where: InModule,
     with_import: bool = True,
-) -> tuple[list[Edit], str] | None:
-    """The edits that add `selectinload(Model.rel)` for `rels` to a `select(Model)` or
-    `Model.query` / `session.query(Model)` chain of `where`'s module, with the import
-    (unless told not to); and the name the module gives the model."""
+) -> Loading | None:
+    """The edits that add `selectinload(Model.rel)` (or `joinedload`, `loaders`) for `rels`
+    to a `select(Model)` or `Model.query` / `session.query(Model)` chain of `where`'s
+    module, with the imports (unless told not to)."""
     found = _chain_base(chain, where)
     if found is None:
         return None
@@ -306,8 +322,7 @@ def _chain_edits(
     if qual != instance.model:
         return None
     path, lines = where.module.display, where.module.lines
-    loader = local_name_of(where, SELECTINLOAD) or "selectinload"
-    loads = ", ".join(f"{loader}({entity.id}.{rel.name})" for rel in rels)
+    loads, used = load_options(where, entity.id, instance.model, rels)
     edits: list[Edit] = []
     if options is not None:
         edit = append_argument(options, loads, where)
@@ -319,12 +334,12 @@ def _chain_edits(
         if end is None:
             return None
         edits.append(insert(path, end, f"{_fluent_break(lines, end)}.options({loads})"))
-    if with_import and local_name_of(where, SELECTINLOAD) is None:
-        added = import_edit(where, "sqlalchemy.orm", "selectinload")
+    if with_import:
+        added = loader_imports(where, used)
         if added is None:
             return None
-        edits.append(added)
-    return edits, entity.id
+        edits.extend(added)
+    return edits, entity.id, used
 
 
 def _fluent_break(lines: Sequence[str], end: tuple[int, int]) -> str:
@@ -369,7 +384,7 @@ def _chain_base(
     return node, node.args[0], options
 
 
-def _statement_built(name: str, function: Function) -> ast.expr | None:
+def statement_built(name: str, function: Function) -> ast.expr | None:
     """The `select(...)` chain a statement name starts as, when every other assignment of
     it only extends it (`stmt = stmt.where(...)`)."""
     bindings = bindings_of(name, function)
@@ -407,22 +422,18 @@ def _get_with_options(
     found = _get_options_edit(call, instance, rels, ctx)
     if found is None:
         return None
-    added, entity = found
-    edits = [added]
-    if local_name_of(ctx, SELECTINLOAD) is None:
-        imported = import_edit(ctx, "sqlalchemy.orm", "selectinload")
-        if imported is None:
-            return None
-        edits.append(imported)
-    names = ", ".join(f"`{entity}.{rel.name}`" for rel in rels)
-    return fix(Applicability.UNSAFE, f"Eager-load {names} with `selectinload`", edits)
+    added, entity, used = found
+    imported = loader_imports(ctx, used)
+    if imported is None:
+        return None
+    return _fix_of(([*added, *imported], entity, used), rels)
 
 
 def _get_options_edit(
     call: ast.Call, instance: InstanceT, rels: Sequence[Relationship], where: InModule
-) -> tuple[Edit, str] | None:
-    """The edit that passes `options=[selectinload(Order.lines)]` to `db.get(Order, id)`,
-    and the name the module gives the model."""
+) -> Loading | None:
+    """The edit that passes `options=[selectinload(Order.lines)]` to `db.get(Order, id)`
+    (the imports left out)."""
     if len(call.args) != 2 or any(k.arg in (None, "options") for k in call.keywords):
         return None
     entity = call.args[0]
@@ -430,15 +441,14 @@ def _get_options_edit(
         return None
     if where.index.canonical(where.module.imports.qualify(entity)) != instance.model:
         return None
-    loader = local_name_of(where, SELECTINLOAD) or "selectinload"
-    loads = ", ".join(f"{loader}({entity.id}.{rel.name})" for rel in rels)
+    loads, used = load_options(where, entity.id, instance.model, rels)
     added = append_argument(call, f"options=[{loads}]", where)
-    return None if added is None else (added, entity.id)
+    return None if added is None else ([added], entity.id, used)
 
 
 def statement_loading_edits(
     function: Function, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
-) -> tuple[list[Edit], str] | None:
+) -> Loading | None:
     """RPL304: the edits (the import left out) that add `selectinload` for `rels` where
     `function` builds the one statement whose rows it returns from its one `return`:
     `session.scalars(stmt)` / `session.execute(stmt)` (through `await`, `.all()`-like
@@ -458,12 +468,11 @@ def statement_loading_edits(
         if len(rows.args) != 1 or rows.keywords:
             return None
         stmt = rows.args[0]
-        chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
+        chain = statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
     elif func.attr == "get" and not _is_query_chain(func.value):
         if not isinstance(ctx.type_of(func.value), SessionT):
             return None  # a repository's own `get(Model, id)` takes no `options=`
-        found = _get_options_edit(rows, instance, rels, where)
-        return None if found is None else ([found[0]], found[1])
+        return _get_options_edit(rows, instance, rels, where)
     elif func.attr in QUERY_FETCHERS:
         chain = func.value
     else:
@@ -528,6 +537,57 @@ def _switch_to_sibling(
     return None
 
 
+def _switch_to_function_sibling(
+    call: ast.Call,
+    func: ast.Name,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    ctx: Context,
+) -> Fix | None:
+    """`list_users(db)` -> `list_users_with_relations(db)`: a module-level function whose
+    sibling of the same module takes the same parameters and eager-loads `rels`; the
+    sibling is imported beside the function when this module imports it by name."""
+    project_call = ctx.project_call(call)
+    if project_call is None or project_call.self_cls is not None:
+        return None
+    index = ctx.index
+    ref = index.functions.get(project_call.qual)
+    if ref is None or ref.owner is not None or getattr(ref.node, "name", None) != func.id:
+        return None
+    if instance.origin is not None and instance.origin[1] != func.id:
+        return None
+    home = ref.module.name
+    local = ctx.module.name == home and func.id in ctx.module.functions
+    imported = ctx.module.imports.aliases.get(func.id) == ref.qual
+    if not (local or imported):
+        return None  # an alias, or a name that is not the function's own
+    for suffix in ctx.settings.with_relations_suffixes:
+        name = f"{func.id}{suffix}"
+        sibling = index.functions.get(f"{home}.{name}" if home else name)
+        if sibling is None or type(sibling.node) is not type(ref.node):
+            continue
+        if not _same_parameters(ref.node, sibling.node):
+            continue
+        returned = index.facts.facts(sibling).returns
+        if not isinstance(returned, (InstanceT, RowsT, ResultT, QueryT)):
+            continue
+        if not all(eager_covers(returned.eager, (rel.name,)) for rel in rels):
+            continue
+        start, end = start_of(func, ctx.module.lines), end_of(func, ctx.module.lines)
+        if end is None:
+            continue
+        edits = [replace(ctx.module.display, start, end, name)]
+        if not local and ctx.module.imports.aliases.get(name) != sibling.qual:
+            if name in ctx.module.imports.aliases or name in ctx.module.functions:
+                continue  # the name means something else here
+            added = import_edits(ctx, home, [name])
+            if added is None:
+                continue
+            edits.extend(added)
+        return fix(Applicability.UNSAFE, f"Call `{name}()`, which eager-loads what is read", edits)
+    return None
+
+
 def _in_helper(
     call: ast.Call,
     element: int | None,
@@ -561,7 +621,7 @@ def _returned_edits(
     rels: Sequence[Relationship],
     where: InModule,
     element: int | None = None,
-) -> tuple[list[Edit], str] | None:
+) -> Loading | None:
     """The edits that load `rels` in the statement whose rows `function` returns from its
     one `return` (`session.scalars(stmt)...`, a `Query` chain), yields from its one
     `yield from`, or returns as the `element`-th of a tuple (`return rows, len(rows)`)."""
@@ -583,7 +643,7 @@ def _returned_edits(
         if len(rows.args) != 1 or rows.keywords:
             return None
         stmt = rows.args[0]
-        chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
+        chain = statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
     elif isinstance(func, ast.Attribute) and func.attr in QUERY_FETCHERS:
         chain = func.value
     else:

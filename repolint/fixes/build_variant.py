@@ -19,13 +19,15 @@ it builds in its body (`select(Model)...`, `session.query(Model)...`, `Model.que
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from collections.abc import Sequence
 
-from repolint.fixes.build_loading import SELECTINLOAD, statement_loading_edits
+from repolint.fixes.build_loading import statement_loading_edits
 from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert, start_of
 from repolint.fixes.layout import line_length, rewrap
-from repolint.fixes.locate import import_edit, local_name_of
+from repolint.fixes.loaders import loader_imports
 from repolint.fixes.text import SourceText
 from repolint.semantics.context import Context
 from repolint.semantics.models import Relationship
@@ -45,24 +47,25 @@ def with_relations_variants(
     suffix = suffixes[0]
     edits: list[Edit] = []
     added: list[str] = []
+    loaders: list[str] = []
     for name in names:
         made = _variant(node, cls, model, name, f"{name}{suffix}", ctx)
         if made is None:
             return None
-        edits.append(made)
+        edits.append(made[0])
+        loaders.extend(q for q in made[1] if q not in loaders)
         added.append(f"`{name}{suffix}()`")
-    if local_name_of(ctx, SELECTINLOAD) is None:
-        imported = import_edit(ctx, "sqlalchemy.orm", "selectinload")
-        if imported is None:
-            return None
-        edits.append(imported)
+    imported = loader_imports(ctx, loaders)
+    if imported is None:
+        return None
+    edits.extend(imported)
     return fix(Applicability.UNSAFE, f"Add {', '.join(added)}, which eager-loads", edits)
 
 
 def _variant(
     node: ast.ClassDef, cls: str, model: str, name: str, new_name: str, ctx: Context
-) -> Edit | None:
-    """The insertion of the twin of method `name`, right after it."""
+) -> tuple[Edit, list[str]] | None:
+    """The insertion of the twin of method `name`, right after it, and the loaders it calls."""
     index = ctx.index
     defs = [s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
     own = [s for s in defs if s.name == name]
@@ -70,14 +73,54 @@ def _variant(
         return None
     if any(_binds_name(s, new_name) for s in node.body):
         return None
-    method = own[0]
     rels = _relationships(cls, model, name, ctx)
-    if not rels:
+    return _twin(own[0], new_name, model, rels, ctx, blank_lines=1) if rels else None
+
+
+def with_relations_function(
+    function: Function, model: str, read: Sequence[str], ctx: Context
+) -> Fix | None:
+    """The fix that adds `<function>_with_relations()` after a module-level function of
+    the data layer whose callers read the lazy relationships `read` of its `model` rows."""
+    suffixes = ctx.settings.with_relations_suffixes
+    if not suffixes or function.decorator_list:
         return None
+    new_name = f"{function.name}{suffixes[0]}"
+    body = ctx.module.tree.body
+    if function not in body or any(_binds_name(s, new_name) for s in body):
+        return None
+    lazy = {rel.name: rel for rel in ctx.index.lazy_relationships(model)}
+    if any(name not in lazy for name in read):
+        return None
+    rels = [lazy[name] for name in dict.fromkeys(read)]
+    made = _twin(function, new_name, model, rels, ctx, blank_lines=2) if rels else None
+    if made is None:
+        return None
+    imported = loader_imports(ctx, made[1])
+    if imported is None:
+        return None
+    return fix(
+        Applicability.UNSAFE,
+        f"Add `{new_name}()`, which eager-loads",
+        [made[0], *imported],
+    )
+
+
+def _twin(
+    method: Function,
+    new_name: str,
+    model: str,
+    rels: Sequence[Relationship],
+    ctx: Context,
+    blank_lines: int,
+) -> tuple[Edit, list[str]] | None:
+    """The insertion, `blank_lines` after `method`, of its copy named `new_name` that loads
+    `rels`, and the loaders the copy calls."""
+    name = method.name
     found = statement_loading_edits(method, InstanceT(model, "sync"), rels, ctx)
     if found is None:
         return None
-    loading, _ = found
+    loading, _, used = found
     lines = ctx.module.lines
     first, last = method.lineno, method.end_lineno or method.lineno
     if any(not first <= e.line <= e.end_line <= last for e in loading):
@@ -96,8 +139,11 @@ def _variant(
     docstring = _docstring_edit(method, name, model, rels, lines)
     if own_edits is None or docstring is None:
         return None
-    plain = _applied(copy, first, [own_edits, docstring])
-    loaded = _applied(copy, first, [own_edits, docstring, *loading])
+    uncommented = _header_comments(method, lines)
+    if uncommented is None:
+        return None
+    plain = _applied(copy, first, [own_edits, docstring, *uncommented])
+    loaded = _applied(copy, first, [own_edits, docstring, *uncommented, *loading])
     if plain is None or loaded is None:
         return None
     limit = line_length(ctx.settings.project_root) - len(indent)
@@ -105,7 +151,8 @@ def _variant(
     text = _reindented(wrapped, indent)
     if text is None:
         return None
-    return insert(ctx.module.display, (last, len(lines[last - 1]) + 1), f"\n\n{text}")
+    gap = "\n" * (blank_lines + 1)
+    return insert(ctx.module.display, (last, len(lines[last - 1]) + 1), f"{gap}{text}"), used
 
 
 def _binds_name(stmt: ast.stmt, name: str) -> bool:
@@ -152,6 +199,27 @@ def _renamed(method: Function, new_name: str, lines: Sequence[str]) -> Edit | No
         return None
     at = column + found.end()
     return Edit("", line, at, line, at + len(method.name), new_name)
+
+
+def _header_comments(method: Function, lines: Sequence[str]) -> list[Edit] | None:
+    """The edits that take the comments off the copy's `def` lines (`# noqa`, a note on
+    the original): they speak of the method copied. None when its lines do not tokenize."""
+    first, body = method.lineno, method.body[0].lineno
+    header = lines[first - 1 : max(body - 1, first)]
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO("\n".join(header) + "\n").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    edits: list[Edit] = []
+    for token in tokens:
+        if token.type != tokenize.COMMENT:
+            continue
+        row, column = token.start
+        text = header[row - 1]
+        start = len(text[:column].rstrip())
+        line = first + row - 1
+        edits.append(Edit("", line, start + 1, line, len(text) + 1, ""))
+    return edits
 
 
 def _docstring_edit(

@@ -84,7 +84,7 @@ from __future__ import annotations
 
 import ast
 
-from repolint.fixes.build_variant import with_relations_variants
+from repolint.fixes.build_variant import with_relations_function, with_relations_variants
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.eager_paths import has_eager_path, takes_loader_options
@@ -137,6 +137,9 @@ class MissingWithRelationsVariant(Rule):
                 "eager-loading variant",
                 hint=f"add `{name}{suffixes[0] if suffixes else '_with_relations'}()` using "
                 f"`.options(selectinload({model_name}.{rels[0]}))`, or accept loader options",
+                fix=with_relations_function(func, returned.model, rels, ctx)
+                if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
+                else None,
             )
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: Context) -> None:

@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.fixes.build_order_paths import order_callers_statements, order_the_other_branch
 from repolint.fixes.build_query import order_by_primary_key, order_paginated
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
@@ -113,7 +114,10 @@ class UnorderedPagination(Rule):
             message = (
                 "`offset()` without `order_by()`: the row order is undefined, pages can overlap"
             )
-        fix = order_by_primary_key(node, stmt.model, ctx) if ordered == "no" else None
+        if ordered == "no":
+            fix = order_by_primary_key(node, stmt.model, ctx)
+        else:
+            fix = order_the_other_branch(node, ctx) or order_callers_statements(node, ctx)
         self.report(
             ctx, node, message, hint="add `.order_by(<unique key>)` before paginating", fix=fix
         )
