@@ -34,6 +34,7 @@ from repolint.fixes.edits import (
 from repolint.fixes.follow import (
     Function,
     bindings_of,
+    loop_iterable,
     only_return,
     only_yield_from,
     returned_element,
@@ -54,8 +55,10 @@ from repolint.fixes.locate import (
     import_edits,
     name_for_class,
 )
+from repolint.semantics.annotations import dependency_function
 from repolint.semantics.context import Context
 from repolint.semantics.models import Relationship
+from repolint.semantics.module import function_params
 from repolint.semantics.names import SELECT_FUNCS
 from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT, SessionT, eager_covers
 
@@ -86,6 +89,8 @@ def load_relationships(
     source = rows_source(row, function, ctx) if isinstance(row, ast.Name) else row
     if source is None:
         unpacked = unpacked_from(row, function, ctx) if isinstance(row, ast.Name) else None
+        if unpacked is None and isinstance(row, ast.Name):
+            return _from_dependency(row, function, instance, rels, ctx)
         return _in_helper(*unpacked, instance, rels, ctx) if unpacked else None
     nested = isinstance(source, ast.Attribute) and source.attr != "query"
     if nested and isinstance(source, ast.Attribute) and isinstance(source.value, ast.Name):
@@ -586,6 +591,31 @@ def _switch_to_function_sibling(
             edits.extend(added)
         return fix(Applicability.UNSAFE, f"Call `{name}()`, which eager-loads what is read", edits)
     return None
+
+
+def _from_dependency(
+    row: ast.Name,
+    function: Function,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    ctx: Context,
+) -> Fix | None:
+    """Rows (or a loop over them) from a route's parameter that FastAPI fills with what
+    `Depends(get_rows)` returns: load the relationships where `get_rows` builds its
+    statement, as for a helper's rows."""
+    iterable = loop_iterable(row, function, ctx)
+    param = iterable.id if isinstance(iterable, ast.Name) else row.id
+    bound = bindings_of(param, function)
+    if len(bound) != 1 or not isinstance(bound[0], ast.arg):
+        return None
+    default = dict((a.arg, d) for a, d in function_params(function)).get(param)
+    ref = dependency_function(ctx.index, ctx.module, bound[0], default)
+    if ref is None or not isinstance(ref.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    if ref.owner is not None or ctx.index.is_data_layer_function(ref):
+        return None
+    where = ModuleView(ref.module, ctx.index)
+    return _fix_of(_returned_edits(ref.node, instance, rels, where), rels)
 
 
 def _in_helper(
