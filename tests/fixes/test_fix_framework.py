@@ -592,8 +592,8 @@ def test_a_legacy_chain_over_several_lines_keeps_its_lines(project: Path) -> Non
     result = invoke("--fix", "--unsafe-fixes", "--select", "RPL404", "app")
     assert result.stderr == "Fixed 2 problems in 1 file.\n"
     assert (project / "app/legacy.py").read_text() == (
-        "from sqlalchemy.orm import Session\n\n"
-        "from app.models import Team\nfrom sqlalchemy import select\n\n\n"
+        "from sqlalchemy import select\nfrom sqlalchemy.orm import Session\n\n"
+        "from app.models import Team\n\n\n"
         "def teams(db: Session, low: int) -> list[Team]:\n"
         "    return (\n"
         "        db.scalars(select(Team)  # the teams\n"
