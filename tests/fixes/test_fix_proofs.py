@@ -218,6 +218,8 @@ def test_a_second_fix_changes_nothing(proof: Proof) -> None:
 def test_fixed_files_parse_and_keep_their_format_verdict(proof: Proof) -> None:
     changed = [f for f in proof.originals if proof.fixed[f] != proof.originals[f]]
     assert len(changed) == 32
+    gone = Counter(map(key, proof.before)) - Counter(map(key, proof.after))
+    fixed_per_file = Counter(path for (path, _, _), n in gone.items() for _ in range(n))
     for f in changed:
         ast.parse(proof.fixed[f].decode("utf-8"), filename=str(f))
         added = proof.fixed[f].count(b"\n") - proof.originals[f].count(b"\n")
@@ -229,7 +231,9 @@ def test_fixed_files_parse_and_keep_their_format_verdict(proof: Proof) -> None:
             for edit in x["fix"]["edits"]
         )
         removed = sum(len(deleted_rows(x)) for x in fixes)  # RPL201: a `rollback()` line
-        assert -removed <= added <= 2 * len(fixes) + 1 + methods  # a wrapped statement, an import
+        fixed = max(len(fixes), fixed_per_file[f"sample_code/{f}"])  # later rounds too
+        # a wrapped statement and an import line per fix, or a new import statement
+        assert -removed <= added <= 3 * fixed + 1 + methods
     assert proof.formatted_after == proof.formatted_before
     assert set(proof.formatted_before) == set(changed)
 
