@@ -363,6 +363,8 @@ def test_rpl401_a_statement_fastapi_pagination_pages_is_ordered(proof: Proof) ->
         ("page_hours", 8),  # rows of a `(rows, total)` tuple helper
         ("certification_names", 8),  # rows from a generator helper
         ("certified_by_email", 8),  # rows kept in a dict, walked by `.items()`
+        ("unreported_people", 8),  # rows kept in a dict filled in a loop, `.values()`
+        ("resident_absences", 7),  # rows of a `Depends(get_active_residents)` parameter
         ("ExpiryJob.expiring", 8),
     ],
 )
@@ -373,6 +375,49 @@ def test_rpl301_n_plus_one_becomes_two_statements(
     assert before["statements"] == statements_before
     assert after["statements"] == 2  # the rows, then one SELECT ... IN for the relationship
     assert after["result"] == before["result"]
+
+
+def test_rpl201_without_the_rollback_the_callers_work_survives(proof: Proof) -> None:
+    """The caller stages a row, then calls the data layer in a savepoint, and the call
+    fails: the data layer's `rollback()` threw the caller's row away with its own; once
+    removed, the savepoint alone is rolled back and the caller commits its row. The
+    error still reaches the caller."""
+    before, after = proof.run_before["RPL201-caller"], proof.run_after["RPL201-caller"]
+    for name, error in (
+        ("NoteStore.add_labels", "IntegrityError"),
+        ("PersonRepository.update", "DuplicateRecordError"),
+    ):
+        assert before[name] == {"error": error, "commit_error": None, "kept": 0}
+        assert after[name] == {"error": error, "commit_error": None, "kept": 1}
+
+
+def test_rpl304_module_functions_get_twins_their_callers_call(proof: Proof) -> None:
+    """`list_users()` / `list_recent_notes()` get `_with_relations` twins (RPL304), and the
+    loops of notes.services call them (RPL301, next round): one SELECT ... IN, not N."""
+    before, after = proof.run_before["RPL301-notes"], proof.run_after["RPL301-notes"]
+    for name in ("note_counts", "recent_authors"):
+        assert (before[name]["statements"], after[name]["statements"]) == (6, 2)
+        assert after[name]["result"] == before[name]["result"]
+    services = proof.fixed[Path("notes/services.py")].decode()
+    assert "    list_recent_notes_with_relations,\n    list_users,\n" in services
+    assert "for user in list_users_with_relations(db)" in services
+    queries = proof.fixed[Path("notes/repos/queries.py")].decode()
+    assert "def list_users_with_relations(db: Session) -> list[User]:\n" in queries
+
+
+def test_rpl401_unordered_paths_are_ordered_and_pages_are_disjoint(proof: Proof) -> None:
+    """tag_page() passes `select(Tag)` to a paging helper (the caller's statement gets
+    `.order_by(Tag.id)`); list_paginated() without `order_by` (an `else` orders by the
+    mapper's primary key)."""
+    before, after = proof.run_before["RPL401-callers"], proof.run_after["RPL401-callers"]
+    for name in ("tag_page", "list_paginated"):
+        assert before[name]["overlap"]
+        assert after[name]["overlap"] == []
+        assert after[name]["page_1"] == before[name]["page_1"]
+    base = proof.fixed[Path("rota/repositories/async_base.py")].decode()
+    assert "from sqlalchemy import delete, func, inspect, select, update\n" in base
+    ordered = "stmt = stmt.order_by(*inspect(self.model).primary_key)"
+    assert f"        else:\n            {ordered}\n" in base
 
 
 def test_rpl301_a_many_to_one_the_project_joins_elsewhere_is_joined(proof: Proof) -> None:
