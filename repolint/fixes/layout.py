@@ -161,6 +161,8 @@ def _wrapped(body: str, stmt: ast.stmt, value: ast.expr, limit: int, eol: str) -
         head = body[: value.col_offset]
         return f"{head}({eol}{indent}{INDENT}{expr}{eol}{indent}){tail}"
     if isinstance(value, (ast.ListComp, ast.SetComp, ast.DictComp)):
+        if value.end_col_offset is None:
+            return None
         opening, closing = value.col_offset, value.end_col_offset - 1  # the brackets
         if body[opening] not in "[{" or body[closing] not in "]}":
             return None

@@ -723,7 +723,6 @@ def pages_of_callers() -> Outcome:
     return out
 
 
-
 SCENARIOS = {
     "RPL404": legacy_queries,
     "elsewhere": elsewhere,
