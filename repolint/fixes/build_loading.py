@@ -157,10 +157,10 @@ def _nested(
         above = (collection.attr,)
         return _switch_to_sibling(fetch, fetch.func, row, rels, ctx, above)
     found = _chain_base(chain, ctx) if chain is not None else None
-    if found is None or found[2] is None:
+    if found is None or found[2] is None or not isinstance(found[1], ast.Name):
         return None
     _, entity, options = found
-    assert options is not None
+    assert options is not None and isinstance(entity, ast.Name)
     inner = name_for_class(ctx, instance.model)
     if inner is None:
         return None
@@ -270,6 +270,10 @@ def _add_selectinload(
     return _fix_of(_chain_edits(chain, instance, rels, where), rels)
 
 
+Generic = tuple[str, InModule]
+"""For a method of a generic base copied into a module: the name that module has for the
+model `select(self.model)` selects there, and that module (whose loader names are used)."""
+
 Loading = tuple[list[Edit], str, list[str]]
 """The edits that load relationships, the name the module gives the model, and the
 qualified loader functions they call."""
@@ -315,19 +319,27 @@ def _chain_edits(
     rels: Sequence[Relationship],
     where: InModule,
     with_import: bool = True,
+    generic: Generic | None = None,
 ) -> Loading | None:
     """The edits that add `selectinload(Model.rel)` (or `joinedload`, `loaders`) for `rels`
     to a `select(Model)` or `Model.query` / `session.query(Model)` chain of `where`'s
-    module, with the imports (unless told not to)."""
-    found = _chain_base(chain, where)
+    module, with the imports (unless told not to); with `generic`, to the `select(E)` of
+    a generic base whose `E` (`self.model`) stands for the model."""
+    found = _chain_base(chain, where, generic is not None)
     if found is None:
         return None
     base, entity, options = found
-    qual = where.index.canonical(where.module.imports.qualify(entity))
-    if qual != instance.model:
+    if isinstance(entity, ast.Name):
+        qual = where.index.canonical(where.module.imports.qualify(entity))
+        if qual != instance.model:
+            return None
+        name, names_in = entity.id, where
+    elif generic is not None:
+        name, names_in = generic
+    else:
         return None
     path, lines = where.module.display, where.module.lines
-    loads, used = load_options(where, entity.id, instance.model, rels)
+    loads, used = load_options(names_in, name, instance.model, rels)
     edits: list[Edit] = []
     if options is not None:
         edit = append_argument(options, loads, where)
@@ -344,7 +356,7 @@ def _chain_edits(
         if added is None:
             return None
         edits.extend(added)
-    return edits, entity.id, used
+    return edits, name, used
 
 
 def _fluent_break(lines: Sequence[str], end: tuple[int, int]) -> str:
@@ -361,11 +373,12 @@ def _fluent_break(lines: Sequence[str], end: tuple[int, int]) -> str:
 
 
 def _chain_base(
-    chain: ast.expr, where: InModule
-) -> tuple[ast.expr, ast.Name, ast.Call | None] | None:
+    chain: ast.expr, where: InModule, generic: bool = False
+) -> tuple[ast.expr, ast.expr, ast.Call | None] | None:
     """(the chain's start, the model it selects, its first `.options(...)` call) for
     `select(Model)...`, `Model.query...` and `<session>.query(Model)...` chains made of
-    methods that keep the entity (`QUERY_METHODS`)."""
+    methods that keep the entity (`QUERY_METHODS`); the model is a name, or with
+    `generic` an attribute too (`select(self.model)`)."""
     options: ast.Call | None = None
     node = chain
     while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -384,9 +397,19 @@ def _chain_base(
         return None
     if where.module.imports.qualify(node.func) not in SELECT_FUNCS:
         return None
-    if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], ast.Name):
+    if len(node.args) != 1 or node.keywords:
         return None
-    return node, node.args[0], options
+    entity = node.args[0]
+    if not isinstance(entity, ast.Name) and not (generic and _attribute_path(entity)):
+        return None
+    return node, entity, options
+
+
+def _attribute_path(expr: ast.expr) -> bool:
+    """`self.model`: attributes of a name."""
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return isinstance(expr, ast.Name)
 
 
 def statement_built(name: str, function: Function) -> ast.expr | None:
@@ -452,19 +475,29 @@ def _get_options_edit(
 
 
 def statement_loading_edits(
-    function: Function, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
+    function: Function,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    ctx: Context,
+    base: InModule | None = None,
+    model_name: str = "",
 ) -> Loading | None:
     """RPL304: the edits (the import left out) that add `selectinload` for `rels` where
     `function` builds the one statement whose rows it returns from its one `return`:
     `session.scalars(stmt)` / `session.execute(stmt)` (through `await`, `.all()`-like
     calls and names assigned once) of a `select(Model)` chain, a `session.query(Model)`
     or `Model.query` chain, `session.get(Model, id)` (on what is typed a session). None
-    for any other shape."""
-    where = ctx
+    for any other shape. With `base`, `function` is a method of a generic base of that
+    module, to be copied into `ctx`'s: its `select(self.model)` loads `model_name`'s
+    relationships, with the loaders named as `ctx` names them."""
+    where: InModule = ctx
+    generic: Generic | None = None
+    if base is not None:
+        where, generic = base, (model_name, ctx)
     returned = only_return(function)
     rows = _unwrapped(returned, function) if returned is not None else None
     if isinstance(rows, ast.Attribute) and rows.attr == "query":
-        return _chain_edits(rows, instance, rels, where, with_import=False)
+        return _chain_edits(rows, instance, rels, where, False, generic)
     if not isinstance(rows, ast.Call) or not isinstance(rows.func, ast.Attribute):
         return None
     func = rows.func
@@ -475,14 +508,14 @@ def statement_loading_edits(
         stmt = rows.args[0]
         chain = statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
     elif func.attr == "get" and not _is_query_chain(func.value):
-        if not isinstance(ctx.type_of(func.value), SessionT):
+        if generic is not None or not isinstance(ctx.type_of(func.value), SessionT):
             return None  # a repository's own `get(Model, id)` takes no `options=`
         return _get_options_edit(rows, instance, rels, where)
     elif func.attr in QUERY_FETCHERS:
         chain = func.value
     else:
         chain = rows
-    return None if chain is None else _chain_edits(chain, instance, rels, where, False)
+    return None if chain is None else _chain_edits(chain, instance, rels, where, False, generic)
 
 
 def _is_query_chain(expr: ast.expr) -> bool:

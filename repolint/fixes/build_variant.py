@@ -23,11 +23,14 @@ import io
 import re
 import tokenize
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from repolint.fixes.build_loading import statement_loading_edits
+from repolint.fixes.copied_names import Needed, names_for_copy
 from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert, start_of
 from repolint.fixes.layout import line_length, rewrap
 from repolint.fixes.loaders import loader_imports
+from repolint.fixes.locate import ModuleView, imports_of, local_name_of, name_for_class
 from repolint.fixes.text import SourceText
 from repolint.semantics.context import Context
 from repolint.semantics.models import Relationship
@@ -47,15 +50,16 @@ def with_relations_variants(
     suffix = suffixes[0]
     edits: list[Edit] = []
     added: list[str] = []
-    loaders: list[str] = []
+    needed: Needed = {}
     for name in names:
         made = _variant(node, cls, model, name, f"{name}{suffix}", ctx)
         if made is None:
             return None
         edits.append(made[0])
-        loaders.extend(q for q in made[1] if q not in loaders)
+        for module, wanted in made[1].items():
+            needed.setdefault(module, []).extend(n for n in wanted if n not in needed[module])
         added.append(f"`{name}{suffix}()`")
-    imported = loader_imports(ctx, loaders)
+    imported = imports_of(ctx, needed)
     if imported is None:
         return None
     edits.extend(imported)
@@ -64,17 +68,75 @@ def with_relations_variants(
 
 def _variant(
     node: ast.ClassDef, cls: str, model: str, name: str, new_name: str, ctx: Context
-) -> tuple[Edit, list[str]] | None:
-    """The insertion of the twin of method `name`, right after it, and the loaders it calls."""
+) -> tuple[Edit, Needed] | None:
+    """The insertion of the twin of method `name` (right after it, or at the end of the
+    class for a method of a generic base), and the imports it needs."""
     index = ctx.index
     defs = [s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
     own = [s for s in defs if s.name == name]
-    if len(own) != 1 or own[0].decorator_list or index.method(cls, new_name) is not None:
-        return None
-    if any(_binds_name(s, new_name) for s in node.body):
+    if index.method(cls, new_name) is not None or any(_binds_name(s, new_name) for s in node.body):
         return None
     rels = _relationships(cls, model, name, ctx)
-    return _twin(own[0], new_name, model, rels, ctx, blank_lines=1) if rels else None
+    if not rels:
+        return None
+    if not own:
+        return _inherited(node, cls, model, name, new_name, rels, ctx)
+    if len(own) != 1 or own[0].decorator_list:
+        return None
+    made = _twin(own[0], new_name, model, rels, ctx, blank_lines=1)
+    return None if made is None else (made[0], _loaders_needed(made[1], ctx))
+
+
+def _loaders_needed(loaders: Sequence[str], ctx: Context) -> Needed:
+    """The loader functions of `loaders` the module has not imported, as `Needed`."""
+    missing = [q.rsplit(".", 1)[-1] for q in loaders if local_name_of(ctx, q) is None]
+    return {"sqlalchemy.orm": missing} if missing else {}
+
+
+def _inherited(
+    node: ast.ClassDef,
+    cls: str,
+    model: str,
+    name: str,
+    new_name: str,
+    rels: Sequence[Relationship],
+    ctx: Context,
+) -> tuple[Edit, Needed] | None:
+    """The twin of a method the repository inherits from a generic base (`get_by_id` of
+    `AsyncBaseRepository[ModelType]`): the base's text, its type variables spelt as this
+    class binds them, written at the end of this class; with the imports it needs here."""
+    index = ctx.index
+    ref = index.method(cls, name)
+    if ref is None or ref.owner in (None, cls):
+        return None
+    method = ref.node
+    if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method.decorator_list:
+        return None
+    model_name = name_for_class(ctx, model)
+    if model_name is None:
+        return None
+    base = ModuleView(ref.module, index)
+    names = names_for_copy(method, base, ctx, index.type_arguments(cls))
+    if names is None:
+        return None
+    spelt, needed = names
+    lines = ctx.module.lines
+    last_stmt = node.body[-1]
+    last = last_stmt.end_lineno or last_stmt.lineno
+    end = end_of(last_stmt, lines)
+    after = lines[last - 1][end[1] - 1 :].strip() if end is not None else None
+    if after is None or (after and not after.startswith("#")):
+        return None  # the class's last statement does not end its line
+    indent = _indentation(lines[node.body[0].lineno - 1])
+    if not indent or node.body[0].lineno == node.lineno:
+        return None  # `class A(B): pass` on one line
+    place = Elsewhere(base, (last, len(lines[last - 1]) + 1), indent, model_name, tuple(spelt))
+    made = _twin(method, new_name, model, rels, ctx, 1, place)
+    if made is None:
+        return None
+    for module, wanted in _loaders_needed(made[1], ctx).items():
+        needed.setdefault(module, []).extend(n for n in wanted if n not in needed[module])
+    return made[0], needed
 
 
 def with_relations_function(
@@ -106,6 +168,20 @@ def with_relations_function(
     )
 
 
+@dataclass(frozen=True)
+class Elsewhere:
+    """A twin of a method inherited from a generic base: the base's module (where the text
+    is copied from), the position in the repository's module where the copy is written,
+    the indentation of the repository's methods, the model's name there, and edits of the
+    copied text (names the copy needs spelt otherwise)."""
+
+    base: ModuleView
+    at: tuple[int, int]
+    indent: str
+    model_name: str
+    edits: tuple[Edit, ...] = ()
+
+
 def _twin(
     method: Function,
     new_name: str,
@@ -113,15 +189,21 @@ def _twin(
     rels: Sequence[Relationship],
     ctx: Context,
     blank_lines: int,
+    elsewhere: Elsewhere | None = None,
 ) -> tuple[Edit, list[str]] | None:
-    """The insertion, `blank_lines` after `method`, of its copy named `new_name` that loads
-    `rels`, and the loaders the copy calls."""
+    """The insertion, `blank_lines` after `method` (or where `elsewhere` says), of its copy
+    named `new_name` that loads `rels`, and the loaders the copy calls."""
     name = method.name
-    found = statement_loading_edits(method, InstanceT(model, "sync"), rels, ctx)
+    if elsewhere is None:
+        found = statement_loading_edits(method, InstanceT(model, "sync"), rels, ctx)
+    else:
+        found = statement_loading_edits(
+            method, InstanceT(model, "sync"), rels, ctx, elsewhere.base, elsewhere.model_name
+        )
     if found is None:
         return None
     loading, _, used = found
-    lines = ctx.module.lines
+    lines = ctx.module.lines if elsewhere is None else elsewhere.base.module.lines
     first, last = method.lineno, method.end_lineno or method.lineno
     if any(not first <= e.line <= e.end_line <= last for e in loading):
         return None  # the statement is built outside the method
@@ -142,17 +224,20 @@ def _twin(
     uncommented = _header_comments(method, lines)
     if uncommented is None:
         return None
-    plain = _applied(copy, first, [own_edits, docstring, *uncommented])
-    loaded = _applied(copy, first, [own_edits, docstring, *uncommented, *loading])
+    fixed = [own_edits, docstring, *uncommented, *(elsewhere.edits if elsewhere else ())]
+    plain = _applied(copy, first, fixed)
+    loaded = _applied(copy, first, [*fixed, *loading])
     if plain is None or loaded is None:
         return None
-    limit = line_length(ctx.settings.project_root) - len(indent)
+    target = indent if elsewhere is None else elsewhere.indent
+    limit = line_length(ctx.settings.project_root) - len(target)
     wrapped = rewrap(_dedented(plain, indent), _dedented(loaded, indent), limit, True)
-    text = _reindented(wrapped, indent)
+    text = _reindented(wrapped, target)
     if text is None:
         return None
     gap = "\n" * (blank_lines + 1)
-    return insert(ctx.module.display, (last, len(lines[last - 1]) + 1), f"{gap}{text}"), used
+    at = (last, len(lines[last - 1]) + 1) if elsewhere is None else elsewhere.at
+    return insert(ctx.module.display, at, f"{gap}{text}"), used
 
 
 def _binds_name(stmt: ast.stmt, name: str) -> bool:

@@ -309,3 +309,24 @@ def _is_docstring(stmt: ast.stmt) -> bool:
         and isinstance(stmt.value, ast.Constant)
         and isinstance(stmt.value.value, str)
     )
+
+
+def imports_of(ctx: InModule, needed: dict[str, list[str]]) -> list[Edit] | None:
+    """`import_edits` for several modules at once: new lines that would go at the same
+    place are written by one edit, in module order."""
+    edits: list[Edit] = []
+    for module in sorted(needed):
+        if not needed[module]:
+            continue
+        found = import_edits(ctx, module, needed[module])
+        if found is None:
+            return None
+        for edit in found:
+            same = [e for e in edits if e.start == edit.start and e.end == e.start]
+            if same and edit.end == edit.start:
+                edits[edits.index(same[0])] = Edit(
+                    edit.path, *edit.start, *edit.end, same[0].content + edit.content
+                )
+            else:
+                edits.append(edit)
+    return edits

@@ -176,8 +176,9 @@ def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     # 61, + RPL304 (SwapRepository.get_by_id_with_relations()), + RPL104 (AuditSessionLocal),
     # + RPL201 x2 (a `rollback()` before `raise`), + RPL304 x2 (module-level `list_*`),
     # + RPL401 x2 (the unordered `else`, the caller's statement), + RPL301 x2 (rows kept
-    # in a dict filled in a loop, rows of a `Depends(...)`)
-    assert len(fixable) == 71
+    # in a dict filled in a loop, rows of a `Depends(...)`), + RPL304 x2 (async repositories
+    # inheriting the generic `get_by_id()`)
+    assert len(fixable) == 73
     expected = Counter(map(key, proof.before)) - Counter(map(key, fixable))
     left = Counter(map(key, proof.after))
     assert left - expected == Counter()  # nothing new
@@ -206,7 +207,7 @@ def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     switched_keys = [key({"path": p, "code": c, "message": m}) for p, c, m in switched]
     assert expected - left == Counter([nested, *switched_keys])
     assert all(f["fix"] is None for f in proof.after)
-    assert "Fixed 74 problems in 32 files." in proof.fix_stderr
+    assert "Fixed 76 problems in 33 files." in proof.fix_stderr
 
 
 def test_a_second_fix_changes_nothing(proof: Proof) -> None:
@@ -217,7 +218,7 @@ def test_a_second_fix_changes_nothing(proof: Proof) -> None:
 
 def test_fixed_files_parse_and_keep_their_format_verdict(proof: Proof) -> None:
     changed = [f for f in proof.originals if proof.fixed[f] != proof.originals[f]]
-    assert len(changed) == 32
+    assert len(changed) == 33
     gone = Counter(map(key, proof.before)) - Counter(map(key, proof.after))
     fixed_per_file = Counter(path for (path, _, _), n in gone.items() for _ in range(n))
     for f in changed:
@@ -389,6 +390,25 @@ def test_rpl201_without_the_rollback_the_callers_work_survives(proof: Proof) -> 
     ):
         assert before[name] == {"error": error, "commit_error": None, "kept": 0}
         assert after[name] == {"error": error, "commit_error": None, "kept": 1}
+
+
+def test_rpl304_async_repositories_get_twins_of_the_generic_get_by_id(proof: Proof) -> None:
+    """AsyncBlockRepository and AsyncAbsenceRepository inherit `get_by_id()` from the generic
+    base; the fix writes `get_by_id_with_relations()` in each (the base's text, `ModelType`
+    spelt as the model, the imports it needs): its row's relationship can be read under
+    `AsyncSession`, where the plain row's raises MissingGreenlet."""
+    before, after = proof.run_before["RPL304-async"], proof.run_after["RPL304-async"]
+    for repository, loaded in (
+        ("AsyncBlockRepository", 6),
+        ("AsyncAbsenceRepository", "Resident 1"),
+    ):
+        assert before[f"{repository}.get_by_id"] == "MissingGreenlet"
+        assert before[f"{repository}.get_by_id_with_relations"] == "absent"
+        assert after[f"{repository}.get_by_id"] == "MissingGreenlet"
+        assert after[f"{repository}.get_by_id_with_relations"] == loaded
+    block = proof.fixed[Path("rota/repositories/async_block.py")].decode()
+    assert "    async def get_by_id_with_relations(self, id: int) -> Block | None:\n" in block
+    assert "from sqlalchemy import select\n" in block
 
 
 def test_rpl304_module_functions_get_twins_their_callers_call(proof: Proof) -> None:
