@@ -116,8 +116,10 @@ def load_relationships(
     query = func.value if func.attr in QUERY_FETCHERS else fetch
     if isinstance(ctx.type_of(query), QueryT):
         return _fix_of(_chain_edits(query, instance, rels, ctx), rels)
-    return _switch_to_sibling(fetch, func, instance, rels, ctx) or _in_helper(
-        fetch, None, instance, rels, ctx
+    return (
+        _switch_to_sibling(fetch, func, instance, rels, ctx)
+        or _new_sibling(fetch, func, instance, rels, ctx)
+        or _in_helper(fetch, None, instance, rels, ctx)
     )
 
 
@@ -481,6 +483,7 @@ def statement_loading_edits(
     ctx: Context,
     base: InModule | None = None,
     model_name: str = "",
+    home: InModule | None = None,
 ) -> Loading | None:
     """RPL304: the edits (the import left out) that add `selectinload` for `rels` where
     `function` builds the one statement whose rows it returns from its one `return`:
@@ -489,8 +492,9 @@ def statement_loading_edits(
     or `Model.query` chain, `session.get(Model, id)` (on what is typed a session). None
     for any other shape. With `base`, `function` is a method of a generic base of that
     module, to be copied into `ctx`'s: its `select(self.model)` loads `model_name`'s
-    relationships, with the loaders named as `ctx` names them."""
-    where: InModule = ctx
+    relationships, with the loaders named as `ctx` names them. With `home`, `function`
+    is a method of that other module, where its twin goes."""
+    where: InModule = home or ctx
     generic: Generic | None = None
     if base is not None:
         where, generic = base, (model_name, ctx)
@@ -513,9 +517,51 @@ def statement_loading_edits(
         return _get_options_edit(rows, instance, rels, where)
     elif func.attr in QUERY_FETCHERS:
         chain = func.value
+    elif (passed := _statement_run_by(rows, function, where)) is not None:
+        chain = statement_built(passed.id, function) if isinstance(passed, ast.Name) else passed
     else:
         chain = rows
     return None if chain is None else _chain_edits(chain, instance, rels, where, False, generic)
+
+
+def _statement_run_by(call: ast.Call, function: Function, where: InModule) -> ast.expr | None:
+    """`select(Note)` in `return self._all(select(Note))`, when `_all` is a method of the
+    class (own or inherited) that returns the rows of the statement parameter it is given:
+    `return list(self.db.scalars(stmt))` (the parameter never reassigned)."""
+    func = call.func
+    if not (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "self"
+        and not call.keywords
+        and not any(isinstance(a, ast.Starred) for a in call.args)
+    ):
+        return None
+    index = where.index
+    owner = next((r.owner for r in index.functions_of(where.module) if r.node is function), None)
+    helper = index.method(owner, func.attr) if owner is not None else None
+    node = helper.node if helper is not None else None
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list:
+        return None
+    if type(node) is not type(function):
+        return None
+    returned = only_return(node)
+    run = _unwrapped(returned) if returned is not None else None
+    if not (
+        isinstance(run, ast.Call)
+        and isinstance(run.func, ast.Attribute)
+        and run.func.attr in FETCHING_METHODS
+        and len(run.args) == 1
+        and not run.keywords
+        and isinstance(run.args[0], ast.Name)
+    ):
+        return None
+    params = [a.arg for a in [*node.args.posonlyargs, *node.args.args]][1:]  # after `self`
+    name = run.args[0].id
+    if name not in params or len(bindings_of(name, node)) != 1:
+        return None
+    position = params.index(name)
+    return call.args[position] if position < len(call.args) else None
 
 
 def _is_query_chain(expr: ast.expr) -> bool:
@@ -649,6 +695,19 @@ def _from_dependency(
         return None
     where = ModuleView(ref.module, ctx.index)
     return _fix_of(_returned_edits(ref.node, instance, rels, where), rels)
+
+
+def _new_sibling(
+    call: ast.Call,
+    func: ast.Attribute,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    ctx: Context,
+) -> Fix | None:
+    """`build_sibling.write_and_call_sibling` (imported here: it builds on this module)."""
+    from repolint.fixes.build_sibling import write_and_call_sibling
+
+    return write_and_call_sibling(call, func, instance, rels, ctx)
 
 
 def _in_helper(

@@ -30,7 +30,7 @@ from repolint.fixes.copied_names import Needed, names_for_copy
 from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert, start_of
 from repolint.fixes.layout import line_length, rewrap
 from repolint.fixes.loaders import loader_imports
-from repolint.fixes.locate import ModuleView, imports_of, local_name_of, name_for_class
+from repolint.fixes.locate import InModule, ModuleView, imports_of, local_name_of, name_for_class
 from repolint.fixes.text import SourceText
 from repolint.semantics.context import Context
 from repolint.semantics.models import Relationship
@@ -76,14 +76,14 @@ def _variant(
     own = [s for s in defs if s.name == name]
     if index.method(cls, new_name) is not None or any(_binds_name(s, new_name) for s in node.body):
         return None
-    rels = _relationships(cls, model, name, ctx)
+    rels = traversed_relationships(cls, model, name, ctx)
     if not rels:
         return None
     if not own:
         return _inherited(node, cls, model, name, new_name, rels, ctx)
     if len(own) != 1 or own[0].decorator_list:
         return None
-    made = _twin(own[0], new_name, model, rels, ctx, blank_lines=1)
+    made = twin(own[0], new_name, model, rels, ctx, blank_lines=1)
     return None if made is None else (made[0], _loaders_needed(made[1], ctx))
 
 
@@ -131,7 +131,7 @@ def _inherited(
     if not indent or node.body[0].lineno == node.lineno:
         return None  # `class A(B): pass` on one line
     place = Elsewhere(base, (last, len(lines[last - 1]) + 1), indent, model_name, tuple(spelt))
-    made = _twin(method, new_name, model, rels, ctx, 1, place)
+    made = twin(method, new_name, model, rels, ctx, 1, place)
     if made is None:
         return None
     for module, wanted in _loaders_needed(made[1], ctx).items():
@@ -155,7 +155,7 @@ def with_relations_function(
     if any(name not in lazy for name in read):
         return None
     rels = [lazy[name] for name in dict.fromkeys(read)]
-    made = _twin(function, new_name, model, rels, ctx, blank_lines=2) if rels else None
+    made = twin(function, new_name, model, rels, ctx, blank_lines=2) if rels else None
     if made is None:
         return None
     imported = loader_imports(ctx, made[1])
@@ -182,7 +182,7 @@ class Elsewhere:
     edits: tuple[Edit, ...] = ()
 
 
-def _twin(
+def twin(
     method: Function,
     new_name: str,
     model: str,
@@ -190,12 +190,15 @@ def _twin(
     ctx: Context,
     blank_lines: int,
     elsewhere: Elsewhere | None = None,
+    home: InModule | None = None,
 ) -> tuple[Edit, list[str]] | None:
     """The insertion, `blank_lines` after `method` (or where `elsewhere` says), of its copy
-    named `new_name` that loads `rels`, and the loaders the copy calls."""
+    named `new_name` that loads `rels`, and the loaders the copy calls. `method` is one of
+    `home`'s module (`ctx`'s by default), where the copy goes."""
     name = method.name
+    target: InModule = home or ctx
     if elsewhere is None:
-        found = statement_loading_edits(method, InstanceT(model, "sync"), rels, ctx)
+        found = statement_loading_edits(method, InstanceT(model, "sync"), rels, ctx, home=home)
     else:
         found = statement_loading_edits(
             method, InstanceT(model, "sync"), rels, ctx, elsewhere.base, elsewhere.model_name
@@ -203,7 +206,7 @@ def _twin(
     if found is None:
         return None
     loading, _, used = found
-    lines = ctx.module.lines if elsewhere is None else elsewhere.base.module.lines
+    lines = target.module.lines if elsewhere is None else elsewhere.base.module.lines
     first, last = method.lineno, method.end_lineno or method.lineno
     if any(not first <= e.line <= e.end_line <= last for e in loading):
         return None  # the statement is built outside the method
@@ -229,15 +232,15 @@ def _twin(
     loaded = _applied(copy, first, [*fixed, *loading])
     if plain is None or loaded is None:
         return None
-    target = indent if elsewhere is None else elsewhere.indent
-    limit = line_length(ctx.settings.project_root) - len(target)
+    to = indent if elsewhere is None else elsewhere.indent
+    limit = line_length(ctx.settings.project_root) - len(to)
     wrapped = rewrap(_dedented(plain, indent), _dedented(loaded, indent), limit, True)
-    text = _reindented(wrapped, target)
+    text = _reindented(wrapped, to)
     if text is None:
         return None
     gap = "\n" * (blank_lines + 1)
     at = (last, len(lines[last - 1]) + 1) if elsewhere is None else elsewhere.at
-    return insert(ctx.module.display, at, f"{gap}{text}"), used
+    return insert(target.module.display, at, f"{gap}{text}"), used
 
 
 def _binds_name(stmt: ast.stmt, name: str) -> bool:
@@ -252,7 +255,7 @@ def _binds_name(stmt: ast.stmt, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t))
 
 
-def _relationships(cls: str, model: str, name: str, ctx: Context) -> list[Relationship]:
+def traversed_relationships(cls: str, model: str, name: str, ctx: Context) -> list[Relationship]:
     """The lazy relationships callers traverse on the rows of `cls.name`, in the order
     they are first read; every lazy relationship when nobody traverses any (`get_by_id`).
     Empty when a traversed name is not a lazy relationship of `model`."""

@@ -75,7 +75,12 @@ or filled in one loop, `for p in rows: by_id[p.id] = p`, and walked by
   instead (the plain one keeps its plain query), and imported beside the
   plain one when the module imports that by name. RPL304's fix writes such a
   sibling for a `get_*`/`list_*` function callers read lazily; the next round
-  of `--fix` calls it;
+  of `--fix` calls it. A repository method that RPL304 asks no sibling for
+  (`notes()`, not a `get_*`/`list_*`) gets it from this fix: its text, named
+  `notes_with_relations()`, written after it with the relationships its
+  callers traverse loaded (also where the method passes the statement it
+  builds to a helper of its class that runs it, `self._all(select(Note))`),
+  and the call switched to it;
 - rows that a project function which is not the data layer (a helper, a
   service) returns from its one `return`, or a generator yields from its one
   `yield from`, or returns in a tuple unpacked by the caller
@@ -107,9 +112,7 @@ through state set by another method: an attribute assigned in a set-up hook
 collection loaded by a project helper such as a `Model.get(id)` class method
 (`member = Member.get(id)`, `for loan in member.loans: loan.book`), whose
 query the reading function cannot extend without changing the helper for
-every caller. Nor do rows of a repository method that is not a `get_*` /
-`list_*` (RPL304 writes no twin for it) and whose statement a base class
-helper runs (`self._all(select(Note))`). The fix is unsafe: it changes what
+every caller. The fix is unsafe: it changes what
 the query loads (one `SELECT ... IN` per relationship instead of one per
 row), and a helper's or a dependency's other callers load the relationship
 too.

@@ -76,13 +76,15 @@ imports the copy needs in the repository's module (`select`). A module-level
 its callers read (a comment on the `def` line stays with the original).
 
 No fix when one of the methods is decorated or has several returns, when
-its statement comes from a helper or from elsewhere than the method's body,
-when an inherited method reads a type variable in its body or a name the
-repository's module binds to something else: the hint stays. Unsafe: the new method is API the project
-then owns, and it loads what today's callers read (one `SELECT ... IN` per
-relationship); once it exists, RPL301's and RPL302's fixes make the callers
-call it (`list_users(db)` -> `list_users_with_relations(db)`, imported beside
-`list_users`).
+its statement comes from elsewhere than the method's body (a base class
+helper that runs the statement the method builds and passes it, as in
+`return self._all(select(Note))`, counts as the body), when an inherited
+method reads a type variable in its body or a name the repository's module
+binds to something else: the hint stays. Unsafe: the new method is API the
+project then owns, and it loads what today's callers read (one `SELECT ...
+IN` per relationship); once it exists, RPL301's and RPL302's fixes make the
+callers call it (`list_users(db)` -> `list_users_with_relations(db)`,
+imported beside `list_users`).
 
 ## Options
 `with-relations-suffixes` (default `["_with_relations"]`), `repository-suffixes`,

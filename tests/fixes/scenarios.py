@@ -636,7 +636,8 @@ def caller_transactions() -> Outcome:
 
 def notes_lazy_loads() -> Outcome:
     """notes.services' loops over rows of the module-level `list_*()` queries (RPL304 writes
-    their `_with_relations` twins, RPL301 calls them): statements sent, and the result."""
+    their `_with_relations` twins, RPL301 calls them) and of `NoteRepo.notes()` (RPL301
+    writes its twin and calls it): statements sent, and the result."""
     from notes import services
     from notes.models import Base, Note, User
 
@@ -652,6 +653,7 @@ def notes_lazy_loads() -> Outcome:
         for name, call in (
             ("note_counts", services.note_counts),
             ("recent_authors", services.recent_authors),
+            ("owner_emails", services.owner_emails),
         ):
             with Session(engine) as db, statements(engine) as sent:
                 result = call(db)

@@ -177,8 +177,8 @@ def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     # + RPL201 x2 (a `rollback()` before `raise`), + RPL304 x2 (module-level `list_*`),
     # + RPL401 x2 (the unordered `else`, the caller's statement), + RPL301 x2 (rows kept
     # in a dict filled in a loop, rows of a `Depends(...)`), + RPL304 x2 (async repositories
-    # inheriting the generic `get_by_id()`)
-    assert len(fixable) == 73
+    # inheriting the generic `get_by_id()`), + RPL301 (`NoteRepo.notes()`: its twin written)
+    assert len(fixable) == 74
     expected = Counter(map(key, proof.before)) - Counter(map(key, fixable))
     left = Counter(map(key, proof.after))
     assert left - expected == Counter()  # nothing new
@@ -207,7 +207,7 @@ def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     switched_keys = [key({"path": p, "code": c, "message": m}) for p, c, m in switched]
     assert expected - left == Counter([nested, *switched_keys])
     assert all(f["fix"] is None for f in proof.after)
-    assert "Fixed 76 problems in 33 files." in proof.fix_stderr
+    assert "Fixed 77 problems in 34 files." in proof.fix_stderr
 
 
 def test_a_second_fix_changes_nothing(proof: Proof) -> None:
@@ -218,18 +218,19 @@ def test_a_second_fix_changes_nothing(proof: Proof) -> None:
 
 def test_fixed_files_parse_and_keep_their_format_verdict(proof: Proof) -> None:
     changed = [f for f in proof.originals if proof.fixed[f] != proof.originals[f]]
-    assert len(changed) == 33
+    assert len(changed) == 34
     gone = Counter(map(key, proof.before)) - Counter(map(key, proof.after))
     fixed_per_file = Counter(path for (path, _, _), n in gone.items() for _ in range(n))
     for f in changed:
         ast.parse(proof.fixed[f].decode("utf-8"), filename=str(f))
         added = proof.fixed[f].count(b"\n") - proof.originals[f].count(b"\n")
         fixes = [x for x in proof.before if x.get("fix") and x["path"] == f"sample_code/{f}"]
-        methods = sum(  # RPL304: the lines of the `_with_relations` method it writes
+        methods = sum(  # RPL304, RPL301: the lines of a `_with_relations` method written
             edit["content"].count("\n")
-            for x in fixes
-            if x["code"] == "RPL304"
+            for x in proof.before
+            if x.get("fix")
             for edit in x["fix"]["edits"]
+            if edit.get("path", x["path"]) == f"sample_code/{f}" and "def " in edit["content"]
         )
         removed = sum(len(deleted_rows(x)) for x in fixes)  # RPL201: a `rollback()` line
         fixed = max(len(fixes), fixed_per_file[f"sample_code/{f}"])  # later rounds too
@@ -413,9 +414,10 @@ def test_rpl304_async_repositories_get_twins_of_the_generic_get_by_id(proof: Pro
 
 def test_rpl304_module_functions_get_twins_their_callers_call(proof: Proof) -> None:
     """`list_users()` / `list_recent_notes()` get `_with_relations` twins (RPL304), and the
-    loops of notes.services call them (RPL301, next round): one SELECT ... IN, not N."""
+    loops of notes.services call them (RPL301, next round); `NoteRepo.notes()` gets one
+    from RPL301's own fix: one SELECT ... IN, not N."""
     before, after = proof.run_before["RPL301-notes"], proof.run_after["RPL301-notes"]
-    for name in ("note_counts", "recent_authors"):
+    for name in ("note_counts", "recent_authors", "owner_emails"):
         assert (before[name]["statements"], after[name]["statements"]) == (6, 2)
         assert after[name]["result"] == before[name]["result"]
     services = proof.fixed[Path("notes/services.py")].decode()
@@ -423,6 +425,11 @@ def test_rpl304_module_functions_get_twins_their_callers_call(proof: Proof) -> N
     assert "for user in list_users_with_relations(db)" in services
     queries = proof.fixed[Path("notes/repos/queries.py")].decode()
     assert "def list_users_with_relations(db: Session) -> list[User]:\n" in queries
+    # owner_emails(): `NoteRepo.notes()` is no `get_*`/`list_*`; RPL301 writes its twin
+    assert "for note in NoteRepo(db).notes_with_relations()" in services
+    base = proof.fixed[Path("notes/repos/base.py")].decode()
+    assert "    def notes_with_relations(self):\n" in base
+    assert "select(Note).options(selectinload(Note.owner)).order_by(Note.id)" in base
 
 
 def test_rpl401_unordered_paths_are_ordered_and_pages_are_disjoint(proof: Proof) -> None:
