@@ -320,3 +320,116 @@ def test_a_module_function_gets_a_twin_and_its_callers_call_it(app: Path, alias:
     else:
         assert "from app.repos.queries import list_teams, list_teams_with_relations\n" in services
         assert "for t in list_teams_with_relations(db)]\n" in services
+
+
+REPOSITORY = """\
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+class BaseRepo:
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def _all(self, stmt):
+        return list(self.db.scalars(stmt))
+
+
+class TeamRepository(BaseRepo):
+    def teams(self):
+        return self._all(select(Team).order_by(Team.id))
+"""
+READER = """\
+from sqlalchemy.orm import Session
+
+from app.repositories.teams import TeamRepository
+
+
+def sizes(db: Session) -> list[int]:
+    return [len(t.members) for t in TeamRepository(db).teams()]
+"""
+
+
+def test_a_repository_method_rpl304_skips_gets_its_twin_from_rpl301(app: Path) -> None:
+    write(app, {"app/repositories/__init__.py": "", "app/repositories/teams.py": REPOSITORY})
+    write(app, {"app/report.py": READER})
+    assert fixes("RPL301", "RPL304") == [("app/report.py", 7, True)]
+    assert invoke("--fix", "--unsafe-fixes", "--select", "RPL301", "app").exit_code == 0
+    assert (app / "app/report.py").read_text() == READER.replace(
+        ".teams()", ".teams_with_relations()"
+    )
+    assert (app / "app/repositories/teams.py").read_text() == REPOSITORY.replace(
+        "from sqlalchemy.orm import Session", "from sqlalchemy.orm import Session, selectinload"
+    ) + (
+        "\n    def teams_with_relations(self):\n"
+        '        """`teams()` with Team.members eager-loaded."""\n'
+        "        return self._all(\n"
+        "            select(Team).options(selectinload(Team.members)).order_by(Team.id)\n"
+        "        )\n"
+    )
+
+
+GENERIC = """\
+from typing import Generic, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Base
+
+ModelT = TypeVar("ModelT", bound=Base)
+
+
+class BaseRepository(Generic[ModelT]):
+    def __init__(self, model: type[ModelT], db: Session) -> None:
+        self.model = model
+        self.db = db
+
+    def get_by_id(self, id: int) -> ModelT | None:
+        return self.db.scalars(select(self.model).where(self.model.id == id)).first()
+"""
+TEAMS = """\
+from sqlalchemy.orm import Session
+
+from app.models import Team
+from app.repositories.base import BaseRepository
+
+
+class TeamRepository(BaseRepository[Team]):
+    def __init__(self, db: Session) -> None:
+        super().__init__(Team, db)
+"""
+
+
+@pytest.mark.parametrize("typevar_in_body", [False, True], ids=["annotations", "body"])
+def test_a_method_of_a_generic_base_is_copied_with_its_type_variables_spelt(
+    app: Path, typevar_in_body: bool
+) -> None:
+    base = GENERIC
+    if typevar_in_body:  # `ModelT` read at run time: not something the copy can spell
+        base = base.replace(
+            "        return self.db", "        assert ModelT\n        return self.db"
+        )
+    write(app, {"app/repositories/__init__.py": "", "app/repositories/base.py": base})
+    write(app, {"app/repositories/teams.py": TEAMS})
+    path = "app/repositories/teams.py"
+    assert fixes("RPL304") == [(path, 7, not typevar_in_body)]
+    invoke("--fix", "--unsafe-fixes", "--select", "RPL304", "app")
+    fixed = (app / path).read_text()
+    if typevar_in_body:
+        assert fixed == TEAMS
+        return
+    assert fixed == (
+        "from sqlalchemy import select\n"
+        "from sqlalchemy.orm import Session, selectinload\n"
+        + TEAMS.split("from sqlalchemy.orm import Session\n", 1)[1]
+        + "\n    def get_by_id_with_relations(self, id: int) -> Team | None:\n"
+        '        """`get_by_id()` with Team.members and Team.projects eager-loaded."""\n'
+        "        return self.db.scalars(\n"
+        "            select(self.model)\n"
+        "            .options(selectinload(Team.members), selectinload(Team.projects))\n"
+        "            .where(self.model.id == id)\n"
+        "        ).first()\n"
+    )
