@@ -265,3 +265,4 @@ def _from_session_query(expr: ast.AST, ctx: Context) -> bool:
             return True
         expr = expr.func if isinstance(expr, ast.Call) else expr.value
     return False
+

@@ -249,7 +249,9 @@ def test_rpl104_expire_on_commit_false_keeps_the_rows_readable(
     assert holiday_count(engine) == 3
 
 
-def test_rpl104_a_session_can_turn_the_factory_default_off(async_url: str, engine: Engine) -> None:
+def test_rpl104_a_session_can_turn_the_factory_default_off(
+    async_url: str, engine: Engine
+) -> None:
     """ReportSessionLocal = async_sessionmaker(async_engine), not reported: the one
     session that reads after committing opens with expire_on_commit=False, the other
     commits and reads nothing."""
