@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-from repolint.fixes.build_loading import statement_built
 from repolint.fixes.build_query import plain_select_of
 from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert
 from repolint.fixes.follow import bindings_of
@@ -30,6 +29,7 @@ from repolint.fixes.locate import (
     name_for_class,
     primary_key,
 )
+from repolint.fixes.statement_loading import statement_built
 from repolint.semantics.context import Context
 from repolint.semantics.names import SELECT_FUNCS
 

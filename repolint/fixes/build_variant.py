@@ -25,12 +25,12 @@ import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from repolint.fixes.build_loading import statement_loading_edits
 from repolint.fixes.copied_names import Needed, names_for_copy
 from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert, start_of
 from repolint.fixes.layout import line_length, rewrap
 from repolint.fixes.loaders import loader_imports
 from repolint.fixes.locate import InModule, ModuleView, imports_of, local_name_of, name_for_class
+from repolint.fixes.statement_loading import statement_loading_edits
 from repolint.fixes.text import SourceText
 from repolint.semantics.context import Context
 from repolint.semantics.models import Relationship

@@ -193,8 +193,9 @@ def import_order(name: str) -> tuple[int, str]:
 
 
 def _merged_into(stmt: ast.ImportFrom, names: Sequence[str], ctx: InModule) -> list[Edit] | None:
-    """Insertions of `names` into `from m import a, b` / `from m import (\n a,\n b,\n)`;
-    None when the statement is laid out otherwise (or carries a comment among its names)."""
+    """Insertions of `names` into `from m import a, b`, or into `from m import (` with one
+    name a line; None when the statement is laid out otherwise (or a comment sits among
+    its names)."""
     lines, path = ctx.module.lines, ctx.module.display
     starts = [(a.lineno, (end_of(a, lines) or (0, 0))) for a in stmt.names]
     stmt_end = end_of(stmt, lines)

@@ -265,4 +265,3 @@ def _from_session_query(expr: ast.AST, ctx: Context) -> bool:
             return True
         expr = expr.func if isinstance(expr, ast.Call) else expr.value
     return False
-
