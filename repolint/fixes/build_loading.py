@@ -2,18 +2,22 @@
 relationship.
 
 The rows are followed back inside the function that reads them, by its syntax only:
-the loop variable (or a name assigned once) -> the iterable -> the call that fetched
-them. Two repairs, both unsafe (they change what a query loads):
+the loop variable (or a name assigned once, a dict of them) -> the iterable -> the call
+that fetched them. The repairs, all unsafe (they change what a query loads):
 
 - the rows come from `session.scalars(stmt)` / `session.execute(stmt)` of a
-  `select(Model)` built in the same function: add `selectinload(Model.rel)` to its
-  `.options(...)` (extended, or created after `select(...)`), and import `selectinload`;
-- the rows come from a repository method whose `<method>_with_relations` sibling (a
-  configured suffix) takes the same parameters and eager-loads the relationship: call
-  the sibling instead.
+  `select(Model)` built in the same function (or a `Model.query` chain, a
+  `session.get(Model, id)`): add the loader to its `.options(...)` (extended, or
+  created after `select(...)`), and import it (`statement_loading`, `loaders`);
+- the rows come from a repository method, or a module-level data-layer function, whose
+  `<name>_with_relations` sibling (a configured suffix) takes the same parameters and
+  eager-loads the relationship: call the sibling instead; a repository method RPL304
+  asks no sibling for gets one written (`build_sibling`);
+- the rows come from a helper that is not the data layer, or from a FastAPI
+  dependency: load them where that function builds its statement.
 
-Anything else (rows from a helper, a statement built elsewhere or reassigned from
-something else, several entities) gets no fix.
+Anything else (rows passed in by callers, a statement built elsewhere or reassigned
+from something else, several entities) gets no fix.
 """
 
 from __future__ import annotations
@@ -21,10 +25,20 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert, replace
+from repolint.fixes.build_sibling import write_and_call_sibling
+from repolint.fixes.edits import (
+    Applicability,
+    Fix,
+    end_of,
+    fix,
+    insert,
+    replace,
+    start_of,
+)
 from repolint.fixes.follow import (
     Function,
     bindings_of,
+    loop_iterable,
     only_return,
     only_yield_from,
     returned_element,
@@ -32,35 +46,32 @@ from repolint.fixes.follow import (
     single_value,
     unpacked_from,
 )
+from repolint.fixes.loaders import (
+    loader_for,
+    loader_imports,
+    loaders_named,
+)
 from repolint.fixes.locate import (
     InModule,
     ModuleView,
-    append_argument,
-    import_edit,
-    local_name_of,
+    import_edits,
     name_for_class,
 )
+from repolint.fixes.statement_loading import (
+    FETCHING_METHODS,
+    QUERY_FETCHERS,
+    Loading,
+    chain_base,
+    chain_edits,
+    get_options_edit,
+    rows_producer,
+    statement_built,
+)
+from repolint.semantics.annotations import dependency_function
 from repolint.semantics.context import Context
 from repolint.semantics.models import Relationship
-from repolint.semantics.names import SELECT_FUNCS
+from repolint.semantics.module import function_params
 from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT, SessionT, eager_covers
-
-SELECTINLOAD = "sqlalchemy.orm.selectinload"
-FETCHING_METHODS = frozenset({"scalars", "execute", "scalar"})
-ROW_METHODS = frozenset(
-    {
-        "all",
-        "unique",
-        "scalars",
-        "first",
-        "one",
-        "one_or_none",
-        "scalar_one",
-        "scalar_one_or_none",
-        "fetchall",
-    }
-)
-ROW_WRAPPERS = frozenset({"list", "tuple"})
 
 
 def load_relationships(
@@ -73,17 +84,23 @@ def load_relationships(
     source = rows_source(row, function, ctx) if isinstance(row, ast.Name) else row
     if source is None:
         unpacked = unpacked_from(row, function, ctx) if isinstance(row, ast.Name) else None
+        if unpacked is None and isinstance(row, ast.Name):
+            return _from_dependency(row, function, instance, rels, ctx)
         return _in_helper(*unpacked, instance, rels, ctx) if unpacked else None
     nested = isinstance(source, ast.Attribute) and source.attr != "query"
     if nested and isinstance(source, ast.Attribute) and isinstance(source.value, ast.Name):
         return _nested(source, instance, rels, function, ctx)
-    rows = _unwrapped(source, function)
+    rows = rows_producer(source, function)
     if isinstance(rows, ast.Attribute) and isinstance(ctx.type_of(rows), QueryT):
-        return _fix_of(_chain_edits(rows, instance, rels, ctx), rels)  # `Model.query.all()`
+        return _fix_of(chain_edits(rows, instance, rels, ctx), rels)  # `Model.query.all()`
     fetch = _fetching_call(source, function)
     if fetch is None:
         return None
     func = fetch.func
+    if isinstance(func, ast.Name):
+        return _switch_to_function_sibling(fetch, func, instance, rels, ctx) or _in_helper(
+            fetch, None, instance, rels, ctx
+        )
     if not isinstance(func, ast.Attribute):
         return _in_helper(fetch, None, instance, rels, ctx)
     session = isinstance(ctx.type_of(func.value), SessionT)
@@ -93,9 +110,11 @@ def load_relationships(
         return _get_with_options(fetch, instance, rels, ctx)
     query = func.value if func.attr in QUERY_FETCHERS else fetch
     if isinstance(ctx.type_of(query), QueryT):
-        return _fix_of(_chain_edits(query, instance, rels, ctx), rels)
-    return _switch_to_sibling(fetch, func, instance, rels, ctx) or _in_helper(
-        fetch, None, instance, rels, ctx
+        return _fix_of(chain_edits(query, instance, rels, ctx), rels)
+    return (
+        _switch_to_sibling(fetch, func, instance, rels, ctx)
+        or write_and_call_sibling(fetch, func, instance, rels, ctx)
+        or _in_helper(fetch, None, instance, rels, ctx)
     )
 
 
@@ -113,7 +132,7 @@ def _nested(
     parent = collection.value
     assert isinstance(parent, ast.Name)
     source = rows_source(parent, function, ctx)
-    rows = _unwrapped(source) if source is not None else None
+    rows = rows_producer(source) if source is not None else None
     chain: ast.expr | None = None
     fetch = rows if isinstance(rows, ast.Call) else None
     if isinstance(rows, ast.Attribute) and isinstance(ctx.type_of(rows), QueryT):
@@ -125,7 +144,7 @@ def _nested(
     ):
         if len(fetch.args) == 1 and not fetch.keywords:
             stmt = fetch.args[0]
-            chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
+            chain = statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
     elif isinstance(ctx.type_of(fetch), QueryT):
         chain = fetch
     else:  # a repository method: its sibling may load both levels
@@ -134,30 +153,24 @@ def _nested(
             return None
         above = (collection.attr,)
         return _switch_to_sibling(fetch, fetch.func, row, rels, ctx, above)
-    found = _chain_base(chain, ctx) if chain is not None else None
-    if found is None or found[2] is None:
+    found = chain_base(chain, ctx) if chain is not None else None
+    if found is None or found[2] is None or not isinstance(found[1], ast.Name):
         return None
     _, entity, options = found
-    assert options is not None
+    assert options is not None and isinstance(entity, ast.Name)
     inner = name_for_class(ctx, instance.model)
     if inner is None:
         return None
     option = _loader_option(options, entity.id, collection.attr, ctx)
     if option is None:
         return None
-    loader = local_name_of(ctx, SELECTINLOAD)
-    links = "".join(f".{loader or 'selectinload'}({inner}.{rel.name})" for rel in rels[:1])
     if len(rels) != 1:
         return None  # several relationships below one: one chain each, left to a person
+    method = loader_for(ctx, instance.model, rels[0]).rsplit(".", 1)[-1]
     end = end_of(option, ctx.module.lines)
     if end is None:
         return None
-    edits = [insert(ctx.module.display, end, links)]
-    if loader is None:
-        added = import_edit(ctx, "sqlalchemy.orm", "selectinload")
-        if added is None:
-            return None
-        edits.append(added)
+    edits = [insert(ctx.module.display, end, f".{method}({inner}.{rels[0].name})")]
     return fix(
         Applicability.UNSAFE,
         f"Eager-load `{inner}.{rels[0].name}` below `{entity.id}.{collection.attr}`",
@@ -195,43 +208,8 @@ def _loader_option(options: ast.Call, entity: str, rel: str, ctx: Context) -> as
 def _fetching_call(expr: ast.expr, function: Function | None = None) -> ast.Call | None:
     """`db.scalars(s)` in `(await db.scalars(s)).unique().all()`, `list(db.scalars(s))`;
     `repo.list_x()` in `await repo.list_x()`."""
-    found = _unwrapped(expr, function)
+    found = rows_producer(expr, function)
     return found if isinstance(found, ast.Call) else None
-
-
-def _unwrapped(expr: ast.expr, function: Function | None = None) -> ast.expr | None:
-    """What gives the rows once `await`, `list(...)` and `.all()`-like calls are taken
-    off: a call, or a query attribute (`Model.query` in `Model.query.all()`). Given the
-    function, a result kept in a name assigned once is followed there
-    (`result = await db.scalars(s)` ... `result.all()`)."""
-    followed = 0
-    while True:
-        if isinstance(expr, ast.Name) and function is not None and followed < 2:
-            value = single_value(expr.id, function)
-            if value is None:
-                return None
-            expr, followed = value, followed + 1
-        elif isinstance(expr, ast.Await):
-            expr = expr.value
-        elif (
-            isinstance(expr, ast.Call)
-            and isinstance(expr.func, ast.Name)
-            and expr.func.id in ROW_WRAPPERS
-            and len(expr.args) == 1
-            and not expr.keywords
-        ):
-            expr = expr.args[0]
-        elif (
-            isinstance(expr, ast.Call)
-            and isinstance(expr.func, ast.Attribute)
-            and expr.func.attr in ROW_METHODS
-            and not expr.args
-        ):
-            expr = expr.func.value
-        elif isinstance(expr, (ast.Call, ast.Attribute)):
-            return expr
-        else:
-            return None
 
 
 # -- adding selectinload to the statement ---------------------------------------------
@@ -248,236 +226,32 @@ def _add_selectinload(
     if len(fetch.args) != 1 or fetch.keywords:
         return None
     stmt = fetch.args[0]
-    chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
+    chain = statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
     if chain is None:
         return None
-    return _fix_of(_chain_edits(chain, instance, rels, where), rels)
+    return _fix_of(chain_edits(chain, instance, rels, where), rels)
 
 
-def _fix_of(edits: tuple[list[Edit], str] | None, rels: Sequence[Relationship]) -> Fix | None:
+def _fix_of(edits: Loading | None, rels: Sequence[Relationship]) -> Fix | None:
     if edits is None:
         return None
-    found, entity = edits
+    found, entity, used = edits
     names = ", ".join(f"`{entity}.{rel.name}`" for rel in rels)
-    return fix(Applicability.UNSAFE, f"Eager-load {names} with `selectinload`", found)
-
-
-QUERY_FETCHERS = frozenset({"get", "get_or_404", "first_or_404", "one_or_404"})
-"""Methods of a legacy `Query` that run it for one row (with arguments)."""
-
-QUERY_METHODS = frozenset(
-    {
-        "filter",
-        "filter_by",
-        "where",
-        "order_by",
-        "join",
-        "outerjoin",
-        "join_from",
-        "limit",
-        "offset",
-        "options",
-        "distinct",
-        "select_from",
-        "execution_options",
-        "params",
-        "populate_existing",
-        "slice",
-    }
-)
-"""Methods of a `select()` or `Query` chain that keep its entity and its loading."""
-
-
-def _chain_edits(
-    chain: ast.expr,
-    instance: InstanceT,
-    rels: Sequence[Relationship],
-    where: InModule,
-    with_import: bool = True,
-) -> tuple[list[Edit], str] | None:
-    """The edits that add `selectinload(Model.rel)` for `rels` to a `select(Model)` or
-    `Model.query` / `session.query(Model)` chain of `where`'s module, with the import
-    (unless told not to); and the name the module gives the model."""
-    found = _chain_base(chain, where)
-    if found is None:
-        return None
-    base, entity, options = found
-    qual = where.index.canonical(where.module.imports.qualify(entity))
-    if qual != instance.model:
-        return None
-    path, lines = where.module.display, where.module.lines
-    loader = local_name_of(where, SELECTINLOAD) or "selectinload"
-    loads = ", ".join(f"{loader}({entity.id}.{rel.name})" for rel in rels)
-    edits: list[Edit] = []
-    if options is not None:
-        edit = append_argument(options, loads, where)
-        if edit is None:
-            return None
-        edits.append(edit)
-    else:
-        end = end_of(base, lines)
-        if end is None:
-            return None
-        edits.append(insert(path, end, f"{_fluent_break(lines, end)}.options({loads})"))
-    if with_import and local_name_of(where, SELECTINLOAD) is None:
-        added = import_edit(where, "sqlalchemy.orm", "selectinload")
-        if added is None:
-            return None
-        edits.append(added)
-    return edits, entity.id
-
-
-def _fluent_break(lines: Sequence[str], end: tuple[int, int]) -> str:
-    """A new line and the indentation of the chain's next line when the chain is laid out
-    one method a line (`select(A)` ending its line, `.where(...)` opening the next), so
-    that `.options(...)` gets a line of its own like the others; else nothing."""
-    line, column = end
-    if line >= len(lines) or lines[line - 1][column - 1 :].strip():
-        return ""
-    following = lines[line]
-    if not following.lstrip().startswith("."):
-        return ""
-    return "\n" + following[: len(following) - len(following.lstrip())]
-
-
-def _chain_base(
-    chain: ast.expr, where: InModule
-) -> tuple[ast.expr, ast.Name, ast.Call | None] | None:
-    """(the chain's start, the model it selects, its first `.options(...)` call) for
-    `select(Model)...`, `Model.query...` and `<session>.query(Model)...` chains made of
-    methods that keep the entity (`QUERY_METHODS`)."""
-    options: ast.Call | None = None
-    node = chain
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        if node.func.attr == "query" and len(node.args) == 1 and not node.keywords:
-            entity = node.args[0]
-            return (node, entity, options) if isinstance(entity, ast.Name) else None
-        if node.func.attr not in QUERY_METHODS:
-            return None
-        if node.func.attr == "options":
-            options = node
-        node = node.func.value
-    if isinstance(node, ast.Attribute) and node.attr == "query":
-        entity = node.value
-        return (node, entity, options) if isinstance(entity, ast.Name) else None
-    if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Name, ast.Attribute)):
-        return None
-    if where.module.imports.qualify(node.func) not in SELECT_FUNCS:
-        return None
-    if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], ast.Name):
-        return None
-    return node, node.args[0], options
-
-
-def _statement_built(name: str, function: Function) -> ast.expr | None:
-    """The `select(...)` chain a statement name starts as, when every other assignment of
-    it only extends it (`stmt = stmt.where(...)`)."""
-    bindings = bindings_of(name, function)
-    assigns = [
-        node
-        for node in ast.walk(function)
-        if isinstance(node, ast.Assign)
-        and len(node.targets) == 1
-        and isinstance(node.targets[0], ast.Name)
-        and node.targets[0].id == name
-    ]
-    if not assigns or len(assigns) != len(bindings):
-        return None
-    assigns.sort(key=lambda a: (a.lineno, a.col_offset))
-    first, later = assigns[0], assigns[1:]
-    if _names_in(first.value, name):
-        return None
-    for assign in later:
-        head = assign.value
-        while isinstance(head, ast.Call) and isinstance(head.func, ast.Attribute):
-            head = head.func.value
-        if not (isinstance(head, ast.Name) and head.id == name):
-            return None
-    return first.value
-
-
-def _names_in(expr: ast.AST, name: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(expr))
+    return fix(Applicability.UNSAFE, f"Eager-load {names} with {loaders_named(used)}", found)
 
 
 def _get_with_options(
     call: ast.Call, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
 ) -> Fix | None:
     """`db.get(Order, id)` -> `db.get(Order, id, options=[selectinload(Order.lines)])`."""
-    found = _get_options_edit(call, instance, rels, ctx)
+    found = get_options_edit(call, instance, rels, ctx)
     if found is None:
         return None
-    added, entity = found
-    edits = [added]
-    if local_name_of(ctx, SELECTINLOAD) is None:
-        imported = import_edit(ctx, "sqlalchemy.orm", "selectinload")
-        if imported is None:
-            return None
-        edits.append(imported)
-    names = ", ".join(f"`{entity}.{rel.name}`" for rel in rels)
-    return fix(Applicability.UNSAFE, f"Eager-load {names} with `selectinload`", edits)
-
-
-def _get_options_edit(
-    call: ast.Call, instance: InstanceT, rels: Sequence[Relationship], where: InModule
-) -> tuple[Edit, str] | None:
-    """The edit that passes `options=[selectinload(Order.lines)]` to `db.get(Order, id)`,
-    and the name the module gives the model."""
-    if len(call.args) != 2 or any(k.arg in (None, "options") for k in call.keywords):
+    added, entity, used = found
+    imported = loader_imports(ctx, used)
+    if imported is None:
         return None
-    entity = call.args[0]
-    if not isinstance(entity, ast.Name):
-        return None
-    if where.index.canonical(where.module.imports.qualify(entity)) != instance.model:
-        return None
-    loader = local_name_of(where, SELECTINLOAD) or "selectinload"
-    loads = ", ".join(f"{loader}({entity.id}.{rel.name})" for rel in rels)
-    added = append_argument(call, f"options=[{loads}]", where)
-    return None if added is None else (added, entity.id)
-
-
-def statement_loading_edits(
-    function: Function, instance: InstanceT, rels: Sequence[Relationship], ctx: Context
-) -> tuple[list[Edit], str] | None:
-    """RPL304: the edits (the import left out) that add `selectinload` for `rels` where
-    `function` builds the one statement whose rows it returns from its one `return`:
-    `session.scalars(stmt)` / `session.execute(stmt)` (through `await`, `.all()`-like
-    calls and names assigned once) of a `select(Model)` chain, a `session.query(Model)`
-    or `Model.query` chain, `session.get(Model, id)` (on what is typed a session). None
-    for any other shape."""
-    where = ctx
-    returned = only_return(function)
-    rows = _unwrapped(returned, function) if returned is not None else None
-    if isinstance(rows, ast.Attribute) and rows.attr == "query":
-        return _chain_edits(rows, instance, rels, where, with_import=False)
-    if not isinstance(rows, ast.Call) or not isinstance(rows.func, ast.Attribute):
-        return None
-    func = rows.func
-    chain: ast.expr | None
-    if func.attr in FETCHING_METHODS:
-        if len(rows.args) != 1 or rows.keywords:
-            return None
-        stmt = rows.args[0]
-        chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
-    elif func.attr == "get" and not _is_query_chain(func.value):
-        if not isinstance(ctx.type_of(func.value), SessionT):
-            return None  # a repository's own `get(Model, id)` takes no `options=`
-        found = _get_options_edit(rows, instance, rels, where)
-        return None if found is None else ([found[0]], found[1])
-    elif func.attr in QUERY_FETCHERS:
-        chain = func.value
-    else:
-        chain = rows
-    return None if chain is None else _chain_edits(chain, instance, rels, where, False)
-
-
-def _is_query_chain(expr: ast.expr) -> bool:
-    """`session.query(Model)...` or `Model.query...`: `.get(id)` on it is `Query.get`."""
-    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
-        if expr.func.attr == "query":
-            return True
-        expr = expr.func.value
-    return isinstance(expr, ast.Attribute) and expr.attr == "query"
+    return _fix_of(([*added, *imported], entity, used), rels)
 
 
 # -- calling the repository's `_with_relations` sibling ----------------------------------
@@ -528,6 +302,82 @@ def _switch_to_sibling(
     return None
 
 
+def _switch_to_function_sibling(
+    call: ast.Call,
+    func: ast.Name,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    ctx: Context,
+) -> Fix | None:
+    """`list_users(db)` -> `list_users_with_relations(db)`: a module-level function whose
+    sibling of the same module takes the same parameters and eager-loads `rels`; the
+    sibling is imported beside the function when this module imports it by name."""
+    project_call = ctx.project_call(call)
+    if project_call is None or project_call.self_cls is not None:
+        return None
+    index = ctx.index
+    ref = index.functions.get(project_call.qual)
+    if ref is None or ref.owner is not None or getattr(ref.node, "name", None) != func.id:
+        return None
+    if instance.origin is not None and instance.origin[1] != func.id:
+        return None
+    home = ref.module.name
+    local = ctx.module.name == home and func.id in ctx.module.functions
+    imported = ctx.module.imports.aliases.get(func.id) == ref.qual
+    if not (local or imported):
+        return None  # an alias, or a name that is not the function's own
+    for suffix in ctx.settings.with_relations_suffixes:
+        name = f"{func.id}{suffix}"
+        sibling = index.functions.get(f"{home}.{name}" if home else name)
+        if sibling is None or type(sibling.node) is not type(ref.node):
+            continue
+        if not _same_parameters(ref.node, sibling.node):
+            continue
+        returned = index.facts.facts(sibling).returns
+        if not isinstance(returned, (InstanceT, RowsT, ResultT, QueryT)):
+            continue
+        if not all(eager_covers(returned.eager, (rel.name,)) for rel in rels):
+            continue
+        start, end = start_of(func, ctx.module.lines), end_of(func, ctx.module.lines)
+        if end is None:
+            continue
+        edits = [replace(ctx.module.display, start, end, name)]
+        if not local and ctx.module.imports.aliases.get(name) != sibling.qual:
+            if name in ctx.module.imports.aliases or name in ctx.module.functions:
+                continue  # the name means something else here
+            added = import_edits(ctx, home, [name])
+            if added is None:
+                continue
+            edits.extend(added)
+        return fix(Applicability.UNSAFE, f"Call `{name}()`, which eager-loads what is read", edits)
+    return None
+
+
+def _from_dependency(
+    row: ast.Name,
+    function: Function,
+    instance: InstanceT,
+    rels: Sequence[Relationship],
+    ctx: Context,
+) -> Fix | None:
+    """Rows (or a loop over them) from a route's parameter that FastAPI fills with what
+    `Depends(get_rows)` returns: load the relationships where `get_rows` builds its
+    statement, as for a helper's rows."""
+    iterable = loop_iterable(row, function, ctx)
+    param = iterable.id if isinstance(iterable, ast.Name) else row.id
+    bound = bindings_of(param, function)
+    if len(bound) != 1 or not isinstance(bound[0], ast.arg):
+        return None
+    default = dict((a.arg, d) for a, d in function_params(function)).get(param)
+    ref = dependency_function(ctx.index, ctx.module, bound[0], default)
+    if ref is None or not isinstance(ref.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    if ref.owner is not None or ctx.index.is_data_layer_function(ref):
+        return None
+    where = ModuleView(ref.module, ctx.index)
+    return _fix_of(_returned_edits(ref.node, instance, rels, where), rels)
+
+
 def _in_helper(
     call: ast.Call,
     element: int | None,
@@ -561,7 +411,7 @@ def _returned_edits(
     rels: Sequence[Relationship],
     where: InModule,
     element: int | None = None,
-) -> tuple[list[Edit], str] | None:
+) -> Loading | None:
     """The edits that load `rels` in the statement whose rows `function` returns from its
     one `return` (`session.scalars(stmt)...`, a `Query` chain), yields from its one
     `yield from`, or returns as the `element`-th of a tuple (`return rows, len(rows)`)."""
@@ -571,9 +421,9 @@ def _returned_edits(
         returned = only_return(function) or only_yield_from(function)
     if isinstance(returned, ast.Name):
         returned = single_value(returned.id, function)
-    unwrapped = _unwrapped(returned) if returned is not None else None
+    unwrapped = rows_producer(returned) if returned is not None else None
     if isinstance(unwrapped, ast.Attribute) and unwrapped.attr == "query":
-        return _chain_edits(unwrapped, instance, rels, where)  # `return Model.query.all()`
+        return chain_edits(unwrapped, instance, rels, where)  # `return Model.query.all()`
     rows = unwrapped if isinstance(unwrapped, ast.Call) else None
     if rows is None:
         return None
@@ -583,12 +433,12 @@ def _returned_edits(
         if len(rows.args) != 1 or rows.keywords:
             return None
         stmt = rows.args[0]
-        chain = _statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
+        chain = statement_built(stmt.id, function) if isinstance(stmt, ast.Name) else stmt
     elif isinstance(func, ast.Attribute) and func.attr in QUERY_FETCHERS:
         chain = func.value
     else:
         chain = rows
-    return None if chain is None else _chain_edits(chain, instance, rels, where)
+    return None if chain is None else chain_edits(chain, instance, rels, where)
 
 
 def load_every_relationship(function: Function, model: str, ctx: Context) -> Fix | None:

@@ -8,7 +8,7 @@ import ast
 
 from repolint.fixes.edits import Applicability, Fix, end_of, fix, insert
 from repolint.fixes.follow import Function, single_value
-from repolint.fixes.locate import dot_of, name_for_class, primary_key
+from repolint.fixes.locate import InModule, dot_of, name_for_class, primary_key
 from repolint.semantics.context import Context
 from repolint.semantics.names import SELECT_FUNCS
 
@@ -81,7 +81,7 @@ def order_paginated(
     built: ast.expr | None = arg
     if isinstance(arg, ast.Name):
         built = single_value(arg.id, function) if function is not None else None
-    if built is None or not _plain_select_of(built, name, ctx):
+    if built is None or not plain_select_of(built, name, ctx):
         return None
     end = end_of(built, ctx.module.lines)
     if end is None:
@@ -92,7 +92,7 @@ def order_paginated(
     )
 
 
-def _plain_select_of(expr: ast.expr, name: str, ctx: Context) -> bool:
+def plain_select_of(expr: ast.expr, name: str, ctx: InModule) -> bool:
     """`select(Name)` followed only by methods of PAGED_CHAIN."""
     while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
         if expr.func.attr not in PAGED_CHAIN:

@@ -1,5 +1,6 @@
 """Fixes of session calls: `await` a coroutine (RPL103), `expire_on_commit=False` on an
-async session factory (RPL104), `flush()` for a repository's `commit()` (RPL201)."""
+async session factory (RPL104), `flush()` for a repository's `commit()` and no
+`rollback()` in a handler that re-raises (RPL201)."""
 
 from __future__ import annotations
 
@@ -105,3 +106,34 @@ def _comment_names_commit(node: ast.AST, ctx: Context) -> bool:
     if 1 < number <= len(lines) and lines[number - 2].lstrip().startswith("#"):
         texts.append(lines[number - 2])
     return any("commit" in text.split("#", 1)[1].lower() for text in texts if "#" in text)
+
+
+def drop_rollback_before_raise(node: ast.Call, ctx: Context) -> Fix | None:
+    """`except E: self.db.rollback(); raise` -> `except E: raise`: the error still reaches
+    the caller, whose unit of work (or savepoint) decides what to undo. Only for a
+    `rollback()` (awaited or not) that is a statement of its own lines directly in an
+    `except` body that is the rollback and a `raise` on a line of its own."""
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr != "rollback" or node.args or node.keywords:
+        return None
+    parent = ctx.parent(node)
+    statement = ctx.parent(parent) if isinstance(parent, ast.Await) else parent
+    if not isinstance(statement, ast.Expr) or statement.value is not (
+        parent if isinstance(parent, ast.Await) else node
+    ):
+        return None
+    handler = ctx.parent(statement)
+    if not isinstance(handler, ast.ExceptHandler) or len(handler.body) != 2:
+        return None
+    first, last = handler.body
+    if first is not statement or not isinstance(last, ast.Raise):
+        return None
+    lines, path = ctx.module.lines, ctx.module.display
+    start, end = start_of(statement, lines), end_of(statement, lines)
+    if end is None or last.lineno <= end[0]:
+        return None  # `rollback(); raise` on one line
+    after = lines[end[0] - 1][end[1] - 1 :].strip()
+    if lines[start[0] - 1][: start[1] - 1].strip() or (after and not after.startswith("#")):
+        return None  # not alone on its lines (a `;`); its own comment goes with it
+    edit = replace(path, (start[0], 1), (end[0] + 1, 1), "")
+    return fix(Applicability.UNSAFE, "Remove the `rollback()`: the caller's transaction", [edit])

@@ -19,13 +19,18 @@ it builds in its body (`select(Model)...`, `session.query(Model)...`, `Model.que
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from repolint.fixes.build_loading import SELECTINLOAD, statement_loading_edits
+from repolint.fixes.copied_names import Needed, names_for_copy
 from repolint.fixes.edits import Applicability, Edit, Fix, end_of, fix, insert, start_of
 from repolint.fixes.layout import line_length, rewrap
-from repolint.fixes.locate import import_edit, local_name_of
+from repolint.fixes.loaders import loader_imports
+from repolint.fixes.locate import InModule, ModuleView, imports_of, local_name_of, name_for_class
+from repolint.fixes.statement_loading import statement_loading_edits
 from repolint.fixes.text import SourceText
 from repolint.semantics.context import Context
 from repolint.semantics.models import Relationship
@@ -45,40 +50,163 @@ def with_relations_variants(
     suffix = suffixes[0]
     edits: list[Edit] = []
     added: list[str] = []
+    needed: Needed = {}
     for name in names:
         made = _variant(node, cls, model, name, f"{name}{suffix}", ctx)
         if made is None:
             return None
-        edits.append(made)
+        edits.append(made[0])
+        for module, wanted in made[1].items():
+            needed.setdefault(module, []).extend(n for n in wanted if n not in needed[module])
         added.append(f"`{name}{suffix}()`")
-    if local_name_of(ctx, SELECTINLOAD) is None:
-        imported = import_edit(ctx, "sqlalchemy.orm", "selectinload")
-        if imported is None:
-            return None
-        edits.append(imported)
+    imported = imports_of(ctx, needed)
+    if imported is None:
+        return None
+    edits.extend(imported)
     return fix(Applicability.UNSAFE, f"Add {', '.join(added)}, which eager-loads", edits)
 
 
 def _variant(
     node: ast.ClassDef, cls: str, model: str, name: str, new_name: str, ctx: Context
-) -> Edit | None:
-    """The insertion of the twin of method `name`, right after it."""
+) -> tuple[Edit, Needed] | None:
+    """The insertion of the twin of method `name` (right after it, or at the end of the
+    class for a method of a generic base), and the imports it needs."""
     index = ctx.index
     defs = [s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
     own = [s for s in defs if s.name == name]
-    if len(own) != 1 or own[0].decorator_list or index.method(cls, new_name) is not None:
+    if index.method(cls, new_name) is not None or any(_binds_name(s, new_name) for s in node.body):
         return None
-    if any(_binds_name(s, new_name) for s in node.body):
-        return None
-    method = own[0]
-    rels = _relationships(cls, model, name, ctx)
+    rels = traversed_relationships(cls, model, name, ctx)
     if not rels:
         return None
-    found = statement_loading_edits(method, InstanceT(model, "sync"), rels, ctx)
+    if not own:
+        return _inherited(node, cls, model, name, new_name, rels, ctx)
+    if len(own) != 1 or own[0].decorator_list:
+        return None
+    made = twin(own[0], new_name, model, rels, ctx, blank_lines=1)
+    return None if made is None else (made[0], _loaders_needed(made[1], ctx))
+
+
+def _loaders_needed(loaders: Sequence[str], ctx: Context) -> Needed:
+    """The loader functions of `loaders` the module has not imported, as `Needed`."""
+    missing = [q.rsplit(".", 1)[-1] for q in loaders if local_name_of(ctx, q) is None]
+    return {"sqlalchemy.orm": missing} if missing else {}
+
+
+def _inherited(
+    node: ast.ClassDef,
+    cls: str,
+    model: str,
+    name: str,
+    new_name: str,
+    rels: Sequence[Relationship],
+    ctx: Context,
+) -> tuple[Edit, Needed] | None:
+    """The twin of a method the repository inherits from a generic base (`get_by_id` of
+    `AsyncBaseRepository[ModelType]`): the base's text, its type variables spelt as this
+    class binds them, written at the end of this class; with the imports it needs here."""
+    index = ctx.index
+    ref = index.method(cls, name)
+    if ref is None or ref.owner in (None, cls):
+        return None
+    method = ref.node
+    if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method.decorator_list:
+        return None
+    model_name = name_for_class(ctx, model)
+    if model_name is None:
+        return None
+    base = ModuleView(ref.module, index)
+    names = names_for_copy(method, base, ctx, index.type_arguments(cls))
+    if names is None:
+        return None
+    spelt, needed = names
+    lines = ctx.module.lines
+    last_stmt = node.body[-1]
+    last = last_stmt.end_lineno or last_stmt.lineno
+    end = end_of(last_stmt, lines)
+    after = lines[last - 1][end[1] - 1 :].strip() if end is not None else None
+    if after is None or (after and not after.startswith("#")):
+        return None  # the class's last statement does not end its line
+    indent = _indentation(lines[node.body[0].lineno - 1])
+    if not indent or node.body[0].lineno == node.lineno:
+        return None  # `class A(B): pass` on one line
+    place = Elsewhere(base, (last, len(lines[last - 1]) + 1), indent, model_name, tuple(spelt))
+    made = twin(method, new_name, model, rels, ctx, 1, place)
+    if made is None:
+        return None
+    for module, wanted in _loaders_needed(made[1], ctx).items():
+        needed.setdefault(module, []).extend(n for n in wanted if n not in needed[module])
+    return made[0], needed
+
+
+def with_relations_function(
+    function: Function, model: str, read: Sequence[str], ctx: Context
+) -> Fix | None:
+    """The fix that adds `<function>_with_relations()` after a module-level function of
+    the data layer whose callers read the lazy relationships `read` of its `model` rows."""
+    suffixes = ctx.settings.with_relations_suffixes
+    if not suffixes or function.decorator_list:
+        return None
+    new_name = f"{function.name}{suffixes[0]}"
+    body = ctx.module.tree.body
+    if function not in body or any(_binds_name(s, new_name) for s in body):
+        return None
+    lazy = {rel.name: rel for rel in ctx.index.lazy_relationships(model)}
+    if any(name not in lazy for name in read):
+        return None
+    rels = [lazy[name] for name in dict.fromkeys(read)]
+    made = twin(function, new_name, model, rels, ctx, blank_lines=2) if rels else None
+    if made is None:
+        return None
+    imported = loader_imports(ctx, made[1])
+    if imported is None:
+        return None
+    return fix(
+        Applicability.UNSAFE,
+        f"Add `{new_name}()`, which eager-loads",
+        [made[0], *imported],
+    )
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """A twin of a method inherited from a generic base: the base's module (where the text
+    is copied from), the position in the repository's module where the copy is written,
+    the indentation of the repository's methods, the model's name there, and edits of the
+    copied text (names the copy needs spelt otherwise)."""
+
+    base: ModuleView
+    at: tuple[int, int]
+    indent: str
+    model_name: str
+    edits: tuple[Edit, ...] = ()
+
+
+def twin(
+    method: Function,
+    new_name: str,
+    model: str,
+    rels: Sequence[Relationship],
+    ctx: Context,
+    blank_lines: int,
+    elsewhere: Elsewhere | None = None,
+    home: InModule | None = None,
+) -> tuple[Edit, list[str]] | None:
+    """The insertion, `blank_lines` after `method` (or where `elsewhere` says), of its copy
+    named `new_name` that loads `rels`, and the loaders the copy calls. `method` is one of
+    `home`'s module (`ctx`'s by default), where the copy goes."""
+    name = method.name
+    target: InModule = home or ctx
+    if elsewhere is None:
+        found = statement_loading_edits(method, InstanceT(model, "sync"), rels, ctx, home=home)
+    else:
+        found = statement_loading_edits(
+            method, InstanceT(model, "sync"), rels, ctx, elsewhere.base, elsewhere.model_name
+        )
     if found is None:
         return None
-    loading, _ = found
-    lines = ctx.module.lines
+    loading, _, used = found
+    lines = target.module.lines if elsewhere is None else elsewhere.base.module.lines
     first, last = method.lineno, method.end_lineno or method.lineno
     if any(not first <= e.line <= e.end_line <= last for e in loading):
         return None  # the statement is built outside the method
@@ -96,16 +224,23 @@ def _variant(
     docstring = _docstring_edit(method, name, model, rels, lines)
     if own_edits is None or docstring is None:
         return None
-    plain = _applied(copy, first, [own_edits, docstring])
-    loaded = _applied(copy, first, [own_edits, docstring, *loading])
+    uncommented = _header_comments(method, lines)
+    if uncommented is None:
+        return None
+    fixed = [own_edits, docstring, *uncommented, *(elsewhere.edits if elsewhere else ())]
+    plain = _applied(copy, first, fixed)
+    loaded = _applied(copy, first, [*fixed, *loading])
     if plain is None or loaded is None:
         return None
-    limit = line_length(ctx.settings.project_root) - len(indent)
+    to = indent if elsewhere is None else elsewhere.indent
+    limit = line_length(ctx.settings.project_root) - len(to)
     wrapped = rewrap(_dedented(plain, indent), _dedented(loaded, indent), limit, True)
-    text = _reindented(wrapped, indent)
+    text = _reindented(wrapped, to)
     if text is None:
         return None
-    return insert(ctx.module.display, (last, len(lines[last - 1]) + 1), f"\n\n{text}")
+    gap = "\n" * (blank_lines + 1)
+    at = (last, len(lines[last - 1]) + 1) if elsewhere is None else elsewhere.at
+    return insert(target.module.display, at, f"{gap}{text}"), used
 
 
 def _binds_name(stmt: ast.stmt, name: str) -> bool:
@@ -120,7 +255,7 @@ def _binds_name(stmt: ast.stmt, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t))
 
 
-def _relationships(cls: str, model: str, name: str, ctx: Context) -> list[Relationship]:
+def traversed_relationships(cls: str, model: str, name: str, ctx: Context) -> list[Relationship]:
     """The lazy relationships callers traverse on the rows of `cls.name`, in the order
     they are first read; every lazy relationship when nobody traverses any (`get_by_id`).
     Empty when a traversed name is not a lazy relationship of `model`."""
@@ -152,6 +287,27 @@ def _renamed(method: Function, new_name: str, lines: Sequence[str]) -> Edit | No
         return None
     at = column + found.end()
     return Edit("", line, at, line, at + len(method.name), new_name)
+
+
+def _header_comments(method: Function, lines: Sequence[str]) -> list[Edit] | None:
+    """The edits that take the comments off the copy's `def` lines (`# noqa`, a note on
+    the original): they speak of the method copied. None when its lines do not tokenize."""
+    first, body = method.lineno, method.body[0].lineno
+    header = lines[first - 1 : max(body - 1, first)]
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO("\n".join(header) + "\n").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    edits: list[Edit] = []
+    for token in tokens:
+        if token.type != tokenize.COMMENT:
+            continue
+        row, column = token.start
+        text = header[row - 1]
+        start = len(text[:column].rstrip())
+        line = first + row - 1
+        edits.append(Edit("", line, start + 1, line, len(text) + 1, ""))
+    return edits
 
 
 def _docstring_edit(

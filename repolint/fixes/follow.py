@@ -14,7 +14,7 @@ def rows_source(name: ast.Name, function: Function, ctx: Context) -> ast.expr | 
     """The expression the rows in `name` come from: the iterable of the loop (or
     comprehension) that binds it, or the value of its one assignment; a name in turn
     is followed to its one assignment."""
-    expr: ast.expr | None = _loop_iterable(name, function, ctx)
+    expr: ast.expr | None = loop_iterable(name, function, ctx)
     if expr is None:
         expr = single_value(name.id, function)
     if isinstance(expr, ast.Name):
@@ -22,7 +22,7 @@ def rows_source(name: ast.Name, function: Function, ctx: Context) -> ast.expr | 
     return expr
 
 
-def _loop_iterable(name: ast.Name, function: Function, ctx: Context) -> ast.expr | None:
+def loop_iterable(name: ast.Name, function: Function, ctx: Context) -> ast.expr | None:
     for anc in ctx.ancestors(name):
         if anc is function:
             return None
@@ -47,7 +47,8 @@ def _loop_iterable(name: ast.Name, function: Function, ctx: Context) -> ast.expr
 
 def _dict_values(expr: ast.expr, method: str, function: Function) -> ast.expr | None:
     """`by_email.values()` / `.items()` of `by_email = {p.email: p for p in rows}`
-    assigned once in `function`: `rows`, the iterable whose rows are the dict's values."""
+    assigned once in `function` (or `{}` filled in one loop over `rows`): `rows`, the
+    iterable whose rows are the dict's values."""
     if not (
         isinstance(expr, ast.Call)
         and isinstance(expr.func, ast.Attribute)
@@ -58,6 +59,8 @@ def _dict_values(expr: ast.expr, method: str, function: Function) -> ast.expr | 
     ):
         return None
     built = single_value(expr.func.value.id, function)
+    if isinstance(built, ast.Dict) and not built.keys:
+        return _filled_in_loop(expr.func.value.id, function)
     if not isinstance(built, ast.DictComp) or len(built.generators) != 1:
         return None
     loop = built.generators[0]
@@ -67,6 +70,30 @@ def _dict_values(expr: ast.expr, method: str, function: Function) -> ast.expr | 
     if not isinstance(value, ast.Name) or value.id != loop.target.id:
         return None
     return loop.iter
+
+
+def _filled_in_loop(name: str, function: Function) -> ast.expr | None:
+    """`rows` for `by_id = {}` filled once by `for p in rows: by_id[p.id] = p`, when the
+    dict is used nowhere else than there and where its values are read."""
+    uses = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == name]
+    stores = [
+        (loop, stmt)
+        for loop in ast.walk(function)
+        if isinstance(loop, ast.For) and isinstance(loop.target, ast.Name)
+        for stmt in loop.body
+        if isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Subscript)
+        and isinstance(stmt.targets[0].value, ast.Name)
+        and stmt.targets[0].value.id == name
+    ]
+    if len(uses) != 3 or len(stores) != 1:
+        return None  # one binding, one store, one read: nothing else touches the dict
+    loop, stmt = stores[0]
+    value = stmt.value
+    if not (isinstance(value, ast.Name) and isinstance(loop.target, ast.Name)):
+        return None
+    return loop.iter if value.id == loop.target.id else None
 
 
 def bindings_of(name: str, function: Function) -> list[ast.AST]:
@@ -150,7 +177,7 @@ def _the_one(
 def unpacked_from(name: ast.Name, function: Function, ctx: Context) -> tuple[ast.Call, int] | None:
     """`(call, i)` when the rows in `name` (or the loop over a name) are the `i`-th of the
     names a call's result is unpacked into, once: `people, total = page_of(db, 1)`."""
-    iterable = _loop_iterable(name, function, ctx)
+    iterable = loop_iterable(name, function, ctx)
     if iterable is None:
         target = name.id
     elif isinstance(iterable, ast.Name):

@@ -2,13 +2,19 @@
 length is wrapped the way ruff's formatter (and black) lay it out.
 
 Only a one-line `x = ...`, `x: T = ...` or `return ...` whose line fitted before the fix,
-and only the two layouts these formatters give such a statement when its parts fit:
+and only the layouts these formatters give such a statement when its parts fit:
 
 - a chain of two or more method calls on call results is parenthesized whole:
 
       stmt = (
           stmt.order_by(A.id).offset(10).limit(5)
       )  # comment
+
+- a list, set or dict comprehension is split inside its brackets:
+
+      return [
+          _author(note) for note in list_recent_notes_with_relations(db)
+      ]  # comment
 
 - a call with one method call on its result (or none) is split inside its brackets:
 
@@ -154,6 +160,17 @@ def _wrapped(body: str, stmt: ast.stmt, value: ast.expr, limit: int, eol: str) -
             return None
         head = body[: value.col_offset]
         return f"{head}({eol}{indent}{INDENT}{expr}{eol}{indent}){tail}"
+    if isinstance(value, (ast.ListComp, ast.SetComp, ast.DictComp)):
+        if value.end_col_offset is None:
+            return None
+        opening, closing = value.col_offset, value.end_col_offset - 1  # the brackets
+        if body[opening] not in "[{" or body[closing] not in "]}":
+            return None
+        inner = body[opening + 1 : closing].strip()
+        if not inner or len(inner) > room:
+            return None
+        head, rest = body[: opening + 1], body[closing:]
+        return f"{head}{eol}{indent}{INDENT}{inner}{eol}{indent}{rest}"
     call = _last_call_with_arguments(value)
     if call is None or call.func.end_col_offset is None or call.end_col_offset is None:
         return None

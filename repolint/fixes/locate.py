@@ -4,11 +4,12 @@ already has for the project's classes."""
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from repolint.fixes.edits import Edit, end_of, insert, text_between
+from repolint.fixes.edits import Edit, char_column, end_of, insert, text_between
 
 if TYPE_CHECKING:
     from repolint.semantics.index import ProjectIndex
@@ -156,28 +157,123 @@ def local_name_of(ctx: InModule, qual: str) -> str | None:
 
 
 def import_edit(ctx: InModule, module: str, name: str) -> Edit | None:
-    """An edit that imports `name` from `module`: added to the module's one-line
-    `from module import a, b` when it has one, else a new line after its last top-level
-    import (after the docstring when it has none)."""
-    tree, lines, path = ctx.module.tree, ctx.module.lines, ctx.module.display
+    """An edit that imports `name` from `module` (`import_edits` for one name)."""
+    edits = import_edits(ctx, module, [name])
+    return edits[0] if edits is not None and len(edits) == 1 else None
+
+
+def import_edits(ctx: InModule, module: str, names: Sequence[str]) -> list[Edit] | None:
+    """The edits that import `names` from `module`: sorted into the module's own
+    `from module import ...` (on one line, or one name a line in parentheses) when its
+    names are in isort's order, else added at its end; without one, a new line in
+    module order among the top-level imports of the same top package (`sqlalchemy`),
+    else among the other third-party ones, else after its last top-level import (after
+    the docstring when it has none)."""
+    tree = ctx.module.tree
     imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
+    wanted = sorted(dict.fromkeys(names), key=import_order)
     for stmt in imports:
         if (
             isinstance(stmt, ast.ImportFrom)
             and stmt.module == module
             and stmt.level == 0
-            and stmt.lineno == stmt.end_lineno
             and all(alias.name != "*" for alias in stmt.names)
         ):
-            last = end_of(stmt.names[-1], lines)
-            stmt_end = end_of(stmt, lines)
-            if last is not None and stmt_end is not None and last == stmt_end:
-                return insert(path, last, f", {name}")
-    statement = f"from {module} import {name}"
+            merged = _merged_into(stmt, wanted, ctx)
+            if merged is not None:
+                return merged
+    added = _new_import_line(ctx, imports, module, wanted)
+    return None if added is None else [added]
+
+
+def import_order(name: str) -> tuple[int, str]:
+    """isort's (and ruff's) order of imported names: CONSTANTS, Classes, functions."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name.lower()
+
+
+def _merged_into(stmt: ast.ImportFrom, names: Sequence[str], ctx: InModule) -> list[Edit] | None:
+    """Insertions of `names` into `from m import a, b`, or into `from m import (` with one
+    name a line; None when the statement is laid out otherwise (or a comment sits among
+    its names)."""
+    lines, path = ctx.module.lines, ctx.module.display
+    starts = [(a.lineno, (end_of(a, lines) or (0, 0))) for a in stmt.names]
+    stmt_end = end_of(stmt, lines)
+    if stmt_end is None or any(line == 0 or end[0] != line for line, end in starts):
+        return None
+    one_line = stmt.lineno == stmt.end_lineno
+    indent = ""
+    if not one_line:
+        firsts = [lines[a.lineno - 1] for a in stmt.names]
+        own_lines = len({a.lineno for a in stmt.names}) == len(stmt.names)
+        if not own_lines or stmt.names[0].lineno == stmt.lineno:
+            return None  # not one name a line
+        indent = firsts[0][: len(firsts[0]) - len(firsts[0].lstrip())]
+        if any(line[: len(indent)] != indent or "#" in line for line in firsts):
+            return None
+    existing = [a.name for a in stmt.names]
+    in_order = existing == sorted(existing, key=import_order)
+    groups: dict[int, list[str]] = {}
+    for name in names:
+        at = len(existing)
+        if in_order:
+            later = (i for i, e in enumerate(existing) if import_order(e) > import_order(name))
+            at = next(later, at)
+        groups.setdefault(at, []).append(name)
+    edits: list[Edit] = []
+    for at, group in groups.items():
+        if at < len(existing):
+            alias = stmt.names[at]
+            where = (alias.lineno, _alias_column(alias, lines))
+            sep = ", " if one_line else f",\n{indent}"
+            edits.append(insert(path, where, "".join(f"{n}{sep}" for n in group)))
+            continue
+        last_end = starts[-1][1]
+        rest = lines[last_end[0] - 1][last_end[1] - 1 :]
+        if one_line:
+            if rest.strip() and not rest.lstrip().startswith(("#", ")")):
+                return None  # `a, b,)` or `; x = 1`
+            edits.append(insert(path, last_end, "".join(f", {n}" for n in group)))
+        elif rest.strip().startswith(","):
+            after = (last_end[0], last_end[1] + rest.index(",") + 1)
+            edits.append(insert(path, after, "".join(f"\n{indent}{n}," for n in group)))
+        else:
+            edits.append(insert(path, last_end, "".join(f",\n{indent}{n}" for n in group)))
+    return edits
+
+
+def _alias_column(alias: ast.alias, lines: Sequence[str]) -> int:
+    """The 1-based character column where an imported name starts."""
+    return char_column(lines, alias.lineno, alias.col_offset) + 1
+
+
+def _new_import_line(
+    ctx: InModule, imports: Sequence[ast.stmt], module: str, names: Sequence[str]
+) -> Edit | None:
+    """A new `from module import names` line, where `import_edits` says."""
+    tree, lines, path = ctx.module.tree, ctx.module.lines, ctx.module.display
+    statement = f"from {module} import {', '.join(names)}"
     anchor: ast.stmt | None = None
     if imports:
         top = [s for s in imports if s.col_offset == 0]
-        anchor = top[-1] if top else None
+        package = module.split(".")[0]
+        same = [s for s in top if _top_package(s) == package]
+        if not same:  # the section of the other third-party imports
+            ours = {name.split(".")[0] for name in ctx.index.modules}
+            same = [
+                s
+                for s in top
+                if (found := _top_package(s)) is not None
+                and found not in ours
+                and found not in sys.stdlib_module_names
+                and found != "__future__"
+            ]
+        before = [s for s in same if _module_of(s) <= module]
+        if same and not before:
+            first = same[0]
+            return insert(path, (first.lineno, 1), f"{statement}\n")
+        chosen = before or top
+        anchor = chosen[-1] if chosen else None
     elif tree.body and _is_docstring(tree.body[0]):
         anchor = tree.body[0]
     if anchor is None:
@@ -194,9 +290,44 @@ def import_edit(ctx: InModule, module: str, name: str) -> Edit | None:
     return insert(path, (line, len(lines[line - 1]) + 1), f"\n{statement}")
 
 
+def _module_of(stmt: ast.stmt) -> str:
+    if isinstance(stmt, ast.ImportFrom):
+        return stmt.module or ""
+    if isinstance(stmt, ast.Import):
+        return stmt.names[0].name
+    return ""
+
+
+def _top_package(stmt: ast.stmt) -> str | None:
+    if isinstance(stmt, ast.ImportFrom) and stmt.level:
+        return None
+    return _module_of(stmt).split(".")[0] or None
+
+
 def _is_docstring(stmt: ast.stmt) -> bool:
     return (
         isinstance(stmt, ast.Expr)
         and isinstance(stmt.value, ast.Constant)
         and isinstance(stmt.value.value, str)
     )
+
+
+def imports_of(ctx: InModule, needed: dict[str, list[str]]) -> list[Edit] | None:
+    """`import_edits` for several modules at once: new lines that would go at the same
+    place are written by one edit, in module order."""
+    edits: list[Edit] = []
+    for module in sorted(needed):
+        if not needed[module]:
+            continue
+        found = import_edits(ctx, module, needed[module])
+        if found is None:
+            return None
+        for edit in found:
+            same = [e for e in edits if e.start == edit.start and e.end == e.start]
+            if same and edit.end == edit.start:
+                edits[edits.index(same[0])] = Edit(
+                    edit.path, *edit.start, *edit.end, same[0].content + edit.content
+                )
+            else:
+                edits.append(edit)
+    return edits

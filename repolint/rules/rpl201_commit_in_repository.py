@@ -65,11 +65,16 @@ ids and constraints are still checked at that point, and the caller's unit
 of work commits or rolls back the whole. The fix is unsafe: a caller that
 relied on the repository to commit (a route that calls `repo.add(x)` and
 returns) now has to commit itself, or its writes are rolled back when the
-session closes. Review the callers. A `rollback()` gets no fix and stays
-reported after `--fix`: no edit keeps what it means. Dropping it leaves the
-failed flush's transaction for the caller to end, re-raising changes the error
-the caller sees; which is right depends on the caller, so it is left to a
-person. Nor does a commit under an `if` on a parameter (`if commit:`: the
+session closes. Review the callers. A `rollback()` that is, with a `raise`
+after it, the whole body of an `except` (`except IntegrityError:
+self.db.rollback(); raise ...`) is removed: the error still reaches the
+caller, which owns the transaction and rolls it back, or only its savepoint
+(`with session.begin_nested():`), keeping the work it did before. Unsafe: a
+caller that went on using the session after catching the error now has to
+roll back first. Any other `rollback()` (one that swallows the error, or
+with more statements in its handler) gets no fix and stays reported: dropping
+it would leave the failed transaction to a caller that is not told, so it is
+left to a person. Nor does a commit under an `if` on a parameter (`if commit:`: the
 caller chooses) or next to a comment about committing (the comment would no
 longer be true) get a fix.
 
@@ -86,7 +91,7 @@ from __future__ import annotations
 
 import ast
 
-from repolint.fixes.build_session import commit_to_flush
+from repolint.fixes.build_session import commit_to_flush, drop_rollback_before_raise
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.module import function_params
@@ -127,7 +132,9 @@ class CommitInRepository(Rule):
             f"`{func.attr}()` inside the data layer ({where}.{function.name}) "
             "ends the caller's transaction",
             hint=HINTS[func.attr],
-            fix=commit_to_flush(node, ctx),
+            fix=commit_to_flush(node, ctx)
+            if func.attr == "commit"
+            else drop_rollback_before_raise(node, ctx),
         )
 
 

@@ -57,24 +57,38 @@ or eager-load it in the query:
 relationship, where that query is certain. The rows are followed back by
 the syntax of the function that reads them (the loop's iterable, a name
 assigned once, the values of a dict built once as `{p.email: p for p in rows}`
-and walked by `.values()` or `.items()`):
+or filled in one loop, `for p in rows: by_id[p.id] = p`, and walked by
+`.values()` or `.items()`):
 
 - rows of `session.scalars(stmt)` / `session.execute(stmt)` of a
   `select(Model)` built in the same function (the statement name assigned
   once, or only extended as `stmt = stmt.where(...)`), or of a legacy
   `Model.query...` / `session.query(Model)...` chain: `selectinload(Model.rel)`
   is added to its `.options(...)` (created after `select(...)` or `.query`
-  when there is none), and `selectinload` is imported;
+  when there is none), and `selectinload` is imported (sorted into the
+  module's `from sqlalchemy.orm import ...` when it has one, else on a line
+  of its own beside its other `sqlalchemy` imports);
 - a row of `session.get(Model, id)`: `options=[selectinload(Model.rel)]`;
-- rows of a repository method whose `<method>_with_relations` sibling takes
-  the same parameters and eager-loads the relationship: the sibling is
-  called instead (the plain method keeps its plain query);
+- rows of a repository method, or of a module-level function of the data
+  layer (`list_users(db)`), whose `<name>_with_relations` sibling takes the
+  same parameters and eager-loads the relationship: the sibling is called
+  instead (the plain one keeps its plain query), and imported beside the
+  plain one when the module imports that by name. RPL304's fix writes such a
+  sibling for a `get_*`/`list_*` function callers read lazily; the next round
+  of `--fix` calls it. A repository method that RPL304 asks no sibling for
+  (`notes()`, not a `get_*`/`list_*`) gets it from this fix: its text, named
+  `notes_with_relations()`, written after it with the relationships its
+  callers traverse loaded (also where the method passes the statement it
+  builds to a helper of its class that runs it, `self._all(select(Note))`),
+  and the call switched to it;
 - rows that a project function which is not the data layer (a helper, a
   service) returns from its one `return`, or a generator yields from its one
   `yield from`, or returns in a tuple unpacked by the caller
   (`people, total = page_of(db, n)` of `return people, len(people)`, its
   other returns giving `[]` there): the loading is added to the statement it
-  builds there, in its own file;
+  builds there, in its own file; so is the loading of rows a route receives
+  from FastAPI's `Depends(get_rows)` (as the parameter's default or in its
+  `Annotated[...]`);
 - rows of a relationship (`for book in shelf.books: book.author`) whose
   parent rows' statement already has `selectinload(Shelf.books)`: the next
   level is chained onto it, `selectinload(Shelf.books).selectinload(Book.author)`
@@ -83,10 +97,25 @@ and walked by `.values()` or `.items()`):
   `for a in person.assignments: a.block`), its `<method>_with_relations`
   sibling that loads both levels is called instead.
 
-Anything else (rows passed in, several entities, a statement built
-elsewhere) gets no fix. The fix is unsafe: it
-changes what the query loads (one `SELECT ... IN` per relationship instead
-of one per row), and a helper's other callers load the relationship too.
+`joinedload(Model.rel)` is written instead of `selectinload` for a
+many-to-one relationship that the project already loads with `joinedload`
+somewhere (`joinedload(Loan.book)`, or chained after another loader): one
+statement, and no duplicate rows for it to cause. Collections always get
+`selectinload` (a joined collection needs `.unique()` under `.scalars()`).
+
+Anything else gets no fix, because no one edit is certainly right: rows
+passed in as a parameter by callers (each caller's query would need the
+option), several entities, a statement built elsewhere, and rows reached
+through state set by another method: an attribute assigned in a set-up hook
+(`self.shelf = Shelf.get(...)` in `_process_args`, read in `_process`) or in
+`__init__` from a row a caller passes (`ScheduleSheet(person).lines()`), or a
+collection loaded by a project helper such as a `Model.get(id)` class method
+(`member = Member.get(id)`, `for loan in member.loans: loan.book`), whose
+query the reading function cannot extend without changing the helper for
+every caller. The fix is unsafe: it changes what
+the query loads (one `SELECT ... IN` per relationship instead of one per
+row), and a helper's or a dependency's other callers load the relationship
+too.
 
 ## References
 - [SQLAlchemy: relationship loading techniques](https://docs.sqlalchemy.org/en/20/orm/queryguide/relationships.html)

@@ -65,12 +65,26 @@ traverse on the method's rows, or, for a `get_by_id` nobody traverses, every
 lazy relationship of the model. Nested reads are not recorded: only the first
 level is loaded.
 
-No fix when one of the methods is inherited, decorated or has several
-returns, or when its statement comes from a helper or from elsewhere than
-the method's body: the hint stays. Unsafe: the new method is API the project
-then owns, and it loads what today's callers read (one `SELECT ... IN` per
-relationship); once it exists, RPL301's and RPL302's fixes make the callers
-call it.
+A method the repository inherits from a generic base (`get_by_id` of
+`AsyncBaseRepository[ModelType]`, whose `select(self.model)` selects what
+the subclass binds) gets its twin at the end of the repository: the base
+method's text, its type variables spelt as the repository binds them
+(`-> Block | None`), the loader added to `select(self.model)`, and the
+imports the copy needs in the repository's module (`select`). A module-level
+`get_*`/`list_*` function of the data layer gets its
+`<name>_with_relations()` twin right after it, the same way, loading what
+its callers read (a comment on the `def` line stays with the original).
+
+No fix when one of the methods is decorated or has several returns, when
+its statement comes from elsewhere than the method's body (a base class
+helper that runs the statement the method builds and passes it, as in
+`return self._all(select(Note))`, counts as the body), when an inherited
+method reads a type variable in its body or a name the repository's module
+binds to something else: the hint stays. Unsafe: the new method is API the
+project then owns, and it loads what today's callers read (one `SELECT ...
+IN` per relationship); once it exists, RPL301's and RPL302's fixes make the
+callers call it (`list_users(db)` -> `list_users_with_relations(db)`,
+imported beside `list_users`).
 
 ## Options
 `with-relations-suffixes` (default `["_with_relations"]`), `repository-suffixes`,
@@ -84,7 +98,7 @@ from __future__ import annotations
 
 import ast
 
-from repolint.fixes.build_variant import with_relations_variants
+from repolint.fixes.build_variant import with_relations_function, with_relations_variants
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
 from repolint.semantics.eager_paths import has_eager_path, takes_loader_options
@@ -137,6 +151,9 @@ class MissingWithRelationsVariant(Rule):
                 "eager-loading variant",
                 hint=f"add `{name}{suffixes[0] if suffixes else '_with_relations'}()` using "
                 f"`.options(selectinload({model_name}.{rels[0]}))`, or accept loader options",
+                fix=with_relations_function(func, returned.model, rels, ctx)
+                if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
+                else None,
             )
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: Context) -> None:

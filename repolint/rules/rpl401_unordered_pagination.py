@@ -51,9 +51,29 @@ where it is built: inline (`paginate(db, select(Note))`) or in the one
 assignment of the name in the same function (`stmt = select(Note).where(...)`),
 when it selects the whole model and its chain only filters, joins or sets
 options (`.distinct()`, `.group_by()`, a column select or a name assigned
-twice get none). The fix is unsafe: it fixes the row order, which the pages
-then follow. Statements ordered on some paths only, Flask-SQLAlchemy's
-`paginate()` and models with composite keys get no fix.
+twice get none).
+
+A statement ordered on some paths only gets an order on the others, when
+that is certain:
+- ordered only under one `if` (`if order_by is not None: stmt =
+  stmt.order_by(order_by)`, no `else`), the statement built in the same
+  function as `select(E)...` and ordered nowhere else: the `if` gets `else:
+  stmt = stmt.order_by(<key>)`, the key being `Model.<primary key>` for a
+  model with one primary-key column, and `*inspect(E).primary_key` for the
+  entity of a generic base (`select(self.model)`): the mapper's own key,
+  unique whatever model a subclass binds (`inspect` imported from
+  `sqlalchemy` when the module has no other `inspect`);
+- ordered by only some callers (a helper paging the statement it is given):
+  each call of the helper that passes an inline `select(Model)` with no
+  `.order_by(...)` gets `.order_by(Model.<primary key>)`, in the caller's
+  file; a caller passing anything else (a name, a column select, a
+  `.distinct()`) means no fix at all, since the helper would still page it
+  unordered.
+Other shapes (ordered in an `elif`, under two conditions, a parameter the
+function reassigns) get no fix.
+
+The fix is unsafe: it fixes the row order, which the pages then follow.
+Flask-SQLAlchemy's `paginate()` and models with composite keys get no fix.
 
 ## References
 - [PostgreSQL: LIMIT and OFFSET](https://www.postgresql.org/docs/current/queries-limit.html)
@@ -63,6 +83,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.fixes.build_order_paths import order_callers_statements, order_the_other_branch
 from repolint.fixes.build_query import order_by_primary_key, order_paginated
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
@@ -114,7 +135,10 @@ class UnorderedPagination(Rule):
             message = (
                 "`offset()` without `order_by()`: the row order is undefined, pages can overlap"
             )
-        fix = order_by_primary_key(node, stmt.model, ctx) if ordered == "no" else None
+        if ordered == "no":
+            fix = order_by_primary_key(node, stmt.model, ctx)
+        else:
+            fix = order_the_other_branch(node, ctx) or order_callers_statements(node, ctx)
         self.report(
             ctx, node, message, hint="add `.order_by(<unique key>)` before paginating", fix=fix
         )

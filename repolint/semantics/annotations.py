@@ -218,3 +218,19 @@ def param_type(
     if isinstance(value, SessionFactoryT):
         return SessionT(value.kind, received=True)
     return declared
+
+
+def dependency_function(
+    index: ProjectIndex, module: ModuleInfo, arg: ast.arg, default: ast.expr | None
+) -> FunctionRef | None:
+    """The project function whose result FastAPI passes for a parameter: `Depends(f)` as
+    its default or in its `Annotated[..., Depends(f)]` (also through a type alias)."""
+    dep_module, target = module, depends_target(module, default)
+    if target is None:
+        found = _annotated_depends(index, module, arg.annotation)
+        if found is not None:
+            dep_module, target = found
+    if target is None or target is True:
+        return None
+    value = index.facts.eval_in_module(dep_module, target)  # type: ignore[arg-type]
+    return index.functions.get(value.key) if isinstance(value, FuncT) else None

@@ -328,6 +328,8 @@ def fastapi_paginate() -> Outcome:
 def lazy_loads() -> Outcome:
     """Statements sent by the N+1 loops (sync), and what the async reads of lazy
     relationships raise: each returns its result and its statement count."""
+    from rota import deps
+    from rota.api import people
     from rota.api.assignments import get_assignment
     from rota.jobs import reconcile
     from rota.jobs.reconcile import ExpiryJob
@@ -346,6 +348,11 @@ def lazy_loads() -> Outcome:
             ("person_schedule", lambda db: roster.person_schedule(db, 1)),
             ("certification_names", lambda db: reconcile.certification_names(db)),
             ("certified_by_email", lambda db: reconcile.certified_by_email(db)),
+            ("unreported_people", lambda db: reconcile.unreported_people(db, set())),
+            (
+                "resident_absences",
+                lambda db: people.resident_absences(deps.get_active_residents(db)),
+            ),
         ):
             with Session(engine) as db, statements(engine) as sent:
                 result = call(db)
@@ -564,6 +571,199 @@ def legacy_queries() -> Outcome:
     return out
 
 
+def caller_transactions() -> Outcome:
+    """RPL201's `rollback()` removal: a caller that owns the transaction stages its own
+    work, then calls the data layer inside a savepoint (`begin_nested()`) and the call
+    fails. Is the caller's work still there to commit?"""
+    from notes.models import Base, User
+    from notes.repos.tags import NoteStore
+    from rota.models import AuditEvent
+    from rota.repositories.person import PersonRepository
+
+    out: Outcome = {}
+    notes_engine = create_engine(f"sqlite:///{DB_FOLDER / 'caller_transactions.db'}")
+    rota_engine = create_engine(fresh_db("caller_transactions_rota"))
+    try:
+        Base.metadata.create_all(notes_engine)
+
+        def add_labels(db: Session) -> None:
+            NoteStore(db).add_labels(["kept", None])  # type: ignore[list-item]  # NOT NULL
+
+        def update_email(db: Session) -> None:
+            person = db.get(rota.models.Person, 2)
+            PersonRepository(db).update(person, email="r1@example.org")  # taken by person 1
+
+        for name, engine, stage, call, table in (
+            (
+                "NoteStore.add_labels",
+                notes_engine,
+                User(email="caller@example.org"),
+                add_labels,
+                User,
+            ),
+            (
+                "PersonRepository.update",
+                rota_engine,
+                AuditEvent(actor="caller", action="staged"),
+                update_email,
+                AuditEvent,
+            ),
+        ):
+            with Session(engine) as db:
+                db.add(stage)
+                db.flush()  # the caller's own work, in its transaction
+                try:
+                    with db.begin_nested():
+                        call(db)
+                    error = None
+                except Exception as exc:  # the outcome being measured
+                    error = type(exc).__name__
+                try:
+                    db.commit()
+                    committed = None
+                except Exception as exc:  # the outcome being measured
+                    committed = type(exc).__name__
+            out[name] = {
+                "error": error,
+                "commit_error": committed,
+                "kept": count(str(engine.url), table.id),
+            }
+    finally:
+        notes_engine.dispose()
+        rota_engine.dispose()
+    return out
+
+
+def notes_lazy_loads() -> Outcome:
+    """notes.services' loops over rows of the module-level `list_*()` queries (RPL304 writes
+    their `_with_relations` twins, RPL301 calls them) and of `NoteRepo.notes()` (RPL301
+    writes its twin and calls it): statements sent, and the result."""
+    from notes import services
+    from notes.models import Base, Note, User
+
+    engine = create_engine(f"sqlite:///{DB_FOLDER / 'notes_lazy_loads.db'}")
+    out: Outcome = {}
+    try:
+        Base.metadata.create_all(engine)
+        with Session(engine) as db:
+            for i in range(5):
+                owner = User(email=f"u{i}@example.org")
+                db.add_all([Note(title=f"note {i}.{j}", owner=owner) for j in range(2)])
+            db.commit()
+        for name, call in (
+            ("note_counts", services.note_counts),
+            ("recent_authors", services.recent_authors),
+            ("owner_emails", services.owner_emails),
+        ):
+            with Session(engine) as db, statements(engine) as sent:
+                result = call(db)
+            out[name] = {"result": result, "statements": len(sent)}
+    finally:
+        engine.dispose()
+    return out
+
+
+def reversed_pages(engine: Any) -> None:
+    """From now on, SQLite returns the rows of an unordered SELECT in reverse, as a new
+    plan would: connections made after this get the pragma."""
+
+    @event.listens_for(engine, "connect")
+    def reverse(dbapi_connection, record):
+        dbapi_connection.execute("PRAGMA reverse_unordered_selects = 1")
+
+    engine.dispose()
+
+
+def pages_of_callers() -> Outcome:
+    """RPL401 on a path that is not ordered: `notes.api.paging.tag_page()` (its statement
+    is ordered by the caller once fixed) and the generic async repository's
+    `list_paginated()` without `order_by` (an `else` orders it by the key once fixed);
+    pages 1 and 2 (of 20 tags, of 3 events), SQLite's unordered row order reversed for
+    page 2."""
+    from notes.api.paging import tag_page
+    from notes.models import Base, Tag
+    from rota.models import AuditEvent
+    from rota.repositories.async_base import AsyncBaseRepository
+
+    out: Outcome = {}
+    engine = create_engine(f"sqlite:///{DB_FOLDER / 'pages_of_callers.db'}")
+    try:
+        Base.metadata.create_all(engine)
+        with Session(engine) as db:
+            db.add_all([Tag(label=f"tag {i}") for i in range(30)])  # pages of 20
+            db.commit()
+            page_1 = [t.id for t in tag_page(db, 1)]
+        reversed_pages(engine)
+        with Session(engine) as db:
+            page_2 = [t.id for t in tag_page(db, 2)]
+        out["tag_page"] = {"page_1": page_1, "page_2": page_2}
+    finally:
+        engine.dispose()
+
+    url = fresh_db("pages_of_callers_rota")
+    with Session(create_engine(url)) as db:
+        db.add_all([AuditEvent(actor="job", action=f"event {i}") for i in range(6)])
+        db.commit()
+
+    async def page(number: int, reverse: bool) -> list[int]:
+        engine = create_async_engine(url.replace("sqlite://", "sqlite+aiosqlite://", 1))
+        if reverse:
+            reversed_pages(engine.sync_engine)
+        try:
+            async with AsyncSession(engine) as db:
+                rows = await AsyncBaseRepository(AuditEvent, db).list_paginated(number, 3)
+                return [e.id for e in rows]
+        finally:
+            await engine.dispose()
+
+    out["list_paginated"] = {
+        "page_1": asyncio.run(page(1, False)),
+        "page_2": asyncio.run(page(2, True)),
+    }
+    for pages in out.values():
+        pages["overlap"] = sorted(set(pages["page_1"]) & set(pages["page_2"]))
+    return out
+
+
+def async_twins() -> Outcome:
+    """The async repositories that inherit `get_by_id()` from the generic base, and the
+    `get_by_id_with_relations()` the fix writes in them: what reading the lazy
+    relationship of the row gives once fetched (MissingGreenlet, or the loaded rows)."""
+    from rota.models import Absence
+    from rota.repositories.async_absence import AsyncAbsenceRepository
+    from rota.repositories.async_block import AsyncBlockRepository
+
+    url = fresh_db("async_twins")
+    with Session(create_engine(url)) as db:
+        absence_id = db.scalars(select(Absence.id).order_by(Absence.id)).first()
+    out: Outcome = {}
+    for repository, key, read in (
+        (AsyncBlockRepository, 1, lambda row: len(row.assignments)),
+        (AsyncAbsenceRepository, absence_id, lambda row: row.person.name),
+    ):
+        for name in ("get_by_id", "get_by_id_with_relations"):
+
+            async def call(
+                db: AsyncSession,
+                name: str = name,
+                repository: Any = repository,
+                key: Any = key,
+                read: Any = read,
+            ) -> Any:
+                method = getattr(repository(db), name, None)
+                if method is None:
+                    return "absent"
+                row = await method(key)
+                return read(row)
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the failed load leaves a cursor coroutine
+                result, error = failure(lambda call=call: run_async(url, call))
+                gc.collect()
+            out[f"{repository.__name__}.{name}"] = error or result
+    return out
+
+
 SCENARIOS = {
     "RPL404": legacy_queries,
     "elsewhere": elsewhere,
@@ -576,6 +776,10 @@ SCENARIOS = {
     "RPL306": rpl306,
     "RPL401": rpl401,
     "RPL401-paginate": fastapi_paginate,
+    "RPL201-caller": caller_transactions,
+    "RPL301-notes": notes_lazy_loads,
+    "RPL401-callers": pages_of_callers,
+    "RPL304-async": async_twins,
 }
 
 if __name__ == "__main__":
