@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from repolint.fixes.edits import Edit, char_column, end_of, insert, text_between
+from repolint.fixes.edits import Edit, char_column, end_of, insert, replace, text_between
+from repolint.fixes.layout import line_length
 
 if TYPE_CHECKING:
     from repolint.semantics.index import ProjectIndex
@@ -202,6 +203,10 @@ def _merged_into(stmt: ast.ImportFrom, names: Sequence[str], ctx: InModule) -> l
     if stmt_end is None or any(line == 0 or end[0] != line for line, end in starts):
         return None
     one_line = stmt.lineno == stmt.end_lineno
+    if one_line:
+        wrapped = _wrapped_import(stmt, names, ctx)
+        if wrapped is not None:
+            return [wrapped]
     indent = ""
     if not one_line:
         firsts = [lines[a.lineno - 1] for a in stmt.names]
@@ -240,6 +245,28 @@ def _merged_into(stmt: ast.ImportFrom, names: Sequence[str], ctx: InModule) -> l
         else:
             edits.append(insert(path, last_end, "".join(f",\n{indent}{n}" for n in group)))
     return edits
+
+
+def _wrapped_import(stmt: ast.ImportFrom, names: Sequence[str], ctx: InModule) -> Edit | None:
+    """`from m import a, b` that the new names would make longer than the project's line
+    length, rewritten one name a line in parentheses, as ruff format lays it out (None
+    when it still fits, or when it has aliases, a comment or other code on its line)."""
+    lines = ctx.module.lines
+    line = lines[stmt.lineno - 1]
+    end = end_of(stmt, lines)
+    if end is None or line[end[1] - 1 :].strip() or any(a.asname for a in stmt.names):
+        return None
+    existing = [a.name for a in stmt.names]
+    every = sorted(dict.fromkeys([*existing, *names]), key=import_order)
+    if existing != sorted(existing, key=import_order):
+        every = [*existing, *[n for n in names if n not in existing]]
+    indent = line[: len(line) - len(line.lstrip())]
+    head = f"{indent}from {stmt.module} import "
+    if len(head) + len(", ".join(every)) <= line_length(ctx.index.settings.project_root):
+        return None
+    body = "".join(f"{indent}    {n},\n" for n in every)
+    start = (stmt.lineno, len(indent) + 1)
+    return replace(ctx.module.display, start, end, f"from {stmt.module} import (\n{body}{indent})")
 
 
 def _alias_column(alias: ast.alias, lines: Sequence[str]) -> int:

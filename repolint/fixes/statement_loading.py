@@ -17,7 +17,7 @@ from repolint.fixes.locate import InModule, append_argument
 from repolint.semantics.context import Context
 from repolint.semantics.models import Relationship
 from repolint.semantics.names import SELECT_FUNCS
-from repolint.semantics.types import InstanceT, SessionT
+from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT, SessionT, StmtT
 
 FETCHING_METHODS = frozenset({"scalars", "execute", "scalar"})
 
@@ -285,6 +285,11 @@ def statement_loading_edits(
     rows = rows_producer(returned, function) if returned is not None else None
     if isinstance(rows, ast.Attribute) and rows.attr == "query":
         return chain_edits(rows, instance, rels, where, False, generic)
+    if isinstance(rows, ast.Call) and base is None and home is None:
+        handed = _statement_handed_to(rows, instance, ctx)
+        if handed is not None:
+            built = statement_built(handed.id, function) if isinstance(handed, ast.Name) else handed
+            return None if built is None else chain_edits(built, instance, rels, where, False)
     if not isinstance(rows, ast.Call) or not isinstance(rows.func, ast.Attribute):
         return None
     func = rows.func
@@ -345,6 +350,28 @@ def _statement_run_by(call: ast.Call, function: Function, where: InModule) -> as
         return None
     position = params.index(name)
     return call.args[position] if position < len(call.args) else None
+
+
+def _statement_handed_to(call: ast.Call, instance: InstanceT, ctx: Context) -> ast.expr | None:
+    """`select(Note)` in `return in_windows(db, select(Note), Note.id)`: the one statement
+    argument of a call of a module-level project function whose result the data flow
+    types as rows of that statement's model (the function runs it, in one go or in
+    windows). Loader options on it change what is loaded, never which rows."""
+    made = ctx.type_of(call)
+    project = ctx.project_call(call)
+    ref = ctx.index.functions.get(project.qual) if project is not None else None
+    if ref is None or ref.owner is not None or getattr(made, "model", None) != instance.model:
+        return None
+    if not isinstance(made, (RowsT, InstanceT, ResultT)):
+        return None
+    statements = [
+        arg
+        for arg in [*call.args, *(k.value for k in call.keywords)]
+        if isinstance(ctx.type_of(arg), (StmtT, QueryT))
+    ]
+    if len(statements) != 1 or getattr(ctx.type_of(statements[0]), "model", None) != instance.model:
+        return None
+    return statements[0]
 
 
 def _is_query_chain(expr: ast.expr) -> bool:

@@ -80,11 +80,11 @@ its statement comes from elsewhere than the method's body (a base class
 helper that runs the statement the method builds and passes it, as in
 `return self._all(select(Note))`, counts as the body), when an inherited
 method reads a type variable in its body or a name the repository's module
-binds to something else, when a module function hands its statement to a
-generic helper of another module (`return in_windows(db, select(Note),
-Note.id)`: the helper may run it in pieces), and for a store of several
-models (the finding names the method; which model's loader to add is the
-method's): the hint stays. Unsafe: the new method is API the
+binds to something else, and for a store of several models: the hint
+stays. A module function that hands its one statement to a project helper
+whose rows the data flow types as that statement's (`return in_windows(db,
+select(Note), Note.id)`) gets its twin with the loader on the statement it
+hands over: options change what is loaded, never which rows. Unsafe: the new method is API the
 project then owns, and it loads what today's callers read (one `SELECT ...
 IN` per relationship); once it exists, RPL301's and RPL302's fixes make the
 callers call it (`list_users(db)` -> `list_users_with_relations(db)`,

@@ -638,7 +638,7 @@ def notes_lazy_loads() -> Outcome:
     """notes.services' loops over rows of the module-level `list_*()` queries (RPL304 writes
     their `_with_relations` twins, RPL301 calls them) and of `NoteRepo.notes()` (RPL301
     writes its twin and calls it): statements sent, and the result."""
-    from notes import services
+    from notes import exports, services
     from notes.models import Base, Note, User
 
     engine = create_engine(f"sqlite:///{DB_FOLDER / 'notes_lazy_loads.db'}")
@@ -654,6 +654,7 @@ def notes_lazy_loads() -> Outcome:
             ("note_counts", services.note_counts),
             ("recent_authors", services.recent_authors),
             ("owner_emails", services.owner_emails),
+            ("note_lines", lambda db: list(exports.note_lines(db))),
         ):
             with Session(engine) as db, statements(engine) as sent:
                 result = call(db)

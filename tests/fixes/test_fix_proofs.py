@@ -177,8 +177,9 @@ def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     # + RPL201 x2 (a `rollback()` before `raise`), + RPL304 x2 (module-level `list_*`),
     # + RPL401 x2 (the unordered `else`, the caller's statement), + RPL301 x2 (rows kept
     # in a dict filled in a loop, rows of a `Depends(...)`), + RPL304 x2 (async repositories
-    # inheriting the generic `get_by_id()`), + RPL301 (`NoteRepo.notes()`: its twin written)
-    assert len(fixable) == 74
+    # inheriting the generic `get_by_id()`), + RPL301 (`NoteRepo.notes()`: its twin written),
+    # + RPL304 (`list_notes_for_export()`, whose statement a windowing helper runs)
+    assert len(fixable) == 75
     expected = Counter(map(key, proof.before)) - Counter(map(key, fixable))
     left = Counter(map(key, proof.after))
     assert left - expected == Counter()  # nothing new
@@ -203,11 +204,17 @@ def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
             "`_author()` reads lazy relationship `Note.owner` of each row it is given (rows from "
             "`list_recent_notes()`): up to one query per distinct `User` (N+1 at worst)",
         ),
+        (
+            "sample_code/notes/exports.py",
+            "RPL301",
+            "lazy relationship `Note.owner` is loaded once per row (rows from "
+            "`list_notes_for_export()`): up to one query per distinct `User` (N+1 at worst)",
+        ),
     ]
     switched_keys = [key({"path": p, "code": c, "message": m}) for p, c, m in switched]
     assert expected - left == Counter([nested, *switched_keys])
     assert all(f["fix"] is None for f in proof.after)
-    assert "Fixed 77 problems in 34 files." in proof.fix_stderr
+    assert "Fixed 79 problems in 36 files." in proof.fix_stderr
 
 
 def test_a_second_fix_changes_nothing(proof: Proof) -> None:
@@ -218,7 +225,7 @@ def test_a_second_fix_changes_nothing(proof: Proof) -> None:
 
 def test_fixed_files_parse_and_keep_their_format_verdict(proof: Proof) -> None:
     changed = [f for f in proof.originals if proof.fixed[f] != proof.originals[f]]
-    assert len(changed) == 34
+    assert len(changed) == 36
     gone = Counter(map(key, proof.before)) - Counter(map(key, proof.after))
     fixed_per_file = Counter(path for (path, _, _), n in gone.items() for _ in range(n))
     for f in changed:
@@ -430,6 +437,24 @@ def test_rpl304_module_functions_get_twins_their_callers_call(proof: Proof) -> N
     base = proof.fixed[Path("notes/repos/base.py")].decode()
     assert "    def notes_with_relations(self):\n" in base
     assert "select(Note).options(selectinload(Note.owner)).order_by(Note.id)" in base
+
+
+def test_rpl304_twin_of_a_function_handing_its_statement_to_a_helper(proof: Proof) -> None:
+    """`list_notes_for_export()` returns `in_windows(db, select(Note), Note.id)`: its twin
+    loads the owners on the statement it hands over, and note_lines() calls the twin
+    (its import wrapped one name a line, as ruff format would): 10 notes of 5 owners,
+    1 window + 5 owner SELECTs + 1 empty window -> 1 window + 1 SELECT ... IN + 1."""
+    before, after = proof.run_before["RPL301-notes"], proof.run_after["RPL301-notes"]
+    assert (before["note_lines"]["statements"], after["note_lines"]["statements"]) == (7, 3)
+    assert after["note_lines"]["result"] == before["note_lines"]["result"]
+    repos = proof.fixed[Path("notes/repos/exports.py")].decode()
+    assert (
+        "    return in_windows(db, select(Note).options(selectinload(Note.owner)), Note.id)\n"
+        in repos
+    )
+    lines = proof.fixed[Path("notes/exports.py")].decode()
+    assert "    list_notes_for_export_with_relations,\n" in lines
+    assert "for note in list_notes_for_export_with_relations(db):" in lines
 
 
 def test_rpl401_unordered_paths_are_ordered_and_pages_are_disjoint(proof: Proof) -> None:
