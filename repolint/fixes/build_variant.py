@@ -81,10 +81,18 @@ def _variant(
         return None
     if not own:
         return _inherited(node, cls, model, name, new_name, rels, ctx)
-    if len(own) != 1 or own[0].decorator_list:
+    if len(own) != 1 or not _plainly_decorated(own[0]):
         return None
     made = twin(own[0], new_name, model, rels, ctx, blank_lines=1)
     return None if made is None else (made[0], _loaders_needed(made[1], ctx))
+
+
+def _plainly_decorated(method: Function) -> bool:
+    """No decorator, or only `@staticmethod` / `@classmethod`, which the twin copies."""
+    return all(
+        isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+        for d in method.decorator_list
+    )
 
 
 def _loaders_needed(loaders: Sequence[str], ctx: Context) -> Needed:
@@ -207,7 +215,8 @@ def twin(
         return None
     loading, _, used = found
     lines = target.module.lines if elsewhere is None else elsewhere.base.module.lines
-    first, last = method.lineno, method.end_lineno or method.lineno
+    last = method.end_lineno or method.lineno
+    first = min([method.lineno, *(d.lineno for d in method.decorator_list)])
     if any(not first <= e.line <= e.end_line <= last for e in loading):
         return None  # the statement is built outside the method
     indent = _indentation(lines[first - 1])

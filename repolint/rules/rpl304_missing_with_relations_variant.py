@@ -75,16 +75,18 @@ imports the copy needs in the repository's module (`select`). A module-level
 `<name>_with_relations()` twin right after it, the same way, loading what
 its callers read (a comment on the `def` line stays with the original).
 
-No fix when one of the methods is decorated or has several returns, when
-its statement comes from elsewhere than the method's body (a base class
-helper that runs the statement the method builds and passes it, as in
-`return self._all(select(Note))`, counts as the body), when an inherited
+No fix when one of the methods has a decorator other than `@staticmethod`
+or `@classmethod` (those are copied with it) or several returns, when its
+statement comes from elsewhere than the method's body (a base class helper
+that runs the statement the method builds and passes it, as in
+`return self._all(select(Note))`, counts as the body), or when an inherited
 method reads a type variable in its body or a name the repository's module
-binds to something else, and for a store of several models: the hint
-stays. A module function that hands its one statement to a project helper
-whose rows the data flow types as that statement's (`return in_windows(db,
-select(Note), Note.id)`) gets its twin with the loader on the statement it
-hands over: options change what is loaded, never which rows. Unsafe: the new method is API the
+binds to something else: the hint stays. A module function that hands its
+one statement to a project helper whose rows the data flow types as that
+statement's (`return in_windows(db, select(Note), Note.id)`) gets its twin
+with the loader on the statement it hands over: options change what is
+loaded, never which rows. A store of several models gets one twin per
+reported method, for that method's model. Unsafe: the new method is API the
 project then owns, and it loads what today's callers read (one `SELECT ...
 IN` per relationship); once it exists, RPL301's and RPL302's fixes make the
 callers call it (`list_users(db)` -> `list_users_with_relations(db)`,
@@ -227,6 +229,7 @@ class MissingWithRelationsVariant(Rule):
                 "class has no eager-loading variant",
                 hint=f"add `{variant}()` using `.options(selectinload({model_name}.{rels[0]}))`, "
                 "or accept loader options",
+                fix=with_relations_variants(node, cls, returned.model, [name], ctx),
             )
 
 

@@ -765,6 +765,40 @@ def async_twins() -> Outcome:
     return out
 
 
+def store_twins() -> Outcome:
+    """`AccountStore._get_user()` (a staticmethod of a store serving several models) and
+    the `_get_user_with_relations()` the fix writes beside it: the statements sent while
+    the row is fetched, and while its summary then reads `User.notes`."""
+    from notes.data.accounts import AccountStore
+    from notes.models import Base, Note, User
+
+    url = f"sqlite:///{DB_FOLDER / 'store_twins.db'}"
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    with Session(engine) as db:
+        db.add_all([Note(title=f"note {j}", owner=User(email="a@example.org")) for j in (1,)])
+        db.commit()
+    store = AccountStore()
+    store.init_db(url)
+    out: Outcome = {}
+    try:
+        for name in ("_get_user", "_get_user_with_relations"):
+            method = getattr(store, name, None)
+            if method is None:
+                out[name] = "absent"
+                continue
+            with store.session_scope() as session:
+                bind = session.get_bind()
+                with statements(bind) as fetching:
+                    row = method(session, 1)
+                with statements(bind) as reading:
+                    summary = row.summary()
+            out[name] = {"fetch": len(fetching), "read": len(reading), "summary": summary}
+    finally:
+        engine.dispose()
+    return out
+
+
 SCENARIOS = {
     "RPL404": legacy_queries,
     "elsewhere": elsewhere,
@@ -781,6 +815,7 @@ SCENARIOS = {
     "RPL301-notes": notes_lazy_loads,
     "RPL401-callers": pages_of_callers,
     "RPL304-async": async_twins,
+    "RPL304-store": store_twins,
 }
 
 if __name__ == "__main__":

@@ -178,8 +178,9 @@ def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     # + RPL401 x2 (the unordered `else`, the caller's statement), + RPL301 x2 (rows kept
     # in a dict filled in a loop, rows of a `Depends(...)`), + RPL304 x2 (async repositories
     # inheriting the generic `get_by_id()`), + RPL301 (`NoteRepo.notes()`: its twin written),
-    # + RPL304 (`list_notes_for_export()`, whose statement a windowing helper runs)
-    assert len(fixable) == 75
+    # + RPL304 (`list_notes_for_export()`, whose statement a windowing helper runs),
+    # + RPL304 (`AccountStore._get_user()`, a staticmethod of a store of several models)
+    assert len(fixable) == 76
     expected = Counter(map(key, proof.before)) - Counter(map(key, fixable))
     left = Counter(map(key, proof.after))
     assert left - expected == Counter()  # nothing new
@@ -214,7 +215,7 @@ def test_fix_removes_every_fixed_finding_and_adds_nothing(proof: Proof) -> None:
     switched_keys = [key({"path": p, "code": c, "message": m}) for p, c, m in switched]
     assert expected - left == Counter([nested, *switched_keys])
     assert all(f["fix"] is None for f in proof.after)
-    assert "Fixed 79 problems in 36 files." in proof.fix_stderr
+    assert "Fixed 80 problems in 37 files." in proof.fix_stderr
 
 
 def test_a_second_fix_changes_nothing(proof: Proof) -> None:
@@ -225,7 +226,7 @@ def test_a_second_fix_changes_nothing(proof: Proof) -> None:
 
 def test_fixed_files_parse_and_keep_their_format_verdict(proof: Proof) -> None:
     changed = [f for f in proof.originals if proof.fixed[f] != proof.originals[f]]
-    assert len(changed) == 36
+    assert len(changed) == 37
     gone = Counter(map(key, proof.before)) - Counter(map(key, proof.after))
     fixed_per_file = Counter(path for (path, _, _), n in gone.items() for _ in range(n))
     for f in changed:
@@ -437,6 +438,21 @@ def test_rpl304_module_functions_get_twins_their_callers_call(proof: Proof) -> N
     base = proof.fixed[Path("notes/repos/base.py")].decode()
     assert "    def notes_with_relations(self):\n" in base
     assert "select(Note).options(selectinload(Note.owner)).order_by(Note.id)" in base
+
+
+def test_rpl304_twin_of_a_staticmethod_of_a_store(proof: Proof) -> None:
+    """`AccountStore._get_user()` gets a `@staticmethod` twin loading `User.notes`: the
+    summary read after it sends nothing (the plain method's sends the lazy SELECT)."""
+    before, after = proof.run_before["RPL304-store"], proof.run_after["RPL304-store"]
+    assert before["_get_user_with_relations"] == "absent"
+    plain = {"fetch": 1, "read": 1, "summary": {"email": "a@example.org", "titles": ["note 1"]}}
+    assert before["_get_user"] == after["_get_user"] == plain
+    assert after["_get_user_with_relations"] == {**plain, "fetch": 2, "read": 0}
+    store = proof.fixed[Path("notes/data/accounts.py")].decode()
+    assert (
+        "    @staticmethod\n    def _get_user_with_relations(session, user_id: int) -> User:\n"
+        in store
+    )
 
 
 def test_rpl304_twin_of_a_function_handing_its_statement_to_a_helper(proof: Proof) -> None:
