@@ -433,9 +433,10 @@ def _startup_functions(index: ProjectIndex) -> set[str]:
                     found.add(qual)
 
     for module in index.modules.values():
-        if module.is_test or not any(
-            marker in line for line in module.lines for marker in STARTUP_MARKERS
-        ):
+        if module.is_test:
+            continue
+        text = "\n".join(module.lines)
+        if not any(marker in text for marker in STARTUP_MARKERS):
             continue
         for node in module.nodes:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
