@@ -69,6 +69,7 @@ from repolint.fixes.statement_loading import (
 )
 from repolint.semantics.annotations import dependency_function
 from repolint.semantics.context import Context
+from repolint.semantics.eager_paths import function_lacking_twin
 from repolint.semantics.models import Relationship
 from repolint.semantics.module import function_params
 from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT, SessionT, eager_covers
@@ -103,6 +104,9 @@ def load_relationships(
         )
     if not isinstance(func, ast.Attribute):
         return _in_helper(fetch, None, instance, rels, ctx)
+    switched = _switch_to_function_sibling(fetch, func, instance, rels, ctx)
+    if switched is not None:
+        return switched  # `service.list_users(db)`: a module's function, called through it
     session = isinstance(ctx.type_of(func.value), SessionT)
     if session and func.attr in FETCHING_METHODS:
         return _add_selectinload(fetch, instance, rels, function, ctx)
@@ -304,30 +308,39 @@ def _switch_to_sibling(
 
 def _switch_to_function_sibling(
     call: ast.Call,
-    func: ast.Name,
+    func: ast.Name | ast.Attribute,
     instance: InstanceT,
     rels: Sequence[Relationship],
     ctx: Context,
 ) -> Fix | None:
     """`list_users(db)` -> `list_users_with_relations(db)`: a module-level function whose
     sibling of the same module takes the same parameters and eager-loads `rels`; the
-    sibling is imported beside the function when this module imports it by name."""
+    sibling is imported beside the function when this module imports it by name, and
+    called through the module when the call is (`service.list_users(db)`)."""
     project_call = ctx.project_call(call)
     if project_call is None or project_call.self_cls is not None:
         return None
     index = ctx.index
     ref = index.functions.get(project_call.qual)
-    if ref is None or ref.owner is not None or getattr(ref.node, "name", None) != func.id:
+    called = func.id if isinstance(func, ast.Name) else func.attr
+    if ref is None or ref.owner is not None or getattr(ref.node, "name", None) != called:
         return None
-    if instance.origin is not None and instance.origin[1] != func.id:
+    if instance.origin is not None and instance.origin[1] != called:
         return None
     home = ref.module.name
-    local = ctx.module.name == home and func.id in ctx.module.functions
-    imported = ctx.module.imports.aliases.get(func.id) == ref.qual
-    if not (local or imported):
+    through_module = (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and ctx.module.imports.aliases.get(func.value.id) == home
+    )
+    local = ctx.module.name == home and called in ctx.module.functions
+    imported = ctx.module.imports.aliases.get(called) == ref.qual
+    if isinstance(func, ast.Name) and not (local or imported):
         return None  # an alias, or a name that is not the function's own
+    if isinstance(func, ast.Attribute) and not through_module:
+        return None
     for suffix in ctx.settings.with_relations_suffixes:
-        name = f"{func.id}{suffix}"
+        name = f"{called}{suffix}"
         sibling = index.functions.get(f"{home}.{name}" if home else name)
         if sibling is None or type(sibling.node) is not type(ref.node):
             continue
@@ -341,6 +354,14 @@ def _switch_to_function_sibling(
         start, end = start_of(func, ctx.module.lines), end_of(func, ctx.module.lines)
         if end is None:
             continue
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            written = f"{func.value.id}.{name}"
+            if ctx.module.lines[start[0] - 1][start[1] - 1 :].find(written[: -len(suffix)]) != 0:
+                continue  # `service . list_users`: laid out otherwise
+            edits = [replace(ctx.module.display, start, end, written)]
+            return fix(
+                Applicability.UNSAFE, f"Call `{name}()`, which eager-loads what is read", edits
+            )
         edits = [replace(ctx.module.display, start, end, name)]
         if not local and ctx.module.imports.aliases.get(name) != sibling.qual:
             if name in ctx.module.imports.aliases or name in ctx.module.functions:
@@ -401,6 +422,12 @@ def _in_helper(
         return None
     if owner is None and index.is_data_layer_function(ref):
         return None
+    suffixes = tuple(ctx.settings.with_relations_suffixes)
+    if owner is None and (
+        function_lacking_twin(index, ref, suffixes) is not None
+        or any(f"{ref.node.name}{s}" in ref.module.functions for s in suffixes)
+    ):
+        return None  # its `_with_relations` twin (RPL304 writes it) is the repair
     where = ModuleView(ref.module, index)
     return _fix_of(_returned_edits(ref.node, instance, rels, where, element), rels)
 

@@ -107,8 +107,7 @@ import ast
 from repolint.fixes.build_variant import with_relations_function, with_relations_variants
 from repolint.rules.base import Rule
 from repolint.semantics.context import Context
-from repolint.semantics.eager_paths import has_eager_path, takes_loader_options
-from repolint.semantics.summaries import module_origin
+from repolint.semantics.eager_paths import function_lacking_twin, has_eager_path
 from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT
 
 ALWAYS_CHECKED = ("get_by_id",)
@@ -124,30 +123,15 @@ class MissingWithRelationsVariant(Rule):
         """A data-layer module's `get_*`/`list_*` functions that fetch rows themselves."""
         index = ctx.index
         module = ctx.module
-        if module.is_test:
-            return
-        data_layer = index.in_repository_module(module)
         suffixes = tuple(ctx.settings.with_relations_suffixes)
-        origin = module_origin(module.name)
         for name, func in sorted(module.functions.items()):
-            if not name.startswith(("get_", "list_")) or name.endswith(suffixes):
-                continue
-            reads = index.facts.traversals.get((origin, name))
             ref = index.functions.get(f"{module.name}.{name}")
-            if not reads or ref is None or any(f"{name}{s}" in module.functions for s in suffixes):
+            lacking = function_lacking_twin(index, ref, suffixes) if ref is not None else None
+            if lacking is None:
                 continue
-            facts = index.facts.facts(ref)
-            if not data_layer and not any(kind == "query" for _, _, kind in facts.db_sites):
-                continue  # elsewhere, only a function that runs the query itself
-            returned = facts.returns
-            if not isinstance(returned, (InstanceT, RowsT, ResultT, QueryT)) or not returned.model:
-                continue
-            if returned.eager or takes_loader_options(ref):
-                continue
-            if not data_layer and isinstance(returned, InstanceT):
-                continue  # elsewhere, one row read lazily costs one query, not N
+            model, reads = lacking
             rels = sorted({rel for _, _, rel in reads})
-            model_name = returned.model.rsplit(".", 1)[-1]
+            model_name = model.rsplit(".", 1)[-1]
             where = ", ".join(sorted({f"{path}:{line}" for path, line, _ in reads})[:3])
             self.report(
                 ctx,
@@ -157,9 +141,7 @@ class MissingWithRelationsVariant(Rule):
                 "eager-loading variant",
                 hint=f"add `{name}{suffixes[0] if suffixes else '_with_relations'}()` using "
                 f"`.options(selectinload({model_name}.{rels[0]}))`, or accept loader options",
-                fix=with_relations_function(func, returned.model, rels, ctx)
-                if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
-                else None,
+                fix=with_relations_function(func, model, rels, ctx),
             )
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: Context) -> None:

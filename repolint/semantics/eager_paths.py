@@ -6,6 +6,7 @@ import ast
 
 from repolint.semantics.index import FunctionRef, ProjectIndex
 from repolint.semantics.module import function_params, walk
+from repolint.semantics.summaries import module_origin
 from repolint.semantics.types import InstanceT, QueryT, ResultT, RowsT
 from repolint.settings import Settings
 
@@ -66,3 +67,34 @@ def _uses_hook(index: ProjectIndex, cls: str, ref: FunctionRef, settings: Settin
                         if isinstance(n, ast.Attribute) and n.attr in hooks:
                             return True
     return False
+
+
+def function_lacking_twin(
+    index: ProjectIndex, ref: FunctionRef, suffixes: tuple[str, ...]
+) -> tuple[str, list[tuple[str, int, str]]] | None:
+    """(model, callers' lazy reads) when the module-level `get_*`/`list_*` function `ref`
+    returns rows whose relationships its callers read lazily, with no `_with_relations`
+    function beside it and no eager path of its own: RPL304's finding, whose twin is the
+    repair (so RPL301's fix does not load more in the plain function). In a data-layer
+    module any such function; elsewhere one that runs its query itself and returns many
+    rows."""
+    module, name = ref.module, ref.node.name if hasattr(ref.node, "name") else ""
+    if ref.owner is not None or module.is_test or not name.startswith(("get_", "list_")):
+        return None
+    if name.endswith(suffixes) or any(f"{name}{s}" in module.functions for s in suffixes):
+        return None
+    reads = index.facts.traversals.get((module_origin(module.name), name))
+    if not reads:
+        return None
+    facts = index.facts.facts(ref)
+    data_layer = index.in_repository_module(module)
+    if not data_layer and not any(kind == "query" for _, _, kind in facts.db_sites):
+        return None
+    returned = facts.returns
+    if not isinstance(returned, (InstanceT, RowsT, ResultT, QueryT)) or not returned.model:
+        return None
+    if returned.eager or takes_loader_options(ref):
+        return None
+    if not data_layer and isinstance(returned, InstanceT):
+        return None  # elsewhere, one row read lazily costs one query, not N
+    return returned.model, reads

@@ -289,6 +289,33 @@ def sizes(db: Session) -> list[int]:
 """
 
 
+THROUGH_MODULE = """\
+from sqlalchemy.orm import Session
+
+from app.repos import queries
+
+
+def sizes(db: Session) -> list[int]:
+    return [len(t.members) for t in queries.list_teams(db)]
+"""
+
+
+def test_a_call_through_the_module_switches_to_the_twin(app: Path) -> None:
+    """`queries.list_teams(db)` -> `queries.list_teams_with_relations(db)`: the plain
+    function keeps its query (the twin is the repair), no import is added."""
+    write(app, {"app/repos/__init__.py": "", "app/repos/queries.py": QUERIES})
+    write(app, {"app/services.py": THROUGH_MODULE})
+    assert invoke("--fix", "--unsafe-fixes", "--select", "RPL301,RPL304", "app").exit_code == 0
+    services = (app / "app/services.py").read_text()
+    assert services == THROUGH_MODULE.replace(
+        "queries.list_teams(db)", "queries.list_teams_with_relations(db)"
+    )
+    queries = (app / "app/repos/queries.py").read_text()
+    assert "def list_teams_with_relations(db: Session) -> list[Team]:\n" in queries
+    plain = queries.split("def list_teams_with_relations")[0]
+    assert "selectinload(Team" not in plain
+
+
 @pytest.mark.parametrize("alias", [False, True], ids=["by-name", "aliased"])
 def test_a_module_function_gets_a_twin_and_its_callers_call_it(app: Path, alias: bool) -> None:
     callers = (
