@@ -313,8 +313,7 @@ def profile(root: Path, out: Path) -> None:
     # writes its report: profile the click command itself, which returns
     script = out.with_suffix(".run.py")
     script.write_text(
-        "import sys\nfrom repolint.cli import main\n"
-        "main(sys.argv[1:], standalone_mode=False)\n",
+        "import sys\nfrom repolint.cli import main\nmain(sys.argv[1:], standalone_mode=False)\n",
         encoding="utf-8",
     )
     command = [str(BIN / "pyinstrument"), "-r", "text", "-o", str(out), "--show-all"]

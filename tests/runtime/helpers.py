@@ -102,8 +102,9 @@ def seed(engine: Engine) -> None:
 
 
 @contextlib.contextmanager
-def count_statements(engine: Engine) -> Iterator[list[str]]:
-    """Collect every SQL statement the engine sends while the block runs."""
+def count_statements(engine: Engine | type[Engine]) -> Iterator[list[str]]:
+    """Collect every SQL statement the engine sends while the block runs (every engine's,
+    given the `Engine` class)."""
     statements: list[str] = []
 
     def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):

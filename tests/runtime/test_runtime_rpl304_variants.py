@@ -13,14 +13,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from notes.data.accounts import AccountStore, ProfileStore
 from notes.exports import note_lines, user_lines
 from notes.models import Base, Note, User
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
 from .helpers import count_statements
@@ -64,9 +63,9 @@ def test_store_row_summarised_after_its_query(engine: Engine, url: str) -> None:
     accounts, profiles = AccountStore(), ProfileStore()
     accounts.init_db(url)
     profiles.init_db(url)
-    with _statements_of_every_engine() as bad:
+    with count_statements(Engine) as bad:  # the stores build their own engines
         account = accounts.get_account(1)
-    with _statements_of_every_engine() as good:
+    with count_statements(Engine) as good:
         profile = profiles.get_profile(1)
     assert account == profile == {"email": "u1@example.org", "titles": ["Note 1"]}
     selects = [s for s in bad if s.lstrip().upper().startswith("SELECT")]
@@ -75,19 +74,3 @@ def test_store_row_summarised_after_its_query(engine: Engine, url: str) -> None:
     eager = [s for s in good if s.lstrip().upper().startswith("SELECT")]
     assert len(eager) == 2, good
     assert "notes.owner_id IN" in eager[1]  # selectinload: part of the query
-
-
-@contextmanager
-def _statements_of_every_engine() -> Iterator[list[str]]:
-    """The statements any engine sends while the block runs (the stores build their
-    own engines in `init_db`)."""
-    statements: list[str] = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", before_cursor_execute)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 SLOW_SECONDS = 0.2
@@ -123,6 +124,19 @@ async def _stall(call: Callable[[], Awaitable[Any]]) -> tuple[Any, float]:
     done.set()
     await task
     return result, max(gaps)
+
+
+def statements_lazy_and_eager(
+    engine: Engine, run: Callable[[Session, bool], Any], expected: int
+) -> tuple[int, int]:
+    """Statements sent by `run(db, eager)` in a fresh session, without then with the eager
+    load; each run must give `expected` rows or lines."""
+    counts = []
+    for eager in (False, True):
+        with Session(engine) as db, statements(engine) as seen:
+            assert len(run(db, eager)) == expected
+        counts.append(len(seen))
+    return counts[0], counts[1]
 
 
 def loop_stall(call: Callable[[], Awaitable[Any]]) -> tuple[Any, float]:

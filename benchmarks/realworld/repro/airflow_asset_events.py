@@ -23,7 +23,7 @@ from sqlalchemy.orm import (
     selectinload,
 )
 
-from ._common import Result, memory_engine, statements
+from ._common import Result, memory_engine, statements_lazy_and_eager
 
 N_EVENTS = 10
 
@@ -77,12 +77,7 @@ def run() -> Result:
             SignalEvent(stamp=i, signal=signal, runs=[PipelineRun()]) for i in range(N_EVENTS)
         )
         db.commit()
-    counts = []
-    for eager in (False, True):
-        with Session(engine) as db, statements(engine) as seen:
-            assert len(_respond(db, eager)) == N_EVENTS
-        counts.append(len(seen))
-    bad, good = counts
+    bad, good = statements_lazy_and_eager(engine, _respond, N_EVENTS)
     return Result(
         label="apache-airflow-core airflow/api_fastapi/execution_api/routes/asset_events.py:63",
         rule="RPL301",

@@ -20,7 +20,7 @@ from sqlalchemy.orm import (
     selectinload,
 )
 
-from ._common import Result, memory_engine, statements
+from ._common import Result, memory_engine, statements_lazy_and_eager
 
 N_ROLES = 5
 N_ACTIONS = 2
@@ -91,12 +91,7 @@ def run() -> Result:
         grants = [Grant(action=a, resource=r) for a in actions for r in resources]
         db.add_all(AccessRole(name=f"r{i}", grants=grants[i : i + 3]) for i in range(N_ROLES))
         db.commit()
-    counts = []
-    for eager in (False, True):
-        with Session(engine) as db, statements(engine) as seen:
-            assert len(_export(db, eager)) == N_ROLES
-        counts.append(len(seen))
-    bad, good = counts
+    bad, good = statements_lazy_and_eager(engine, _export, N_ROLES)
     return Result(
         label="flask-appbuilder flask_appbuilder/security/sqla/manager.py:804",
         rule="RPL301",

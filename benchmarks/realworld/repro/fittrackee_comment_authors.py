@@ -21,7 +21,7 @@ from sqlalchemy.orm import (
     selectinload,
 )
 
-from ._common import Result, memory_engine, statements
+from ._common import Result, memory_engine, statements_lazy_and_eager
 
 N_COMMENTS = 10
 
@@ -65,12 +65,7 @@ def run() -> Result:
             for i in range(N_COMMENTS)
         )
         db.commit()
-    counts = []
-    for eager in (False, True):
-        with Session(engine) as db, statements(engine) as seen:
-            assert len(_list_remarks(db, eager)) == N_COMMENTS
-        counts.append(len(seen))
-    bad, good = counts
+    bad, good = statements_lazy_and_eager(engine, _list_remarks, N_COMMENTS)
     return Result(
         label="fittrackee fittrackee/comments/comments.py:301",
         rule="RPL301",

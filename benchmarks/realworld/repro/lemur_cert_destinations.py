@@ -17,7 +17,7 @@ from sqlalchemy.orm import (
     selectinload,
 )
 
-from ._common import Result, memory_engine, statements
+from ._common import Result, memory_engine, statements_lazy_and_eager
 
 N_CERTS = 10
 
@@ -66,12 +66,7 @@ def run() -> Result:
         shared = [PushTarget(title="s3"), PushTarget(title="elb")]
         db.add_all(TlsCert(name=f"c{i}", targets=shared[: i % 3]) for i in range(N_CERTS))
         db.commit()
-    counts = []
-    for eager in (False, True):
-        with Session(engine) as db, statements(engine) as seen:
-            assert len(_log_lines(db, eager)) == N_CERTS
-        counts.append(len(seen))
-    bad, good = counts
+    bad, good = statements_lazy_and_eager(engine, _log_lines, N_CERTS)
     return Result(
         label="lemur lemur/certificates/cli.py:926",
         rule="RPL301",

@@ -20,7 +20,7 @@ from sqlalchemy.orm import (
     selectinload,
 )
 
-from ._common import Result, memory_engine, statements
+from ._common import Result, memory_engine, statements_lazy_and_eager
 
 N_ENDPOINTS = 6
 
@@ -71,12 +71,7 @@ def run() -> Result:
             old = Cert(name=f"old{i}", successors=[Cert(name=f"new{i}")])
             db.add(Listener(host=f"h{i}", cert=old))
         db.commit()
-    counts = []
-    for eager in (False, True):
-        with Session(engine) as db, statements(engine) as seen:
-            assert len(rotate_all(db, eager)) == N_ENDPOINTS
-        counts.append(len(seen))
-    bad, good = counts
+    bad, good = statements_lazy_and_eager(engine, rotate_all, N_ENDPOINTS)
     return Result(
         label="lemur lemur/endpoints/service.py:102",
         rule="RPL304",
