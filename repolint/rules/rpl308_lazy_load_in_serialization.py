@@ -120,6 +120,9 @@ class LazyLoadInSerialization(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         """`Out.model_validate(row)` outside a route's `return` (a service, a loop)."""
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr in VALIDATORS and node.args):
+            return  # not a validator call: checked first, it is most calls
         function = ctx.enclosing_function(node)
         parent = ctx.parent(node)
         in_return = isinstance(parent, ast.Return) or (

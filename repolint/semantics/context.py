@@ -124,16 +124,20 @@ class Context:
 
     def ancestors(self, node: ast.AST) -> list[ast.AST]:
         out: list[ast.AST] = []
-        current = self.module.parent(node)
+        parents = self.module.parents
+        current = parents.get(id(node))
         while current is not None:
             out.append(current)
-            current = self.module.parent(current)
+            current = parents.get(id(current))
         return out
 
     def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-        for anc in self.ancestors(node):
-            if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                return anc
+        parents = self.module.parents
+        current = parents.get(id(node))
+        while current is not None:
+            if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return current
+            current = parents.get(id(current))
         return None
 
     def qualname_of_class(self, node: ast.ClassDef) -> str:

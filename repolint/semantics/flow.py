@@ -106,6 +106,7 @@ class FunctionFlow(ConditionsMixin, BindingMixin, ReadsMixin, CallsMixin, Method
         """Names tested by the enclosing `if`/`while` statements."""
         self.fixed_loops: list[bool] = []
         """For each enclosing `for`: whether it iterates a value written in code."""
+        self._scopes: dict[tuple[bool, bool], Scope] = {}
         self.empty_literals: set[str] = set()
         """Local names last bound to an empty `{}`/`[]`: filled by the code that follows."""
 
@@ -204,7 +205,15 @@ class FunctionFlow(ConditionsMixin, BindingMixin, ReadsMixin, CallsMixin, Method
     # -- recording ----------------------------------------------------------------
 
     def _scope(self) -> Scope:
-        return Scope(self.ref.qual, self.scope_async, self.row_loop, self.ref.owner, self.ref.node)
+        """The scope of the node being typed: one shared record per state (frozen)."""
+        key = (self.scope_async, self.row_loop)
+        found = self._scopes.get(key)
+        if found is None:
+            found = Scope(
+                self.ref.qual, self.scope_async, self.row_loop, self.ref.owner, self.ref.node
+            )
+            self._scopes[key] = found
+        return found
 
     def _note(self, node: ast.AST, t: object | None) -> None:
         if t is not None:
@@ -337,6 +346,8 @@ class FunctionFlow(ConditionsMixin, BindingMixin, ReadsMixin, CallsMixin, Method
             return self._attribute(expr)
         if isinstance(expr, ast.Call):
             return self._call(expr)
+        if isinstance(expr, ast.Constant):
+            return None
         if isinstance(expr, ast.Await):
             return self.eval(expr.value)
         if isinstance(expr, ast.YieldFrom):  # `yield from query`: its rows, one by one
