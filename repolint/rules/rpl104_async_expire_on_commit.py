@@ -63,6 +63,8 @@ class AsyncExpireOnCommit(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         func = node.func.value if isinstance(node.func, ast.Subscript) else node.func
+        if isinstance(func, ast.Attribute) and func.attr not in _FACTORY_NAMES:
+            return  # `x.y(...)` whose name is no factory's (a local name may be an alias)
         qual = ctx.module.imports.qualify(func)
         if qual is None or not _is_async_factory(qual, node, ctx):
             return
@@ -190,6 +192,12 @@ def _ancestors(node: ast.AST, module: ModuleInfo) -> list[ast.AST]:
         out.append(current)
         current = module.parent(current)
     return out
+
+
+_FACTORY_NAMES = frozenset(
+    q.rsplit(".", 1)[-1]
+    for q in (*ASYNC_SESSIONMAKERS, *ASYNC_SESSION_CLASSES, *SYNC_SESSIONMAKERS)
+)
 
 
 def _is_async_factory(qual: str, node: ast.Call, ctx: Context) -> bool:

@@ -107,7 +107,8 @@ class UnorderedPagination(Rule):
             return
         qual = (
             ctx.module.imports.qualify(func)
-            if isinstance(func, (ast.Name, ast.Attribute))
+            if isinstance(func, ast.Name)
+            or (isinstance(func, ast.Attribute) and func.attr in PAGINATORS)
             else None
         )
         if qual and qual.startswith(PAGINATION_PACKAGES) and qual.rsplit(".", 1)[-1] in PAGINATORS:
