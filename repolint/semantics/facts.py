@@ -15,7 +15,16 @@ from repolint.semantics.memo import cache_is_local, memo_guard
 from repolint.semantics.module import ModuleInfo, own_nodes, walk, walk_tree
 from repolint.semantics.refs import FunctionRef
 from repolint.semantics.summaries import FunctionFacts, ProjectCall, TypedModule, function_label
-from repolint.semantics.types import FuncT, QueryT, SessionFactoryT, SessionT, Shape, StmtT
+from repolint.semantics.types import (
+    FuncT,
+    ModelClassT,
+    QueryT,
+    SessionFactoryT,
+    SessionT,
+    Shape,
+    SomeModelClassT,
+    StmtT,
+)
 
 if TYPE_CHECKING:
     from repolint.semantics.index import ProjectIndex
@@ -123,7 +132,7 @@ class FactStore:
                     sites.append(site.get(name))
         finally:
             self._plain_depth -= 1
-        result = _agreed(sites)
+        result = _agreed(sites, self.index)
         self._caller_types[key] = result
         return result
 
@@ -319,7 +328,7 @@ class FactStore:
             return eval_in_module(index, index.classes[owner][0], expr)
         assigned = self._hook_assigns(cls).get(attr, [])
         types = [eval_in_module(index, module, expr) for module, expr in assigned]
-        return _agreed(types) if types else None
+        return _agreed(types, index) if types else None
 
     def _hook_assigns(self, cls: str) -> dict[str, list[tuple[ModuleInfo, ast.expr]]]:
         """`self.x = <expr>` in the methods other than `__init__` (set-up hooks such as
@@ -468,7 +477,7 @@ def _startup_functions(index: ProjectIndex) -> set[str]:
     return found
 
 
-def _agreed(sites: list[object | None]) -> object | None:
+def _agreed(sites: list[object | None], index: ProjectIndex) -> object | None:
     """The join of what the call sites pass, when every one passes a known value of
     one kind (a session passed in is one the function received)."""
     from repolint.semantics.types import InstanceT, merge
@@ -479,7 +488,7 @@ def _agreed(sites: list[object | None]) -> object | None:
     for t in sites[1:]:
         joined = merge(joined, t)
         if joined is None:
-            return _statements_of_any_model(sites)
+            return _statements_of_any_model(sites, index)
     if isinstance(joined, InstanceT):
         from dataclasses import replace
 
@@ -549,10 +558,11 @@ def _path_to(root: ast.AST, target: ast.AST) -> list[ast.AST] | None:
     return path[::-1]
 
 
-def _statements_of_any_model(sites: list[object | None]) -> object | None:
+def _statements_of_any_model(sites: list[object | None], index: ProjectIndex) -> object | None:
     """Every call site passes a statement, of different models (a helper that pages or
     counts what its callers built): a statement of no one model, its FROM list unknown,
-    ordered as the callers' are ('maybe' when some are and some are not)."""
+    ordered as the callers' are ('maybe' when some are and some are not). Model classes
+    that differ join into one of several (`SomeModelClassT`)."""
 
     if all(isinstance(t, QueryT) for t in sites):
         kinds = {t.kind for t in sites}  # type: ignore[union-attr]
@@ -561,6 +571,8 @@ def _statements_of_any_model(sites: list[object | None]) -> object | None:
         return QueryT(None, kinds.pop(), shape=_joined_shape(sites))
     if all(isinstance(t, StmtT) for t in sites):
         return StmtT(None, shape=_joined_shape(sites))
+    if all(isinstance(t, ModelClassT) for t in sites):
+        return SomeModelClassT(flask=all(index.is_flask_model(t.model) for t in sites))  # type: ignore[union-attr]
     return None
 
 

@@ -24,6 +24,7 @@ from repolint.semantics.types import (
     RowsT,
     SessionT,
     Shape,
+    SomeModelClassT,
     eager_below,
     eager_covers,
 )
@@ -75,6 +76,10 @@ class ReadsMixin(FlowState):
             if name == "session":
                 self.facts.shared_session = "sync"
                 return SessionT("sync", received=True, scoped=True)
+            return None
+        if isinstance(base, SomeModelClassT):  # one of several models its callers pass
+            if name == "query" and base.flask:
+                return QueryT(None, "sync", shape=Shape(origin=id(expr)))
             return None
         if isinstance(base, ModelClassT):
             if name == "query" and self.index.is_flask_model(base.model):

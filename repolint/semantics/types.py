@@ -234,6 +234,16 @@ class ModuleT:
     name: str
 
 
+@dataclass(frozen=True)
+class SomeModelClassT:
+    """A mapped class, one of several: what callers pass a generic helper's parameter
+    (`set_links(ids, LinkTable, ...)` called with a different link model each time).
+    `SomeModelClassT().query` is a query of no one model; nothing else is known of it."""
+
+    flask: bool = False
+    """Every model passed is a Flask-SQLAlchemy model (it has `.query`)."""
+
+
 T = Union[  # noqa: UP007 - a runtime alias, kept readable on 3.10
     SessionT,
     SessionFactoryT,
@@ -255,6 +265,7 @@ T = Union[  # noqa: UP007 - a runtime alias, kept readable on 3.10
     FuncT,
     TupleT,
     ModuleT,
+    SomeModelClassT,
     FixedT,
 ]
 

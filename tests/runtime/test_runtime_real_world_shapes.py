@@ -39,7 +39,7 @@ from library.core.base import LibraryModel
 from library.core.database import BaseModel
 from library.extensions import LibrarySQLAlchemy, db
 from library.models import Author, Book, Loan, Member, Shelf, Tag, book_tags
-from library.services import catalogue, loans, member_import
+from library.services import catalogue, loans, lookups, member_import
 from library.views.shelves import ShelfView, ShelfViewEager
 from notes.data import count_notes
 from notes.db import SessionLocal
@@ -361,6 +361,22 @@ def test_rpl303_in_of_one_items_values_is_a_query_per_item(library: Flask) -> No
     # `Member.loans` is selectin-loaded with each member found: counted apart
     assert len(_member_lookups(bad_statements)) == len(records) == 3
     assert len(_member_lookups(good_statements)) == 1
+
+
+def test_rpl303_generic_lookup_given_each_callers_model(library: Flask) -> None:
+    """find_each(model, ids), called with Book by one caller and Author by another: one
+    SELECT per id for either model; find_all(): one for all the ids."""
+    ids = [1, 2, 3]
+    for per_id, at_once in (
+        (lookups.books_by_ids, lookups.books_at_once),
+        (lookups.authors_by_ids, lookups.authors_at_once),
+    ):
+        with library.app_context(), count_statements(db.engine) as bad:
+            slow = [row.id for row in per_id(ids)]
+        with library.app_context(), count_statements(db.engine) as good:
+            fast = [row.id for row in at_once(ids)]
+        assert slow == fast == ids
+        assert (len(bad), len(good)) == (len(ids), 1)
 
 
 def _member_lookups(statements: list[str]) -> list[str]:
