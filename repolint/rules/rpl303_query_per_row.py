@@ -2,8 +2,9 @@
 Flags a statement executed (`execute`, `scalars`, `scalar`, `get`, `merge`, a
 `session.query(...)` chain, a Flask-SQLAlchemy `Model.query...` or a
 `lazy="dynamic"` relationship consumed by `.all()`, `.first()`, `.get()`,
-`.count()`, ...) once per item of a `for` loop or comprehension, when the
-statement depends on the loop's item; iterating a `lazy="dynamic"`
+`.count()`, ...) once per item of a `for` loop, a comprehension or a work
+list (`while pending: item = pending.pop()`, `.popleft()`: a breadth-first
+walk, a job queue), when the statement depends on the loop's item; iterating a `lazy="dynamic"`
 relationship of each row is one such statement per row. It is reported where the statement
 runs (`.first()`, `execute`), not where it is built. A project function or
 method called once per item that runs a statement (`Book.get(book_id)`,

@@ -43,21 +43,65 @@ def enclosing_loops(node: ast.AST, ctx: Context) -> list[ast.AST]:
         if isinstance(anc, (ast.For, ast.AsyncFor)):
             if child is not anc.iter and child not in anc.orelse:
                 loops.append(anc)
-        elif isinstance(anc, COMPREHENSIONS) and not any(child is g.iter for g in anc.generators):
+        elif _loops_over_items(anc, child):
             loops.append(anc)
         child = anc
     return loops
 
 
+def _loops_over_items(loop: ast.AST, child: ast.AST) -> bool:
+    """A comprehension (`child` not one of its iterables) or a work-list `while` (`child`
+    not its test nor its `else`) that runs `child` once per item."""
+    if isinstance(loop, COMPREHENSIONS):
+        return not any(child is g.iter for g in loop.generators)
+    return (
+        isinstance(loop, ast.While)
+        and child is not loop.test
+        and child not in loop.orelse
+        and worklist_item(loop) is not None
+    )
+
+
+POPS = frozenset({"pop", "popleft"})
+
+
+def worklist_item(loop: ast.While) -> tuple[ast.Name, ast.Name] | None:
+    """`while queue: item = queue.pop()` (or `.popleft()`, `.pop(0)`) as the body's first
+    statement: a loop over the items of a work list (a breadth-first walk, a job queue).
+    (the list, the item) as named there."""
+    test, body = loop.test, loop.body
+    if not isinstance(test, ast.Name) or not body:
+        return None
+    first = body[0]
+    if not (
+        isinstance(first, ast.Assign)
+        and len(first.targets) == 1
+        and isinstance(first.targets[0], ast.Name)
+        and isinstance(first.value, ast.Call)
+        and isinstance(first.value.func, ast.Attribute)
+        and first.value.func.attr in POPS
+        and isinstance(first.value.func.value, ast.Name)
+        and first.value.func.value.id == test.id
+    ):
+        return None
+    return first.value.func.value, first.targets[0]
+
+
 def targets(loop: ast.AST) -> list[ast.AST]:
     if isinstance(loop, (ast.For, ast.AsyncFor)):
         return [loop.target]
+    if isinstance(loop, ast.While):
+        found = worklist_item(loop)
+        return [found[1]] if found is not None else []
     return [g.target for g in loop.generators]  # type: ignore[attr-defined]
 
 
 def iterables(loop: ast.AST) -> list[ast.AST]:
     if isinstance(loop, (ast.For, ast.AsyncFor)):
         return [loop.iter]
+    if isinstance(loop, ast.While):
+        found = worklist_item(loop)
+        return [found[0]] if found is not None else []
     return [g.iter for g in loop.generators]  # type: ignore[attr-defined]
 
 
@@ -87,7 +131,7 @@ def loop_names(loop: ast.AST) -> set[str]:
 
 def _loop_names(loop: ast.AST) -> set[str]:
     names = {n for t in targets(loop) for n in names_in(t)}
-    if not isinstance(loop, (ast.For, ast.AsyncFor)):
+    if not isinstance(loop, (ast.For, ast.AsyncFor, ast.While)):
         return names
     assigns = [n for n in walk(loop) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.NamedExpr))]
     changed = True

@@ -1,4 +1,4 @@
-"""RPL304's reach into real-world shapes, proved on SQLite (sample_code/notes/).
+"""RPL304's (and RPL303's) reach into real-world shapes, proved on SQLite (sample_code/notes/).
 
 - `notes.repos.exports`: data-layer functions handing their statement to a generic
   windowing helper (`notes.batching.in_windows`). The rows are the data-layer
@@ -19,6 +19,7 @@ import pytest
 from notes.data.accounts import AccountStore, ProfileStore
 from notes.exports import note_lines, user_lines
 from notes.models import Base, Note, User
+from notes.worklists import titles_in_batches, titles_of
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
@@ -74,3 +75,15 @@ def test_store_row_summarised_after_its_query(engine: Engine, url: str) -> None:
     eager = [s for s in good if s.lstrip().upper().startswith("SELECT")]
     assert len(eager) == 2, good
     assert "notes.owner_id IN" in eager[1]  # selectinload: part of the query
+
+
+def test_rpl303_one_lookup_per_item_of_a_work_list(engine: Engine) -> None:
+    """titles_of(): `while pending: note_id = pending.pop()` then `db.get(Note, note_id)`,
+    one SELECT per id (6); titles_in_batches(): one SELECT ... IN per round (1)."""
+    ids = list(range(1, N_USERS + 1))
+    with Session(engine) as db, count_statements(engine) as bad:
+        one_by_one = sorted(titles_of(db, ids))
+    with Session(engine) as db, count_statements(engine) as good:
+        batched = sorted(titles_in_batches(db, ids))
+    assert one_by_one == batched == sorted(f"Note {i}" for i in ids)
+    assert (len(bad), len(good)) == (N_USERS, 1)
