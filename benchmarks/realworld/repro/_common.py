@@ -34,6 +34,19 @@ class Result:
     confirmed: bool
 
 
+def stall_result(label: str, rule: str, bad: float, good: float) -> Result:
+    """A loop-stall reproduction: confirmed when the labelled shape blocks the loop for
+    most of a slow SELECT and the fix for far less."""
+    return Result(
+        label=label,
+        rule=rule,
+        measure=f"event-loop stall (s), SELECT takes {SLOW_SECONDS}s",
+        bad=bad,
+        good=good,
+        confirmed=bad >= 0.8 * SLOW_SECONDS and good < 0.3 * SLOW_SECONDS,
+    )
+
+
 def memory_engine() -> Engine:
     """One shared in-memory SQLite connection, usable from worker threads too."""
     return create_engine(

@@ -16,7 +16,7 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from ._common import SLOW_SECONDS, Result, loop_stall, memory_engine, slow_selects
+from ._common import Result, loop_stall, memory_engine, slow_selects, stall_result
 
 
 class Base(DeclarativeBase):
@@ -56,11 +56,6 @@ def run() -> Result:
         assert allowed
         stalls.append(round(stall, 3))
     bad, good = stalls
-    return Result(
-        label="apache-airflow-core airflow/api_fastapi/core_api/security.py:463",
-        rule="RPL101",
-        measure=f"event-loop stall (s), SELECT takes {SLOW_SECONDS}s",
-        bad=bad,
-        good=good,
-        confirmed=bad >= 0.8 * SLOW_SECONDS and good < 0.3 * SLOW_SECONDS,
+    return stall_result(
+        "apache-airflow-core airflow/api_fastapi/core_api/security.py:463", "RPL101", bad, good
     )

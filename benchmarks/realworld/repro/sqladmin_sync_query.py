@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Executable, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from ._common import SLOW_SECONDS, Result, loop_stall, memory_engine, slow_selects
+from ._common import Result, loop_stall, memory_engine, slow_selects, stall_result
 
 
 class Base(DeclarativeBase):
@@ -59,11 +59,4 @@ def run() -> Result:
         assert len(rows) == 3
         stalls.append(round(stall, 3))
     bad, good = stalls
-    return Result(
-        label="sqladmin sqladmin/models.py:955",
-        rule="RPL102",
-        measure=f"event-loop stall (s), SELECT takes {SLOW_SECONDS}s",
-        bad=bad,
-        good=good,
-        confirmed=bad >= 0.8 * SLOW_SECONDS and good < 0.3 * SLOW_SECONDS,
-    )
+    return stall_result("sqladmin sqladmin/models.py:955", "RPL102", bad, good)
