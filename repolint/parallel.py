@@ -2,7 +2,7 @@
 
 The parent parses every file and builds the project index (pass 1), then
 forks `jobs` workers that inherit it (copy-on-write: nothing is pickled but
-findings). Workers ask for contiguous chunks of modules, type them and run
+findings). Workers ask for chunks of modules (in dependency order), type them and run
 their rules (`Checker.first`); when every module is typed, the parent merges
 the workers' traversal tables (`merge_traversals`), hands the complete table
 back, and each worker runs the whole-project rules on the modules it typed
@@ -58,10 +58,11 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def chunks(count: int, jobs: int) -> list[list[int]]:
-    """Module indices in contiguous chunks, about six per worker."""
+def chunks(order: Sequence[int], jobs: int) -> list[list[int]]:
+    """Module indices, taken in `order`, in consecutive chunks: about six per worker."""
+    count = len(order)
     size = max(MIN_CHUNK, min(MAX_CHUNK, count // max(jobs * 6, 1)))
-    return [list(range(i, min(i + size, count))) for i in range(0, count, size)]
+    return [list(order[i : i + size]) for i in range(0, count, size)]
 
 
 def check_in_processes(
@@ -70,10 +71,13 @@ def check_in_processes(
     """Both walks of `checker` over `jobs` workers; None when that cannot be done
     (the caller then checks in this process)."""
     from repolint.engine import CheckOutcome, ModuleOutcome, merge_traversals
+    from repolint.semantics.order import dependency_order
 
     global _checker
     total = len(checker.modules)
-    todo = chunks(total, jobs)
+    # callees' modules first, as in one process: a worker then finds the facts of the
+    # functions its modules call already computed by their own modules' analyses
+    todo = chunks(dependency_order(checker.modules), jobs)
     jobs = min(jobs, len(todo))
     if jobs < 2 or not can_fork():
         return None

@@ -45,7 +45,7 @@ SEMANTIC_LAYERS = (
             "annotations",
         },
     ),
-    ("call summaries", {"facts"}),
+    ("call summaries", {"facts", "early_home"}),
     ("rule helpers", {"context", "loops", "lazy", "eager_paths"}),
 )
 """Low to high: a module of `repolint.semantics` imports only from its own layer or

@@ -62,7 +62,8 @@ def test_traversals_typed_by_another_worker_reach_rpl304(
     """The reports that traverse `list_recent()` rows go to one worker, the
     repositories to the other: RPL304 still sees the traversals."""
 
-    def split(count: int, jobs: int) -> list[list[int]]:
+    def split(order: list[int], jobs: int) -> list[list[int]]:
+        count = len(order)
         names = [m.name for m in typed_modules]
         reports = [i for i, name in enumerate(names) if ".zreports." in name]
         return [[i for i in range(count) if i not in reports], reports]
@@ -107,8 +108,9 @@ def test_without_fork_one_process_checks(
 def test_chunks_cover_every_module_once() -> None:
     for count in (0, 1, 5, 64, 1000):
         for jobs in (1, 2, 8):
-            flat = [i for chunk in parallel.chunks(count, jobs) for i in chunk]
-            assert flat == list(range(count))
+            order = list(reversed(range(count)))
+            flat = [i for chunk in parallel.chunks(order, jobs) for i in chunk]
+            assert flat == order
 
 
 class Tty(io.StringIO):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from repolint.semantics.annotations import annotation_type
 from repolint.semantics.call_sites import call_constants
+from repolint.semantics.early_home import may_type_early, merge_records
 from repolint.semantics.flow import FunctionFlow, eval_in_module, module_ref, symbol_type
 from repolint.semantics.imports import dotted
 from repolint.semantics.memo import cache_is_local, memo_guard
@@ -62,9 +63,16 @@ class FactStore:
         self._callers: dict[str, list[FunctionRef]] | None = None
         self._defined: dict[str, int] = {}
         self._caller_types: dict[tuple[str, str], object | None] = {}
+        self._caller_types_pending: set[tuple[str, str]] = set()
         self._startup: set[str] | None = None
         self._hooks: dict[str, dict[str, list[tuple[ModuleInfo, ast.expr]]]] = {}
         self._method_assigns: dict[str, list[tuple[str, ast.expr]]] = {}
+        self._cuts = 0
+        """Provisional answers given so far to break a cycle (see `semantics.early_home`)."""
+        self._waiting: dict[int, FunctionRef] = {}
+        """Functions of the module being typed whose home walk has not run yet, by id."""
+        self._early: dict[int, TypedModule] = {}
+        """Records of the functions of that module typed early, by id of their ref."""
 
     # -- functions ----------------------------------------------------------
 
@@ -82,11 +90,20 @@ class FactStore:
         if found is not None:
             return found
         if key in self._in_progress:
+            self._cuts += 1
             return FunctionFacts(ref.qual, isinstance(ref.node, ast.AsyncFunctionDef))
         self._in_progress.add(key)
+        early = (
+            TypedModule(ref.module)
+            if not bound and not plain and self_cls == ref.owner and self._waits(ref)
+            else None
+        )
+        cuts = self._cuts
         try:
-            facts = FunctionFlow(self.index, ref, self_cls, dict(bound), None).run()
+            facts = FunctionFlow(self.index, ref, self_cls, dict(bound), early).run()
             facts.bound = bound
+            if early is not None and self._cuts == cuts:
+                self._early[id(ref)] = early
         except RecursionError:
             # nested too deeply to analyse: callers see a function that does nothing
             # known; its own module reports the error when it is typed
@@ -95,6 +112,11 @@ class FactStore:
             self._in_progress.discard(key)
         self._facts[key] = facts
         return facts
+
+    def _waits(self, ref: FunctionRef) -> bool:
+        """`ref` belongs to the module being typed, its turn has not come, and its home
+        walk may run now (`early_home.may_type_early`)."""
+        return self._waiting.get(id(ref)) is ref and may_type_early(ref)
 
     @property
     def plain(self) -> bool:
@@ -110,8 +132,20 @@ class FactStore:
         one bounded round, as the design asks, not a fixed point."""
         key = (ref.qual, name)
         if key in self._caller_types:
+            if key in self._caller_types_pending:
+                self._cuts += 1
             return self._caller_types[key]
         self._caller_types[key] = None  # cycle guard
+        self._caller_types_pending.add(key)
+        try:
+            result = self._callers_agree(ref, name)
+        finally:
+            self._caller_types_pending.discard(key)
+        self._caller_types[key] = result
+        return result
+
+    def _callers_agree(self, ref: FunctionRef, name: str) -> object | None:
+        """`caller_param_type` without its memo: the production callers' analyses."""
         sites: list[object | None] = []
         short = ref.qual.rsplit(".", 1)[-1]
         if short == "__init__" and ref.owner is not None:
@@ -132,9 +166,7 @@ class FactStore:
                     sites.append(site.get(name))
         finally:
             self._plain_depth -= 1
-        result = _agreed(sites, self.index)
-        self._caller_types[key] = result
-        return result
+        return _agreed(sites, self.index)
 
     def _related(self, a: str, b: str) -> bool:
         """One class derives from the other (or they are the same)."""
@@ -201,6 +233,11 @@ class FactStore:
         base = qual.split(".<locals>.", 1)[0]
         return qual in self._startup or base in self._startup
 
+    def callers_named(self, name: str) -> list[FunctionRef]:
+        """Production functions and methods whose lines call something named `name`
+        (a generous list: read their calls to know)."""
+        return self._callers_named(name)
+
     def _callers_named(self, name: str) -> list[FunctionRef]:
         """Production functions and methods whose body calls something named `name`."""
         if self._callers is None:
@@ -211,10 +248,20 @@ class FactStore:
         """Type every function of `module` as written (its home analysis), recording nodes."""
         typed = TypedModule(module)
         self.typed[module.name] = typed
-        FunctionFlow(self.index, module_ref(module), None, {}, typed).run()
-        for ref in self.index.functions_of(module):
-            facts = FunctionFlow(self.index, ref, ref.owner, {}, typed).run()
-            self._facts.setdefault((ref.qual, ref.owner, (), False), facts)
+        refs = self.index.functions_of(module)
+        self._waiting = {id(ref): ref for ref in refs}
+        try:
+            FunctionFlow(self.index, module_ref(module), None, {}, typed).run()
+            for ref in refs:
+                self._waiting.pop(id(ref), None)
+                early = self._early.pop(id(ref), None)
+                if early is not None:  # typed when a caller first asked for its facts
+                    merge_records(typed, early)
+                    continue
+                facts = FunctionFlow(self.index, ref, ref.owner, {}, typed).run()
+                self._facts.setdefault((ref.qual, ref.owner, (), False), facts)
+        finally:
+            self._waiting, self._early = {}, {}
         return typed
 
     def io_path(
@@ -411,6 +458,7 @@ class FactStore:
         if qual in self._symbols:
             return self._symbols[qual]
         if qual in self._symbols_in_progress:
+            self._cuts += 1
             return None
         self._symbols_in_progress.add(qual)
         try:
