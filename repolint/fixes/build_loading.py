@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
+from repolint.fixes.build_parent_loading import load_below_parent
 from repolint.fixes.build_sibling import write_and_call_sibling
 from repolint.fixes.edits import (
     Applicability,
@@ -89,8 +90,9 @@ def load_relationships(
             return _from_dependency(row, function, instance, rels, ctx)
         return _in_helper(*unpacked, instance, rels, ctx) if unpacked else None
     nested = isinstance(source, ast.Attribute) and source.attr != "query"
-    if nested and isinstance(source, ast.Attribute) and isinstance(source.value, ast.Name):
-        return _nested(source, instance, rels, function, ctx)
+    if nested and isinstance(source, ast.Attribute):
+        below = _nested(source, instance, rels, function, ctx)
+        return below or load_below_parent(source, instance, rels, function, ctx)
     rows = rows_producer(source, function)
     if isinstance(rows, ast.Attribute) and isinstance(ctx.type_of(rows), QueryT):
         return _fix_of(chain_edits(rows, instance, rels, ctx), rels)  # `Model.query.all()`
@@ -134,7 +136,8 @@ def _nested(
     (`selectinload(Shelf.books)`): chain the loading of the next level onto that option,
     `selectinload(Shelf.books).selectinload(Book.author)`."""
     parent = collection.value
-    assert isinstance(parent, ast.Name)
+    if not isinstance(parent, ast.Name):
+        return None
     source = rows_source(parent, function, ctx)
     rows = rows_producer(source) if source is not None else None
     chain: ast.expr | None = None

@@ -243,7 +243,7 @@ def twin(
         return None
     to = indent if elsewhere is None else elsewhere.indent
     limit = line_length(ctx.settings.project_root) - len(to)
-    wrapped = rewrap(_dedented(plain, indent), _dedented(loaded, indent), limit, True)
+    wrapped = rewrap(_dedented(plain, indent), _dedented(loaded, indent), limit)
     text = _reindented(wrapped, to)
     if text is None:
         return None

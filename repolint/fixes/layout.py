@@ -22,14 +22,21 @@ and only the layouts these formatters give such a statement when its parts fit:
           select(A).options(selectinload(A.b)).order_by(A.id)
       ).all()
 
-Asked to (`one_per_line`, for a method a fix writes whole), a chain of method calls too
-long for one line inside parentheses gets one call a line (ruff's fluent layout):
+When that is still too long, a chain of method calls gets one call a line inside the
+parentheses (ruff's fluent layout), as does the chain a call is given alone:
 
       stmt = (
           select(A)
           .options(selectinload(A.b), selectinload(A.c))
           .where(A.id == key)
       )
+
+a comprehension gets its element and each `for` and `if` clause on a line of its own:
+
+      return [
+          summary(book, full=True)
+          for book in Book.query.options(joinedload(Book.author)).all()
+      ]  # comment
 
 and a call of two or more arguments that fits neither way gets one argument a line with
 a trailing comma, a list, tuple or set argument one element a line, a call argument its
@@ -80,11 +87,9 @@ def line_length(project_root: str) -> int:
     return DEFAULT_LINE_LENGTH
 
 
-def rewrap(
-    before: SourceText, after: SourceText, limit: int, one_per_line: bool = False
-) -> SourceText:
+def rewrap(before: SourceText, after: SourceText, limit: int) -> SourceText:
     """`after` with the statements its edits made too long wrapped, where the line they
-    replace fitted in `limit` characters (also one argument a line, if `one_per_line`)."""
+    replace fitted in `limit` characters."""
     try:
         tree = ast.parse(after.text)
     except (SyntaxError, ValueError):
@@ -103,13 +108,13 @@ def rewrap(
         body = lines[i].rstrip("\r\n")
         if len(body) <= limit or i not in was or len(old[was[i]]) > limit:
             continue
-        wrapped = _wrapped(body, stmt, value, limit, after.newline)
-        if wrapped is None and one_per_line:
-            wrapped = (
-                _fluent(body, stmt, value, limit, after.newline)
-                or _fluent_argument(body, stmt, value, limit, after.newline)
-                or _one_per_line(body, stmt, value, limit, after.newline)
-            )
+        wrapped = (
+            _wrapped(body, stmt, value, limit, after.newline)
+            or _fluent(body, stmt, value, limit, after.newline)
+            or _fluent_argument(body, stmt, value, limit, after.newline)
+            or _clauses(body, stmt, value, limit, after.newline)
+            or _one_per_line(body, stmt, value, limit, after.newline)
+        )
         if wrapped is not None:
             lines[i] = wrapped + lines[i][len(body) :]
             changed = True
@@ -304,6 +309,45 @@ def _element(node: ast.expr | ast.keyword, body: str, indent: str, limit: int) -
         arguments = _arguments(value, body, indent + INDENT, limit)
         return None if arguments is None else [first, *arguments, f"{indent}),"]
     return None
+
+
+def _clauses(body: str, stmt: ast.stmt, value: ast.expr, limit: int, eol: str) -> str | None:
+    """A list, set or dict comprehension with its element and each `for` / `if` clause
+    on a line of its own inside its brackets, when each fits."""
+    found = _statement_indent(body, stmt, value)
+    if found is None or not isinstance(value, (ast.ListComp, ast.SetComp, ast.DictComp)):
+        return None
+    indent = found[0]
+    first = value.key if isinstance(value, ast.DictComp) else value.elt
+    last = value.value if isinstance(value, ast.DictComp) else value.elt
+    if last.end_col_offset is None or value.end_col_offset is None:
+        return None
+    pieces = [body[first.col_offset : last.end_col_offset]]
+    for generator in value.generators:
+        start = generator.target.col_offset - len("for ")
+        if generator.is_async:
+            start -= len("async ")
+        keyword = "async for " if generator.is_async else "for "
+        if (
+            body[start : generator.target.col_offset] != keyword
+            or generator.iter.end_col_offset is None
+        ):
+            return None
+        pieces.append(body[start : generator.iter.end_col_offset])
+        for condition in generator.ifs:
+            opening = body.rfind("if", 0, condition.col_offset)
+            if opening < 0 or body[opening : condition.col_offset].strip() != "if":
+                return None
+            pieces.append(body[opening : condition.end_col_offset])
+    room = limit - len(indent) - len(INDENT)
+    if any(len(piece) > room or piece != piece.strip() for piece in pieces):
+        return None
+    opening, closing = value.col_offset, value.end_col_offset - 1
+    if body[opening] not in "[{" or body[closing] not in "]}":
+        return None
+    head, rest = body[: opening + 1], body[closing:]
+    inside = [f"{indent}{INDENT}{piece}" for piece in pieces]
+    return eol.join([head, *inside, f"{indent}{rest}"])
 
 
 def _fluent_argument(

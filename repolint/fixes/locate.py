@@ -211,8 +211,10 @@ def _merged_into(stmt: ast.ImportFrom, names: Sequence[str], ctx: InModule) -> l
     if not one_line:
         firsts = [lines[a.lineno - 1] for a in stmt.names]
         own_lines = len({a.lineno for a in stmt.names}) == len(stmt.names)
-        if not own_lines or stmt.names[0].lineno == stmt.lineno:
-            return None  # not one name a line
+        if stmt.names[0].lineno == stmt.lineno:
+            return None  # `from m import (a,` then more names: laid out by hand
+        if not own_lines:
+            return _appended(stmt, names, ctx)  # several names a line
         indent = firsts[0][: len(firsts[0]) - len(firsts[0].lstrip())]
         if any(line[: len(indent)] != indent or "#" in line for line in firsts):
             return None
@@ -245,6 +247,29 @@ def _merged_into(stmt: ast.ImportFrom, names: Sequence[str], ctx: InModule) -> l
         else:
             edits.append(insert(path, last_end, "".join(f",\n{indent}{n}" for n in group)))
     return edits
+
+
+def _appended(stmt: ast.ImportFrom, names: Sequence[str], ctx: InModule) -> list[Edit] | None:
+    """`names` after the last name of a parenthesized import with several names a line:
+    on its line when they fit, else on a line of their own (None with a comment among the
+    names, or text after the last one other than a comma or the closing parenthesis)."""
+    lines, path = ctx.module.lines, ctx.module.display
+    if any("#" in lines[line - 1] for line in range(stmt.lineno, (stmt.end_lineno or 0) + 1)):
+        return None
+    last_end = end_of(stmt.names[-1], lines)
+    if last_end is None:
+        return None
+    line = lines[last_end[0] - 1]
+    indent = line[: len(line) - len(line.lstrip())]
+    rest = line[last_end[1] - 1 :].strip()
+    added = ", ".join(names)
+    if rest.startswith(","):
+        after = (last_end[0], last_end[1] + line[last_end[1] - 1 :].index(",") + 1)
+        return [insert(path, after, f"\n{indent}{added},")]
+    if rest not in ("", ")"):
+        return None
+    fits = len(line.rstrip()) + len(f", {added}") <= line_length(ctx.index.settings.project_root)
+    return [insert(path, last_end, f", {added}" if fits else f",\n{indent}{added}")]
 
 
 def _wrapped_import(stmt: ast.ImportFrom, names: Sequence[str], ctx: InModule) -> Edit | None:
@@ -280,6 +305,9 @@ def _new_import_line(
     """A new `from module import names` line, where `import_edits` says."""
     tree, lines, path = ctx.module.tree, ctx.module.lines, ctx.module.display
     statement = f"from {module} import {', '.join(names)}"
+    if len(statement) > line_length(ctx.index.settings.project_root):
+        listed = "".join(f"    {name},\n" for name in names)
+        statement = f"from {module} import (\n{listed})"  # as ruff format wraps it
     anchor: ast.stmt | None = None
     if imports:
         top = [s for s in imports if s.col_offset == 0]

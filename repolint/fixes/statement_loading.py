@@ -119,11 +119,13 @@ def chain_edits(
     where: InModule,
     with_import: bool = True,
     generic: Generic | None = None,
+    loads: tuple[str, list[str]] | None = None,
 ) -> Loading | None:
     """The edits that add `selectinload(Model.rel)` (or `joinedload`, `loaders`) for `rels`
     to a `select(Model)` or `Model.query` / `session.query(Model)` chain of `where`'s
     module, with the imports (unless told not to); with `generic`, to the `select(E)` of
-    a generic base whose `E` (`self.model`) stands for the model."""
+    a generic base whose `E` (`self.model`) stands for the model; `loads`: the options'
+    text and loaders, written instead of those of `rels`."""
     found = chain_base(chain, where, generic is not None)
     if found is None:
         return None
@@ -138,10 +140,10 @@ def chain_edits(
     else:
         return None
     path, lines = where.module.display, where.module.lines
-    loads, used = load_options(names_in, name, instance.model, rels)
+    text, used = loads or load_options(names_in, name, instance.model, rels)
     edits: list[Edit] = []
     if options is not None:
-        edit = append_argument(options, loads, where)
+        edit = append_argument(options, text, where)
         if edit is None:
             return None
         edits.append(edit)
@@ -149,13 +151,27 @@ def chain_edits(
         end = end_of(base, lines)
         if end is None:
             return None
-        edits.append(insert(path, end, f"{_fluent_break(lines, end)}.options({loads})"))
+        edits.append(insert(path, end, _new_options(lines, end, text)))
     if with_import:
         added = loader_imports(where, used)
         if added is None:
             return None
         edits.extend(added)
     return edits, name, used
+
+
+def _new_options(lines: Sequence[str], end: tuple[int, int], loads: str) -> str:
+    """`.options(loads)` to write just after the chain's start (at `end`); on a line of
+    its own in a chain laid out one call a line. When the start shares its line with the
+    first call (`Model.query.filter(...)`, then `.filter(...)` below), the call goes down
+    a line, as ruff lays the chain out: `Model.query.options(...)`, then `.filter(...)`."""
+    line, column = end
+    after = lines[line - 1][column - 1 :] if 0 < line <= len(lines) else ""
+    following = lines[line] if line < len(lines) else ""
+    if after.startswith(".") and following.lstrip().startswith("."):
+        indent = following[: len(following) - len(following.lstrip())]
+        return f".options({loads})\n{indent}"
+    return f"{_fluent_break(lines, end)}.options({loads})"
 
 
 def _fluent_break(lines: Sequence[str], end: tuple[int, int]) -> str:

@@ -349,6 +349,7 @@ def lazy_loads() -> Outcome:
             ("certification_names", lambda db: reconcile.certification_names(db)),
             ("certified_by_email", lambda db: reconcile.certified_by_email(db)),
             ("unreported_people", lambda db: reconcile.unreported_people(db, set())),
+            ("schedule_sheet", lambda db: reconcile.schedule_sheet(db, 1)),
             (
                 "resident_absences",
                 lambda db: people.resident_absences(deps.get_active_residents(db)),
@@ -486,10 +487,23 @@ def elsewhere() -> Outcome:
     for name, call, args in (
         ("shelf_listing", catalogue.shelf_listing, ()),
         ("loan_book_titles", catalogue.loan_book_titles, (1,)),
+        ("loaned_titles", catalogue.loaned_titles, (1,)),
+        ("ShelfView", lambda: _shelf_view(app, 2), ()),
     ):
         result, count = run_counted(app, call, *args)
         out[name] = {"result": result, "statements": count}
     return out
+
+
+def _shelf_view(app: Any, shelf_id: int) -> list[str]:
+    """The class-based view's two steps, in a request for the shelf."""
+    from library.views.shelves import ShelfView
+
+    with app.test_request_context(f"/shelves/{shelf_id}") as context:
+        context.request.view_args = {"shelf_id": shelf_id}
+        view = ShelfView()
+        view._process_args()
+        return view._process()
 
 
 # RPL304 -----------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -231,7 +233,8 @@ def test_stdin_fix_writes_the_fixed_source(project: Path) -> None:
 
 def test_rounds_apply_overlapping_fixes_one_after_the_other(project: Path) -> None:
     """Two relationships read on the rows of one statement: the two fixes insert at the
-    same place, so the second waits for the next round and extends `.options(...)`."""
+    same place, so the second waits for the next round and extends `.options(...)`; the
+    statement, now too long for one line, is laid out as ruff formats it."""
     (project / "app/models.py").write_text(MODELS)
     (project / "app/report.py").write_text(REPORT)
     result = invoke("--fix", "--unsafe-fixes", "--select", "RPL301", "app")
@@ -239,8 +242,20 @@ def test_rounds_apply_overlapping_fixes_one_after_the_other(project: Path) -> No
     assert (project / "app/report.py").read_text() == REPORT.replace(
         "from sqlalchemy.orm import Session", "from sqlalchemy.orm import Session, selectinload"
     ).replace(
-        "select(Team).order_by",
-        "select(Team).options(selectinload(Team.members), selectinload(Team.projects)).order_by",
+        "    stmt = select(Team).order_by(Team.id)\n",
+        "    stmt = (\n"
+        "        select(Team)\n"
+        "        .options(selectinload(Team.members), selectinload(Team.projects))\n"
+        "        .order_by(Team.id)\n"
+        "    )\n",
+    )
+    assert (
+        subprocess.run(
+            [str(Path(sys.executable).parent / "ruff"), "format", "--check", "app/report.py"],
+            cwd=project,
+            capture_output=True,
+        ).returncode
+        == 0
     )
 
 
