@@ -95,7 +95,23 @@ or filled in one loop, `for p in rows: by_id[p.id] = p`, and walked by
   (the rounds of `--fix` add the first level, then the second); when the
   parent rows come from a repository method (`person = repo.get_by_id(id)`,
   `for a in person.assignments: a.block`), its `<method>_with_relations`
-  sibling that loads both levels is called instead.
+  sibling that loads both levels is called instead;
+- rows of a relationship of one row (`for loan in member.loans: loan.book`,
+  `member` a single row) that no option loads yet: the whole path is loaded
+  where that row is fetched, `selectinload(Member.loans).joinedload(Loan.book)`.
+  The row is followed back to a name assigned once; to `self.shelf` assigned
+  once in the whole class, in any method (`self.shelf = Shelf.get(...)` in a
+  set-up hook such as `_process_args`, read in `_process`); or to a parameter
+  (`self.person = person` in `__init__`) that the one call of the function or
+  class in the project's production code passes (`ScheduleSheet(person)`), in
+  that caller. It must be fetched by `session.get(Model, id)` (`options=[...]`
+  added), a `select()` / `Query` chain built there, or a model class method
+  whose body is one `return cls.query....first()` on one line (a mixin's
+  `Member.get(id)`): that call is replaced by the chain the method returns,
+  with the model and the call's arguments in place of `cls` and the
+  parameters and the options added
+  (`Member.query.options(...).filter_by(id=member_id).first()`); the child
+  model is imported when the module lacks it.
 
 `joinedload(Model.rel)` is written instead of `selectinload` for a
 many-to-one relationship that the project already loads with `joinedload`
@@ -104,15 +120,11 @@ statement, and no duplicate rows for it to cause. Collections always get
 `selectinload` (a joined collection needs `.unique()` under `.scalars()`).
 
 Anything else gets no fix, because no one edit is certainly right: rows
-passed in as a parameter by callers (each caller's query would need the
-option), several entities, a statement built elsewhere, and rows reached
-through state set by another method: an attribute assigned in a set-up hook
-(`self.shelf = Shelf.get(...)` in `_process_args`, read in `_process`) or in
-`__init__` from a row a caller passes (`ScheduleSheet(person).lines()`), or a
-collection loaded by a project helper such as a `Model.get(id)` class method
-(`member = Member.get(id)`, `for loan in member.loans: loan.book`), whose
-query the reading function cannot extend without changing the helper for
-every caller. The fix is unsafe: it changes what
+passed in as a parameter by several callers (each caller's query would need
+the option), an attribute assigned in more than one place, several entities,
+a statement built elsewhere, a class method whose body is more than its one
+`return` (or uses names of its own module, or a default the call leaves), and
+an argument the inlined chain would evaluate twice. The fix is unsafe: it changes what
 the query loads (one `SELECT ... IN` per relationship instead of one per
 row), and a helper's or a dependency's other callers load the relationship
 too.
