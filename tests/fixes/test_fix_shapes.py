@@ -5,6 +5,8 @@ twins of module-level functions. Each on a small project, with what is not fixed
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -460,3 +462,112 @@ def test_a_method_of_a_generic_base_is_copied_with_its_type_variables_spelt(
         "            .where(self.model.id == id)\n"
         "        ).first()\n"
     )
+
+
+BADGES = """\
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Team(Base):
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    members: Mapped[list["Member"]] = relationship()
+
+
+class Member(Base):
+    __tablename__ = "member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    badges: Mapped[list["Badge"]] = relationship()
+
+
+class Badge(Base):
+    __tablename__ = "badge"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+"""
+
+HOOK = """\
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+class TeamPage:
+    def setup(self, db: Session, team_id: int) -> None:
+        self.team = db.get(Team, team_id)
+
+    def render(self) -> list[int]:
+        return [len(m.badges) for m in self.team.members]
+"""
+
+SHEET = """\
+from sqlalchemy.orm import Session
+
+from app.models import Team
+
+
+class Sheet:
+    def __init__(self, team: Team) -> None:
+        self.team = team
+
+    def counts(self) -> list[int]:
+        return [len(m.badges) for m in self.team.members]
+
+
+def sheet(db: Session, team_id: int) -> list[int]:
+    team = db.get(Team, team_id)
+    return Sheet(team).counts()
+"""
+
+
+def test_below_one_row_set_in_a_hook_the_whole_path_is_loaded(app: Path) -> None:
+    write(app, {"app/models.py": BADGES, "app/pages.py": HOOK})
+    assert fixes("RPL301") == [("app/pages.py", 11, True)]
+    assert invoke("--fix", "--unsafe-fixes", "--select", "RPL301", "app").exit_code == 0
+    fixed = (app / "app/pages.py").read_text()
+    assert "from sqlalchemy.orm import Session, selectinload\n" in fixed
+    assert "from app.models import Badge, Member, Team\n" not in fixed  # `Member` is enough
+    assert "from app.models import Member, Team\n" in fixed
+    assert (  # too long for one line inside the brackets: one argument a line
+        "        self.team = db.get(\n"
+        "            Team,\n"
+        "            team_id,\n"
+        "            options=[selectinload(Team.members).selectinload(Member.badges)],\n"
+        "        )\n"
+    ) in fixed
+    assert fixes("RPL301") == []
+    ruff = Path(sys.executable).parent / "ruff"
+    formatted = subprocess.run([str(ruff), "format", "--check", "app/pages.py"], check=False)
+    assert formatted.returncode == 0  # formatted before the fix, and after
+
+
+def test_below_one_row_set_twice_gets_no_fix(app: Path) -> None:
+    twice = HOOK + (
+        "\n    def reload(self, db: Session) -> None:\n        self.team = db.get(Team, 1)\n"
+    )
+    write(app, {"app/models.py": BADGES, "app/pages.py": twice})
+    assert fixes("RPL301") == [("app/pages.py", 11, False)]
+
+
+def test_below_a_row_the_one_caller_passes_the_path_is_loaded_there(app: Path) -> None:
+    write(app, {"app/models.py": BADGES, "app/sheets.py": SHEET})
+    assert fixes("RPL301") == [("app/sheets.py", 11, True)]
+    assert invoke("--fix", "--unsafe-fixes", "--select", "RPL301", "app").exit_code == 0
+    fixed = (app / "app/sheets.py").read_text()
+    assert "options=[selectinload(Team.members).selectinload(Member.badges)]" in fixed
+    assert fixes("RPL301") == []
+
+
+def test_below_a_row_two_callers_pass_gets_no_fix(app: Path) -> None:
+    two = (
+        SHEET
+        + "\n\ndef other(db: Session) -> list[int]:\n    return Sheet(db.get(Team, 1)).counts()\n"
+    )
+    write(app, {"app/models.py": BADGES, "app/sheets.py": two})
+    assert fixes("RPL301") == [("app/sheets.py", 11, False)]
