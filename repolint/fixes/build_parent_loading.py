@@ -116,14 +116,22 @@ class _Path:
         return text, [first]
 
     def child_name(self, where: InModule) -> str | None:
+        """The module's name for the child model; when it has none, the model's own
+        name, to be imported from a module this one already imports from (a new import
+        of another module could close an import cycle)."""
         found = name_for_class(where, self.child_model)
         if found is not None:
             return found
-        short = self.child_model.rsplit(".", 1)[-1]
+        home, _, short = self.child_model.rpartition(".")
         module = where.module
         if short in module.imports.aliases or short in module.classes or short in module.assigns:
             return None  # the name means something else here
-        return short
+        imported_from = {
+            stmt.module
+            for stmt in module.tree.body
+            if isinstance(stmt, ast.ImportFrom) and stmt.level == 0
+        }
+        return short if home in imported_from else None
 
     def imports(self, where: InModule, used: Sequence[str]) -> list[Edit] | None:
         """The loader import and, when missing, the child model's."""

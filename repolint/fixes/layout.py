@@ -1,8 +1,9 @@
 """Keeping a formatted line formatted: a statement that a fix makes longer than the line
 length is wrapped the way ruff's formatter (and black) lay it out.
 
-Only a one-line `x = ...`, `x: T = ...` or `return ...` whose line fitted before the fix,
-and only the layouts these formatters give such a statement when its parts fit:
+Only an `x = ...`, `x: T = ...` or `return ...` whose lines fitted before the fix, on one
+line or split inside one pair of brackets over three (laid out again from one line), and
+only the layouts these formatters give such a statement when its parts fit:
 
 - a chain of two or more method calls on call results is parenthesized whole:
 
@@ -102,21 +103,29 @@ def rewrap(before: SourceText, after: SourceText, limit: int) -> SourceText:
         if not isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Return)):
             continue
         value = stmt.value
-        if value is None or stmt.lineno != stmt.end_lineno:
+        if value is None or stmt.end_lineno not in (stmt.lineno, stmt.lineno + 2):
             continue
-        i = stmt.lineno - 1
-        body = lines[i].rstrip("\r\n")
-        if len(body) <= limit or i not in was or len(old[was[i]]) > limit:
+        i, end = stmt.lineno - 1, (stmt.end_lineno or stmt.lineno) - 1
+        span = [lines[k].rstrip("\r\n") for k in range(i, end + 1)]
+        touched = [k for k in range(i, end + 1) if k in was]
+        if max(map(len, span)) <= limit or not touched:
             continue
-        wrapped = (
-            _wrapped(body, stmt, value, limit, after.newline)
-            or _fluent(body, stmt, value, limit, after.newline)
-            or _fluent_argument(body, stmt, value, limit, after.newline)
-            or _clauses(body, stmt, value, limit, after.newline)
-            or _one_per_line(body, stmt, value, limit, after.newline)
-        )
+        if any(len(old[was[k]]) > limit for k in touched):
+            continue  # a line it replaces did not fit: the file is laid out otherwise
+        body: str | None
+        found: tuple[ast.stmt, ast.expr] | None
+        if len(span) == 1:
+            body, found = span[0], (stmt, value)
+        else:  # `x = (` / the chain / `)`: laid out again from one line
+            body = _joined(span)
+            found = _one_statement(body) if body is not None else None
+        if body is None or found is None:
+            continue
+        wrapped = _laid_out(body, found[0], found[1], limit, after.newline)
         if wrapped is not None:
-            lines[i] = wrapped + lines[i][len(body) :]
+            lines[i] = wrapped + lines[end][len(span[-1]) :]
+            for k in range(i + 1, end + 1):
+                lines[k] = ""
             changed = True
     if not changed:
         return after
@@ -126,6 +135,52 @@ def rewrap(before: SourceText, after: SourceText, limit: int) -> SourceText:
     except (SyntaxError, ValueError):
         return after
     return SourceText(text, after.encoding)
+
+
+def _laid_out(body: str, stmt: ast.stmt, value: ast.expr, limit: int, eol: str) -> str | None:
+    """The first of the layouts (see the module's docstring) that fits the statement."""
+    return (
+        _wrapped(body, stmt, value, limit, eol)
+        or _fluent(body, stmt, value, limit, eol)
+        or _fluent_argument(body, stmt, value, limit, eol)
+        or _clauses(body, stmt, value, limit, eol)
+        or _one_per_line(body, stmt, value, limit, eol)
+    )
+
+
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
+
+
+def _joined(span: list[str]) -> str | None:
+    """A statement on three lines, split inside one pair of brackets (`x = (` / `chain` /
+    `)`, or `rows = db.scalars(` / `stmt` / `).all()`), as one line: the brackets that
+    only wrap the value dropped. None for any other shape, a comment, or a trailing
+    comma (which keeps the formatters' split)."""
+    first, inner, last = span[0].rstrip(), span[1].strip(), span[2].strip()
+    if not first or first[-1] not in _CLOSING or not last.startswith(_CLOSING[first[-1]]):
+        return None
+    if "#" in first or "#" in inner or not inner or inner.endswith(","):
+        return None
+    head = first[:-1].rstrip()
+    if first[-1] == "(" and (head.endswith("=") or head.lstrip() == "return"):
+        return f"{head} {inner}{last[1:]}"  # the parentheses only wrapped the value
+    return f"{first}{inner}{last}"
+
+
+def _one_statement(line: str) -> tuple[ast.stmt, ast.expr] | None:
+    """The assignment or `return` a line holds (at its indentation), and its value."""
+    indented = line[:1] in (" ", "\t")
+    try:
+        tree = ast.parse(f"if 1:\n{line}" if indented else line)
+    except (SyntaxError, ValueError):
+        return None
+    body = tree.body[0].body if indented and isinstance(tree.body[0], ast.If) else tree.body
+    if len(body) != 1 or not isinstance(body[0], (ast.Assign, ast.AnnAssign, ast.Return)):
+        return None
+    stmt = body[0]
+    if stmt.value is None or stmt.end_lineno != stmt.lineno:
+        return None
+    return stmt, stmt.value
 
 
 def _replaced_lines(old: list[str], new: list[str]) -> dict[int, int]:

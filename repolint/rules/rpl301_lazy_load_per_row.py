@@ -111,7 +111,8 @@ or filled in one loop, `for p in rows: by_id[p.id] = p`, and walked by
   with the model and the call's arguments in place of `cls` and the
   parameters and the options added
   (`Member.query.options(...).filter_by(id=member_id).first()`); the child
-  model is imported when the module lacks it.
+  model is imported when the module lacks it, from a module it already
+  imports from (a new import of another module could close an import cycle).
 
 `joinedload(Model.rel)` is written instead of `selectinload` for a
 many-to-one relationship that the project already loads with `joinedload`

@@ -803,3 +803,39 @@ def test_no_twin_when_get_is_not_the_sessions(project: Path) -> None:
         invoke("--output-format", "json", "--select", "RPL304", "--unsafe-fixes", "app").stdout
     )
     assert [(f["line"], f["fix"]) for f in shown] == [(11, None)]
+
+
+def test_rewrap_lays_out_again_a_statement_split_inside_its_brackets() -> None:
+    """`x = (` / chain / `)` and `db.scalars(` / statement / `).all()`, made too long inside
+    by a fix: joined, then laid out as ruff formats them (one call a line)."""
+    wrapped = (
+        "def f():\n    teams = (\n"
+        "        Team.query.filter(*filters).order_by(Team.id).all()\n    )\n"
+    )
+    grown = wrapped.replace(
+        "Team.query.filter", "Team.query.options(selectinload(Team.members)).filter"
+    ).replace("(*filters)", "(*filters, Team.name.startswith(prefix))")
+    assert rewrap(SourceText(wrapped, "utf-8"), SourceText(grown, "utf-8"), 88).text == (
+        "def f():\n    teams = (\n"
+        "        Team.query.options(selectinload(Team.members))\n"
+        "        .filter(*filters, Team.name.startswith(prefix))\n"
+        "        .order_by(Team.id)\n"
+        "        .all()\n    )\n"
+    )
+    call = (
+        "def f():\n    rows = db.scalars(\n"
+        "        select(Team).where(Team.id > 3).order_by(Team.id)\n    ).all()\n"
+    )
+    loaded = "select(Team).options(selectinload(Team.members))"
+    longer = call.replace("select(Team)", loaded)
+    assert rewrap(SourceText(call, "utf-8"), SourceText(longer, "utf-8"), 70).text == (
+        "def f():\n    rows = db.scalars(\n"
+        "        select(Team)\n"
+        "        .options(selectinload(Team.members))\n"
+        "        .where(Team.id > 3)\n"
+        "        .order_by(Team.id)\n"
+        "    ).all()\n"
+    )
+    trailing = call.replace("order_by(Team.id)\n", "order_by(Team.id),\n")
+    kept = SourceText(trailing.replace("select(Team)", loaded), "utf-8")
+    assert rewrap(SourceText(trailing, "utf-8"), kept, 70) is kept  # a trailing comma: as is
