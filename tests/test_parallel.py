@@ -157,3 +157,61 @@ def test_renaming_an_unrelated_file_changes_nothing(tmp_path: Path, jobs: int) -
         (root / "sample_code" / "library" / name).write_text("VALUE = 1\n", encoding="utf-8")
         moved = check(root / "sample_code", jobs)
         assert sorted((Path(f.path).name, f.line, f.code) for f in moved.findings) == keys
+
+
+RECURSIVE_MODELS = """\
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Author(Base):
+    __tablename__ = "author"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+
+
+class Book(Base):
+    __tablename__ = "book"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("author.id"))
+    author: Mapped[Author] = relationship()
+"""
+
+LISTING = """\
+def listing(db: Session) -> list[str]:
+    return list(names(db, 2))
+"""
+
+NAMES = """\
+def names(db: Session, depth: int):
+    if depth:
+        rows = names(db, depth - 1)
+        return [r.author.name for r in rows]
+    return db.scalars(select(Book)).all()
+"""
+
+
+@pytest.mark.parametrize("listing_first", [True, False])
+def test_a_function_typed_early_in_a_cycle_is_typed_as_in_its_turn(
+    tmp_path: Path, listing_first: bool
+) -> None:
+    """`listing()` asks for the facts of `names()`, defined after it, before its turn:
+    they are computed then. `names()` calls itself, so that computation sees its own
+    recursive call unfinished; its nodes are typed again in its turn, as when it comes
+    first, and the read per row is reported either way."""
+    (tmp_path / "pyproject.toml").write_text("[tool.repolint]\n", encoding="utf-8")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "app" / "models.py").write_text(RECURSIVE_MODELS, encoding="utf-8")
+    head = "from sqlalchemy import select\nfrom sqlalchemy.orm import Session\n\n"
+    head += "from app.models import Book\n\n\n"
+    body = f"{LISTING}\n\n{NAMES}" if listing_first else f"{NAMES}\n\n{LISTING}"
+    (tmp_path / "app" / "report.py").write_text(head + body, encoding="utf-8")
+    for jobs in (1, 2):
+        found = [(f.code, f.message) for f in check(tmp_path / "app", jobs).findings]
+        assert [code for code, _ in found] == ["RPL301"]
+        assert "`Author`" in found[0][1]
