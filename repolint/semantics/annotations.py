@@ -10,7 +10,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from repolint.semantics.flow_helpers import _is_generator, _kw, _last
-from repolint.semantics.module import ModuleInfo
+from repolint.semantics.module import ModuleInfo, parse_annotation
 from repolint.semantics.names import (
     ANNOTATED,
     ASYNC_ENGINE_CLASSES,
@@ -56,7 +56,7 @@ def annotation_type(
         return None
     if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
         try:
-            ann = ast.parse(ann.value, mode="eval").body
+            ann = parse_annotation(ann.value)
         except SyntaxError:
             return None
     if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from repolint.semantics.flow_helpers import _last
 from repolint.semantics.module import function_params
 from repolint.semantics.not_none import (
     CallCheck,
@@ -31,8 +30,7 @@ def call_constants(ref: FunctionRef, call: ast.Call) -> tuple[tuple[str, ConstT]
     ):
         return ()  # `f(*args)`, `f(**options)`: what each parameter gets is unknown
     params = function_params(node)
-    decorators = {_last(ref.module.imports.qualify(d) or "") for d in node.decorator_list}
-    if ref.owner is not None and "staticmethod" not in decorators and params:
+    if ref.takes_self and params:
         params = params[1:]
     passed: dict[str, ast.expr] = {}
     positional = [a for a, _ in params if a not in node.args.kwonlyargs]
@@ -64,8 +62,7 @@ def not_none_args(
     if not tested:
         return ()
     params = function_params(node)
-    decorators = {_last(ref.module.imports.qualify(d) or "") for d in node.decorator_list}
-    if ref.owner is not None and "staticmethod" not in decorators and params:
+    if ref.takes_self and params:
         params = params[1:]
     positional = [a for a, _ in params if a not in node.args.kwonlyargs]
     passed: dict[str, ast.expr] = {}
@@ -121,12 +118,11 @@ def call_site_args(
     params = [a.arg for a, _ in function_params(node) if a is not node.args.vararg]
     if node.args.kwarg is not None:
         params = params[:-1]
-    decorators = {_last(ref.module.imports.qualify(d) or "") for d in node.decorator_list}
-    if ref.owner is not None and "staticmethod" not in decorators and params:
+    if ref.takes_self and params:
         params = params[1:]
     out: dict[str, object | None] = dict.fromkeys(params)
     positional = len(node.args.posonlyargs) + len(node.args.args)
-    if ref.owner is not None and "staticmethod" not in decorators:
+    if ref.takes_self:
         positional -= 1
     for i, arg in enumerate(call.args):
         if isinstance(arg, ast.Starred):

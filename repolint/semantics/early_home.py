@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 
+from repolint.semantics.module import child_nodes
 from repolint.semantics.refs import FunctionRef
 from repolint.semantics.summaries import TypedModule
 
@@ -36,7 +37,7 @@ def may_type_early(ref: FunctionRef) -> bool:
             return False
         if isinstance(current, ast.expr):
             continue  # lambdas are typed where they are called, not as closures
-        stack.extend(ast.iter_child_nodes(current))
+        stack.extend(child_nodes(current))
     return True
 
 

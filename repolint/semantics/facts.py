@@ -67,6 +67,8 @@ class FactStore:
         self._startup: set[str] | None = None
         self._hooks: dict[str, dict[str, list[tuple[ModuleInfo, ast.expr]]]] = {}
         self._method_assigns: dict[str, list[tuple[str, ast.expr]]] = {}
+        self._self_attrs: dict[tuple[str, str, bool], object | None] = {}
+        """Memo of `self_attr_type` by class, attribute and plainness."""
         self._cuts = 0
         """Provisional answers given so far to break a cycle (see `semantics.early_home`)."""
         self._waiting: dict[int, FunctionRef] = {}
@@ -353,7 +355,18 @@ class FactStore:
     # -- classes ------------------------------------------------------------
 
     def self_attr_type(self, cls: str, attr: str) -> object | None:
-        """Type of `self.<attr>` for an instance of `cls`."""
+        """Type of `self.<attr>` for an instance of `cls`; remembered unless a cycle was
+        cut while working it out (a provisional answer must not outlive the cycle)."""
+        key = (cls, attr, self._plain_depth > 0)
+        if key in self._self_attrs:
+            return self._self_attrs[key]
+        cuts = self._cuts
+        found = self._self_attr_type(cls, attr)
+        if self._cuts == cuts:
+            self._self_attrs[key] = found
+        return found
+
+    def _self_attr_type(self, cls: str, attr: str) -> object | None:
         index = self.index
         for c in index.mro(cls):
             init = index.functions.get(f"{c}.__init__")
@@ -630,7 +643,9 @@ def _joined_shape(sites: list[object | None]) -> Shape:
     return Shape(ordered=ordered, opaque=True)
 
 
-_CALLED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_CALLED = re.compile(r"(?<![A-Za-z_])([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+"""`name(`; a match never starts after a letter (where it could only fail again): the
+same matches as without the look-behind, twice as fast."""
 
 
 def _called_names(func: ast.AST) -> set[str]:

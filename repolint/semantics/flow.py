@@ -29,7 +29,7 @@ from repolint.semantics.flow_helpers import (
 )
 from repolint.semantics.flow_methods import MethodsMixin
 from repolint.semantics.flow_reads import ReadsMixin
-from repolint.semantics.module import ModuleInfo, function_params
+from repolint.semantics.module import ModuleInfo, child_nodes, function_params
 from repolint.semantics.not_none import NOT_NONE
 from repolint.semantics.refs import FunctionRef
 from repolint.semantics.summaries import FunctionFacts, Scope, TypedModule
@@ -125,11 +125,8 @@ class FunctionFlow(ConditionsMixin, BindingMixin, ReadsMixin, CallsMixin, Method
         if self.is_module:
             return
         params = function_params(node)
-        decorators = {
-            (_last(self.qualify(d.func if isinstance(d, ast.Call) else d) or ""))
-            for d in node.decorator_list
-        }
-        has_self = self.ref.owner is not None and "staticmethod" not in decorators and params
+        decorators = self.ref.decorators
+        has_self = self.ref.takes_self and params
         for i, (arg, default) in enumerate(params):
             if i == 0 and has_self:
                 cls = self.self_cls or self.ref.owner
@@ -292,7 +289,7 @@ class FunctionFlow(ConditionsMixin, BindingMixin, ReadsMixin, CallsMixin, Method
                 out = self.env if out is None else _merge_env(out, self.env)
             self.env = _merge_env(before, out or {})
         elif isinstance(stmt, (ast.Raise, ast.Assert, ast.Delete)):
-            for child in ast.iter_child_nodes(stmt):
+            for child in child_nodes(stmt):
                 if isinstance(child, ast.expr):
                     self.eval(child)
 
@@ -401,7 +398,7 @@ class FunctionFlow(ConditionsMixin, BindingMixin, ReadsMixin, CallsMixin, Method
         if isinstance(expr, ast.Lambda):
             self._lambda(expr, offloaded=False)
             return None
-        for child in ast.iter_child_nodes(expr):
+        for child in child_nodes(expr):
             if isinstance(child, ast.expr):
                 self.eval(child)
             elif isinstance(child, ast.keyword):

@@ -38,6 +38,8 @@ class ImportTable:
         self.aliases: dict[str, str] = {}
         self.star_modules: list[str] = []
         """Modules imported with `from m import *`, in order (their public names are ours)."""
+        self._qualified: dict[int, tuple[ast.AST, str | None]] = {}
+        """`qualify` by node id (with the node: an id is only unique while it lives)."""
 
     def add(self, node: ast.Import | ast.ImportFrom) -> None:
         """Record one import statement (at any depth of the module)."""
@@ -62,11 +64,15 @@ class ImportTable:
             )
 
     def qualify(self, expr: ast.AST) -> str | None:
-        """Qualified name of a Name/Attribute chain: imported, else module-local."""
+        """Qualified name of a Name/Attribute chain: imported, else module-local
+        (worked out once a node: the analyses ask again for the same calls)."""
+        found = self._qualified.get(id(expr))
+        if found is not None and found[0] is expr:
+            return found[1]
         name = dotted(expr)
-        if name is None:
-            return None
-        return self.qualify_name(name)
+        qual = None if name is None else self.qualify_name(name)
+        self._qualified[id(expr)] = (expr, qual)
+        return qual
 
     def qualify_name(self, name: str) -> str:
         head, _, rest = name.partition(".")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from repolint.semantics.imports import dotted
 from repolint.semantics.loading import strategy_of
-from repolint.semantics.module import walk
+from repolint.semantics.module import parse_annotation, walk
 from repolint.semantics.names import BACKREF_FUNCS, RELATIONSHIP_FUNCS
 
 COLLECTION_HINTS = frozenset(
@@ -83,7 +83,7 @@ def _unwrap_annotation(ann: ast.AST | None) -> tuple[str | None, bool | None]:
     if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
         text = ann.value
         try:
-            ann = ast.parse(text, mode="eval").body
+            ann = parse_annotation(text)
         except SyntaxError:
             return text, None
     if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):

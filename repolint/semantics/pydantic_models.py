@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from repolint.semantics.imports import dotted
+from repolint.semantics.module import parse_annotation
 from repolint.semantics.names import SQLMODEL_BASE
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def model_class(
         return None, False
     if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
         try:
-            ann = ast.parse(ann.value, mode="eval").body
+            ann = parse_annotation(ann.value)
         except SyntaxError:
             return None, False
     if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):

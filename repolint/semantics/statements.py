@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from repolint.semantics.loading import read_options
-from repolint.semantics.module import walk
+from repolint.semantics.module import child_nodes, walk
 from repolint.semantics.types import ColumnT, ModelClassT, QueryT, Shape, StmtT
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def criteria_models(expr: ast.AST, flow: FlowState) -> frozenset[str]:
             if not t.relationship:
                 found.add(t.model)
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     return frozenset(found)
 
 
