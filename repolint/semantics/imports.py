@@ -39,7 +39,10 @@ class ImportTable:
         self.star_modules: list[str] = []
         """Modules imported with `from m import *`, in order (their public names are ours)."""
         self._qualified: dict[int, tuple[ast.AST, str | None]] = {}
-        """`qualify` by node id (with the node: an id is only unique while it lives)."""
+        """`qualify` of attribute chains by node id (with the node: an id is only unique
+        while it lives)."""
+        self._names: dict[str, str] = {}
+        """`qualify_name` by name."""
 
     def add(self, node: ast.Import | ast.ImportFrom) -> None:
         """Record one import statement (at any depth of the module)."""
@@ -65,7 +68,9 @@ class ImportTable:
 
     def qualify(self, expr: ast.AST) -> str | None:
         """Qualified name of a Name/Attribute chain: imported, else module-local
-        (worked out once a node: the analyses ask again for the same calls)."""
+        (worked out once a name or node: the analyses ask again for the same calls)."""
+        if expr.__class__ is ast.Name:
+            return self.qualify_name(expr.id)
         found = self._qualified.get(id(expr))
         if found is not None and found[0] is expr:
             return found[1]
@@ -75,6 +80,12 @@ class ImportTable:
         return qual
 
     def qualify_name(self, name: str) -> str:
+        found = self._names.get(name)
+        if found is None:
+            found = self._names[name] = self._qualify_name(name)
+        return found
+
+    def _qualify_name(self, name: str) -> str:
         head, _, rest = name.partition(".")
         if head in self.aliases:
             base = self.aliases[head]
