@@ -215,3 +215,62 @@ def test_a_function_typed_early_in_a_cycle_is_typed_as_in_its_turn(
         found = [(f.code, f.message) for f in check(tmp_path / "app", jobs).findings]
         assert [code for code, _ in found] == ["RPL301"]
         assert "`Author`" in found[0][1]
+
+
+STORE_MODELS = """\
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Item(Base):
+    __tablename__ = "item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+"""
+
+LABEL = """\
+    def label(self):
+        return self.name.upper()
+"""
+
+STORE = """\
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from app.models import Item
+
+
+class ItemStore:
+{first}
+    def __init__(self, url):
+        self.name = url
+        self.session = Session(create_engine(url))
+        self.session.info["store"] = url
+
+    def save_all(self, ids):
+        for item_id in ids:
+            self.session.merge(Item(id=item_id))
+{last}"""
+
+
+@pytest.mark.parametrize("label_first", [True, False])
+def test_a_self_attribute_typed_while_a_cycle_is_cut_is_typed_again(
+    tmp_path: Path, label_first: bool
+) -> None:
+    """`label()`, typed before `__init__`, asks for the constructor's facts; while they
+    are computed, `__init__` reads `self.session` and meets its own unfinished facts.
+    That provisional answer (nothing known) is not remembered: `save_all()` later sees
+    the session, and its `merge()` per item is reported whatever the method order."""
+    (tmp_path / "pyproject.toml").write_text("[tool.repolint]\n", encoding="utf-8")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "app" / "models.py").write_text(STORE_MODELS, encoding="utf-8")
+    first, last = (LABEL, "") if label_first else ("", "\n" + LABEL)
+    source = STORE.format(first=first, last=last)
+    (tmp_path / "app" / "store.py").write_text(source, encoding="utf-8")
+    for jobs in (1, 2):
+        found = [(f.code, f.message) for f in check(tmp_path / "app", jobs).findings]
+        assert [code for code, _ in found] == ["RPL303"]
+        assert "`merge()`" in found[0][1]
