@@ -2,7 +2,9 @@
 
 The parent parses every file and builds the project index (pass 1), then
 forks `jobs` workers that inherit it (copy-on-write: nothing is pickled but
-findings). Workers ask for chunks of modules (in dependency order), type them and run
+findings). Each worker has its own group of modules that import each other
+(`semantics.partition`) and asks for its chunks in dependency order; a worker whose
+group is done takes the last chunks of another's. It types them and runs
 their rules (`Checker.first`); when every module is typed, the parent merges
 the workers' traversal tables (`merge_traversals`), hands the complete table
 back, and each worker runs the whole-project rules on the modules it typed
@@ -11,6 +13,9 @@ output is the same, in content and order, for any number of workers.
 
 Facts of functions in other modules are computed again by each worker that
 needs them: that is the price of not shipping syntax trees between processes.
+Tables read from every module are built in the parent before the fork
+(`FactStore.build_project_tables`): a worker that builds one copies every page it
+reads (each read writes a reference count), which costs more than the reading.
 Workers are plain `os.fork` children (not `multiprocessing.Process`), so that a
 flake8 worker, itself a daemonic pool process, may start them too. Where `fork`
 is unavailable (Windows) or other threads run, or when a worker fails, the
@@ -58,11 +63,12 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def chunks(order: Sequence[int], jobs: int) -> list[list[int]]:
-    """Module indices, taken in `order`, in consecutive chunks: about six per worker."""
-    count = len(order)
+def queues(groups: Sequence[Sequence[int]], jobs: int) -> list[list[list[int]]]:
+    """Each group of module indices in consecutive chunks, about six chunks per
+    worker in all."""
+    count = sum(len(g) for g in groups)
     size = max(MIN_CHUNK, min(MAX_CHUNK, count // max(jobs * 6, 1)))
-    return [list(order[i : i + size]) for i in range(0, count, size)]
+    return [[list(g[i : i + size]) for i in range(0, len(g), size)] for g in groups]
 
 
 def check_in_processes(
@@ -72,15 +78,20 @@ def check_in_processes(
     (the caller then checks in this process)."""
     from repolint.engine import CheckOutcome, ModuleOutcome, merge_traversals
     from repolint.semantics.order import dependency_order
+    from repolint.semantics.partition import partition
 
     global _checker
     total = len(checker.modules)
     # callees' modules first, as in one process: a worker then finds the facts of the
-    # functions its modules call already computed by their own modules' analyses
-    todo = chunks(dependency_order(checker.modules), jobs)
-    jobs = min(jobs, len(todo))
+    # functions its modules call already computed by their own modules' analyses; each
+    # worker starts on its own group of modules that import each other
+    order = dependency_order(checker.modules)
+    todo = queues(partition(checker.modules, order, jobs), jobs)
+    jobs = min(jobs, sum(len(q) for q in todo))
     if jobs < 2 or not can_fork():
         return None
+    # tables read from every module, built once here rather than in each worker
+    checker.project.index.facts.build_project_tables()
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # a child must not inherit (and print again) buffered output
     workers: list[Worker] = []
@@ -122,14 +133,16 @@ def check_in_processes(
 
 def _first_walk(
     workers: Sequence[Worker],
-    todo: list[list[int]],
+    todo: list[list[list[int]]],
     first: list[ModuleOutcome | None],
     progress: Progress | None,
     total: int,
 ) -> bool:
-    """Deal chunks to whichever worker is free until all are typed and checked."""
-    pending = list(reversed(todo))
-    busy = {id(worker.conn) for worker in workers}
+    """Deal chunks until all are typed and checked: each worker's from its own queue
+    (`todo[k]` for worker k) in order, then the last chunks of the longest other queue."""
+    pending = [list(reversed(queue)) for queue in todo]
+    home = {id(worker.conn): k for k, worker in enumerate(workers)}
+    busy = set(home)
     conns = [worker.conn for worker in workers]
     done = 0
     while busy:
@@ -143,11 +156,21 @@ def _first_walk(
                 done += 1
             if reply[1] and progress is not None:
                 progress("analysing", done, total)
-            if pending:
-                conn.send(("chunk", pending.pop()))
+            chunk = _next_chunk(pending, home[id(conn)])
+            if chunk is not None:
+                conn.send(("chunk", chunk))
             else:
                 busy.discard(id(conn))
     return True
+
+
+def _next_chunk(pending: list[list[list[int]]], k: int) -> list[int] | None:
+    """The next chunk of queue `k` (stacks, next chunk last), else the last chunk
+    of the longest queue; None when every queue is empty."""
+    if k < len(pending) and pending[k]:
+        return pending[k].pop()
+    longest = max(pending, key=len, default=[])
+    return longest.pop(0) if longest else None
 
 
 def _receive(conn: Connection) -> tuple | None:

@@ -23,6 +23,7 @@ SEMANTIC_LAYERS = (
             "not_none",
             "statements",
             "order",
+            "partition",
             "refs",
             "models",
             "pydantic_models",

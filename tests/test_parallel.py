@@ -62,11 +62,11 @@ def test_traversals_typed_by_another_worker_reach_rpl304(
     """The reports that traverse `list_recent()` rows go to one worker, the
     repositories to the other: RPL304 still sees the traversals."""
 
-    def split(order: list[int], jobs: int) -> list[list[int]]:
-        count = len(order)
+    def split(groups: list[list[int]], jobs: int) -> list[list[list[int]]]:
+        order = [i for group in groups for i in group]
         names = [m.name for m in typed_modules]
-        reports = [i for i, name in enumerate(names) if ".zreports." in name]
-        return [[i for i in range(count) if i not in reports], reports]
+        reports = [i for i in order if ".zreports." in names[i]]
+        return [[[i for i in order if i not in reports]], [reports]]
 
     typed_modules: list = []
     real_checker = engine.Checker.__init__
@@ -76,7 +76,7 @@ def test_traversals_typed_by_another_worker_reach_rpl304(
         typed_modules[:] = self.modules
 
     monkeypatch.setattr(engine.Checker, "__init__", remember)
-    monkeypatch.setattr(parallel, "chunks", split)
+    monkeypatch.setattr(parallel, "queues", split)
     result = check(generated, 2)
     same(serial, result)
     flagged = [f for f in result.findings if f.code == "RPL304" and "list_recent()" in f.message]
@@ -103,14 +103,6 @@ def test_without_fork_one_process_checks(
 ) -> None:
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     same(serial, check(generated, 2))
-
-
-def test_chunks_cover_every_module_once() -> None:
-    for count in (0, 1, 5, 64, 1000):
-        for jobs in (1, 2, 8):
-            order = list(reversed(range(count)))
-            flat = [i for chunk in parallel.chunks(order, jobs) for i in chunk]
-            assert flat == order
 
 
 class Tty(io.StringIO):

@@ -164,8 +164,10 @@ class FactStore:
         try:
             for caller in callers:
                 facts = self.facts(caller, caller.owner)
-                for site in facts.call_args.get(ref.qual, ()):
-                    sites.append(site.get(name))
+                passed = [site.get(name) for site in facts.call_args.get(ref.qual, ())]
+                if None in passed:
+                    return None  # one site passes something unknown: no need to read on
+                sites.extend(passed)
         finally:
             self._plain_depth -= 1
         return _agreed(sites, self.index)
@@ -206,6 +208,14 @@ class FactStore:
                     if not entries or entries[-1] is not owner:
                         entries.append(owner)
         return table
+
+    def build_project_tables(self) -> None:
+        """Build now the tables read from every module (who calls what, the start-up
+        code) that are otherwise built when first asked for. Forked workers call this
+        in their parent: each worker then shares them instead of building its own,
+        which copies each page of the syntax trees and lines it reads (copy-on-write)."""
+        self._callers_named("")
+        self.is_startup("")
 
     def is_startup(self, qual: str) -> bool:
         """Whether the function runs only at start-up or shutdown: a FastAPI/Starlette

@@ -19,7 +19,9 @@ def dependency_order(modules: Sequence[ModuleInfo]) -> list[int]:
         if start in seen:
             continue
         seen.add(start)
-        stack: list[tuple[int, Iterator[int]]] = [(start, _imported(modules, start, position))]
+        stack: list[tuple[int, Iterator[int]]] = [
+            (start, imported_positions(modules, start, position))
+        ]
         while stack:
             current, pending = stack[-1]
             nxt = next((j for j in pending if j not in seen), None)
@@ -28,11 +30,13 @@ def dependency_order(modules: Sequence[ModuleInfo]) -> list[int]:
                 order.append(current)
             else:
                 seen.add(nxt)
-                stack.append((nxt, _imported(modules, nxt, position)))
+                stack.append((nxt, imported_positions(modules, nxt, position)))
     return order
 
 
-def _imported(modules: Sequence[ModuleInfo], i: int, position: dict[str, int]) -> Iterator[int]:
+def imported_positions(
+    modules: Sequence[ModuleInfo], i: int, position: dict[str, int]
+) -> Iterator[int]:
     """Positions of the project modules module `i` imports from, sorted by name."""
     imports = modules[i].imports
     for target in sorted({*imports.aliases.values(), *imports.star_modules}):
