@@ -170,10 +170,11 @@ class QueryPerRow(Rule):
 
     def _project_call(self, node: ast.Call, project_call: ProjectCall, ctx: Context) -> None:
         """A project function that runs a statement, called once per item."""
-        if not enclosing_loops(node, ctx) or not _per_item(node, node, ctx):
+        if not enclosing_loops(node, ctx):
             return
+        # the path first: most calls in loops run no statement, and it is remembered
         path = db_path_at_call(ctx.index, node, project_call, "query")
-        if path is None:
+        if path is None or not _per_item(node, node, ctx):
             return
         self.report(
             ctx,
