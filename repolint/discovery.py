@@ -206,8 +206,8 @@ def discover(
     seen: set[str] = set()
     frontier: list[Folder] = []
 
-    def add_file(path: str, shown: str) -> None:
-        real = os.path.realpath(path)
+    def add_file(path: str, shown: str, real: str | None = None) -> None:
+        real = real or os.path.realpath(path)
         if real not in seen:
             seen.add(real)
             result.files.append(Path(path))
@@ -244,7 +244,7 @@ def _walk_level(
     frontier: Iterable[Folder],
     excludes: Excludes,
     git: _GitIgnore | None,
-    add_file: Callable[[str, str], None],
+    add_file: Callable[[str, str, str | None], None],
     errors: list[FileError],
 ) -> list[Folder]:
     """Scan one level of folders; return the next level."""
@@ -256,6 +256,7 @@ def _walk_level(
         except OSError as exc:
             errors.append(FileError(shown, _describe(exc, folder)))
             continue
+        real_folder: str | None = None  # resolved once: a plain file's real path is in it
         for entry in entries:
             child_shown = entry.name if shown == "." else os.path.join(shown, entry.name)
             is_dir = _is_dir(entry)
@@ -286,7 +287,11 @@ def _walk_level(
                 continue
             try:
                 if entry.is_file():
-                    add_file(entry.path, child_shown)
+                    real = None
+                    if not entry.is_symlink():
+                        real_folder = real_folder or os.path.realpath(folder)
+                        real = os.path.join(real_folder, entry.name)
+                    add_file(entry.path, child_shown, real)
                 elif entry.is_symlink():
                     os.stat(entry.path)
             except OSError as exc:

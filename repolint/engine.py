@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import cast
 
 from repolint.findings import BUG_REPORT_HINT, FileError, Finding, Severity, internal_error
-from repolint.layout import default_roots, module_name
+from repolint.layout import ModuleNamer, default_roots
 from repolint.pathmatch import in_settings_globs
 from repolint.rules import ALL_RULES
 from repolint.rules.base import Rule
@@ -320,7 +320,7 @@ def build_project(
     overrides = overrides or {}
     roots = list(roots) if roots is not None else default_roots(settings, files)
     modules: list[ModuleInfo] = []
-    inits: dict[Path, bool] = {}  # folders with an `__init__.py`, asked once each
+    name_of = ModuleNamer(roots)  # asks each folder for its `__init__.py` once
     total = len(files) + len(context)
     for done, path in enumerate(files, 1):
         if progress is not None and done % 32 == 0:
@@ -329,7 +329,7 @@ def build_project(
         parsed = _parse_file(path, shown, overrides, result)
         if parsed is None:
             continue
-        name, is_package = module_name(path, roots, inits)
+        name, is_package = name_of(path)
         is_test = is_test_file(path, settings)
         modules.append(
             build_module(name, path, shown, parsed.tree, parsed.text, is_package, is_test)
@@ -340,7 +340,7 @@ def build_project(
             continue
         parsed = _parse_file(path, str(path), {}, EngineResult())
         if parsed is not None:
-            name, is_package = module_name(path, roots, inits)
+            name, is_package = name_of(path)
             is_test = is_test_file(path, settings)
             modules.append(
                 build_module(name, path, str(path), parsed.tree, parsed.text, is_package, is_test)

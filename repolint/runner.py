@@ -88,14 +88,22 @@ def project_root_of(files: Sequence[Path]) -> Path | None:
     if not files:
         return None
     folder = Path(os.path.abspath(files[0])).parent
-    absolute = [Path(os.path.abspath(f)) for f in files]
+    absolute = [os.path.normcase(Path(os.path.abspath(f))) for f in files]
     for candidate in (folder, *folder.parents):
         if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
-            return candidate if all(candidate in f.parents for f in absolute) else None
+            return candidate if _holds_all(candidate, absolute) else None
     cwd = Path(os.getcwd())
     if cwd == Path(cwd.anchor) or cwd == Path.home():
         return None
-    return cwd if all(cwd in f.parents for f in absolute) else None
+    return cwd if _holds_all(cwd, absolute) else None
+
+
+def _holds_all(folder: Path, files: Sequence[str]) -> bool:
+    """Every one of `files` (absolute, `normcase`d) lies somewhere below `folder`."""
+    prefix = os.path.normcase(folder)
+    if not prefix.endswith(os.sep):
+        prefix += os.sep
+    return all(f.startswith(prefix) for f in files)
 
 
 def project_context(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from repolint.engine import analyse, module_name
+from repolint.engine import analyse
+from repolint.layout import module_name
 from repolint.rules import ALL_RULES
 from repolint.semantics.index import ProjectIndex
 from repolint.semantics.module import build_module

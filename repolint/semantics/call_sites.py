@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING
 
 from repolint.semantics.module import function_params
 from repolint.semantics.not_none import (
+    MAYBE_VALUE,
     CallCheck,
     branch_names,
     certainly_a_value,
+    if_tested,
+    none_compared,
 )
 from repolint.semantics.refs import FunctionRef
 from repolint.semantics.summaries import ProjectCall
@@ -53,15 +56,22 @@ def _call_constants(ref: FunctionRef, call: ast.Call) -> Constants:
     for arg, given in zip(positional, call.args, strict=False):
         passed[arg.arg] = given
     passed.update({k.arg: k.value for k in call.keywords if k.arg})
+    if not any(_constant(passed.get(arg.arg, default)) for arg, default in params):
+        return ()  # no parameter gets a constant: the callee's tests do not matter
     out: list[tuple[str, ConstT]] = []
     decided = _decidable(ref)
     for arg, default in params:
         if arg.arg not in decided:
             continue  # a constant no test of the callee reads cannot change its paths
         value = passed.get(arg.arg, default)
-        if isinstance(value, ast.Constant) and not isinstance(value.value, bytes):
-            out.append((arg.arg, ConstT(value.value)))  # type: ignore[arg-type]
+        if _constant(value):
+            out.append((arg.arg, ConstT(value.value)))  # type: ignore[union-attr]
     return tuple(sorted(out, key=lambda p: p[0]))
+
+
+def _constant(value: ast.expr | None) -> bool:
+    """A constant a call can bind (not bytes)."""
+    return isinstance(value, ast.Constant) and not isinstance(value.value, bytes)
 
 
 def not_none_args(
@@ -74,6 +84,9 @@ def not_none_args(
         return ()
     if any(isinstance(a, ast.Starred) for a in call.args):
         return ()
+    passed_values = (*call.args, *(k.value for k in call.keywords if k.arg))
+    if not any(isinstance(value, MAYBE_VALUE) for value in passed_values):
+        return ()  # nothing passed can be certainly a value: the callee's tests do not matter
     tested = _none_tested(ref)
     if not tested:
         return ()
@@ -97,13 +110,35 @@ def not_none_args(
 
 
 def _decidable(ref: FunctionRef) -> frozenset[str]:
-    """Names the `if` tests of a function read (`branch_names`)."""
-    return _branch_names(ref)[0]
+    """Names the `if` tests of a function read (`branch_names`), read from its signature
+    alone when its body's text holds no word `if` (`if_tested`)."""
+    module = ref.module
+    walked = module.branch_names.get(ref.qual)
+    if walked is not None:
+        return walked[0]
+    found = module.if_tested.get(ref.qual)
+    if found is None:
+        found = if_tested(ref.node, module.lines)
+        if found is None:
+            return _branch_names(ref)[0]
+        module.if_tested[ref.qual] = found
+    return found
 
 
 def _none_tested(ref: FunctionRef) -> frozenset[str]:
-    """Names a function compares with None (`branch_names`)."""
-    return _branch_names(ref)[1]
+    """Names a function compares with None (`branch_names`), read from its signature
+    alone when its body's text holds no `None` (`none_compared`)."""
+    module = ref.module
+    walked = module.branch_names.get(ref.qual)
+    if walked is not None:
+        return walked[1]
+    found = module.none_compared.get(ref.qual)
+    if found is None:
+        found = none_compared(ref.node, module.lines)
+        if found is None:
+            return _branch_names(ref)[1]
+        module.none_compared[ref.qual] = found
+    return found
 
 
 def _branch_names(ref: FunctionRef) -> tuple[frozenset[str], frozenset[str]]:

@@ -248,9 +248,10 @@ class CallsMixin(FlowState):
         passes a statement or a model class to a parameter it cannot type, the facts of
         the callee with those arguments bound (`self.list(select(User))` returns users)."""
         facts = self.index.facts.facts(ref, self_cls)
-        if self._call_types is None:
-            return facts
-        passed = call_site_args(ref, call, self._call_types)
+        types = self._call_types
+        if types is None or not any(isinstance(t, BINDABLE) for t in types.values()):
+            return facts  # nothing passed could be bound (most calls)
+        passed = call_site_args(ref, call, types)
         bound = tuple(
             sorted(
                 (name, value)
@@ -302,8 +303,11 @@ class CallsMixin(FlowState):
         relationships (`remove_source(cert)` reads `cert.sources`): traversals of that
         function's rows, as if read here (RPL304 asks what callers read)."""
         types = self._call_types
-        if not types:
-            return
+        if not types or not any(
+            isinstance(t, InstanceT) and t.origin is not None and t.origin[0] != ARG_ORIGIN
+            for t in types.values()
+        ):
+            return  # no loaded row is passed (most calls): nothing to map to parameters
         for name, value in call_site_args(ref, node, types).items():
             if not (
                 isinstance(value, InstanceT)

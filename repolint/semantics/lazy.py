@@ -83,10 +83,17 @@ def per_row_call_reads(
         params = function_params(ref.node)
         if params:
             given.append((params[0][0].arg, receiver))
-    for name, value in call_site_args(ref, call, _arg_types(call, ctx)).items():
-        if isinstance(value, InstanceT) and (value.per_row or not per_row_only):
-            given.append((name, value))
+    types = _arg_types(call, ctx)
+    if any(
+        isinstance(value, InstanceT) and (value.per_row or not per_row_only)
+        for value in types.values()
+    ):
+        for name, value in call_site_args(ref, call, types).items():
+            if isinstance(value, InstanceT) and (value.per_row or not per_row_only):
+                given.append((name, value))
     found: list[tuple[InstanceT, str, Relationship]] = []
+    if not given:
+        return found
     label = function_label(ref.qual, project_call.self_cls or ref.owner)
     constants = call_constants(ref, call)
     for name, row in given:

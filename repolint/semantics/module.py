@@ -33,6 +33,12 @@ class ModuleInfo:
         default_factory=dict, repr=False
     )
     """Function -> the names its tests read (`semantics.not_none.branch_names`), memoized."""
+    none_compared: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    """Function -> the names it compares with None, read without walking its body
+    (`semantics.not_none.none_compared`), memoized."""
+    if_tested: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    """Function -> the names its `if` tests read, read without walking its body
+    (`semantics.not_none.if_tested`), memoized."""
     _walk: tuple[list[ast.AST], dict[int, ast.AST]] | None = field(default=None, repr=False)
 
     @property

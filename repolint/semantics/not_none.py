@@ -8,7 +8,8 @@ caller that passes a set it built does not run it. Read from the caller's syntax
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 
 from repolint.semantics.module import own_nodes, walk
 
@@ -25,6 +26,8 @@ VALUE_NODES = (
     ast.Lambda,
 )
 VALUE_BUILTINS = frozenset({"set", "list", "dict", "tuple", "frozenset", "str", "int", "len"})
+MAYBE_VALUE = (ast.Name, ast.Call, *VALUE_NODES)
+"""The only expressions `certainly_a_value` may find certainly a value."""
 
 
 class _NotNone:
@@ -47,15 +50,73 @@ def branch_names(func: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
     for node in walk(func):
         if isinstance(node, (ast.If, ast.IfExp)):
             _tested_names(node.test, decidable)
-        elif (
-            isinstance(node, ast.Compare)
-            and isinstance(node.left, ast.Name)
-            and len(node.comparators) == 1
-            and isinstance(node.comparators[0], ast.Constant)
-            and node.comparators[0].value is None
-        ):
-            compared.add(node.left.id)
+        elif _compared_with_none(node):
+            compared.add(node.left.id)  # type: ignore[attr-defined]
     return frozenset(decidable), frozenset(compared)
+
+
+def none_compared(func: ast.AST, lines: Sequence[str]) -> frozenset[str] | None:
+    """`branch_names(func)[1]` without walking the body, when the body's text (in its
+    module's `lines`) holds no `None`: then only the signature can compare a name with
+    None. None when the body must be walked."""
+    body = _body_text(func, lines)
+    if body is None or "None" in body:
+        return None
+    return frozenset(
+        node.left.id  # type: ignore[attr-defined]
+        for node in _signature_nodes(func)
+        if _compared_with_none(node)
+    )
+
+
+def if_tested(func: ast.AST, lines: Sequence[str]) -> frozenset[str] | None:
+    """`branch_names(func)[0]` without walking the body, when the body's text holds no
+    word `if` (so no `if` statement nor `a if c else b`): then only the signature can
+    test a name. None when the body must be walked."""
+    body = _body_text(func, lines)
+    if body is None or _IF.search(body) is not None:
+        return None
+    decidable: set[str] = set()
+    for node in _signature_nodes(func):
+        if isinstance(node, (ast.If, ast.IfExp)):
+            _tested_names(node.test, decidable)
+    return frozenset(decidable)
+
+
+_IF = re.compile(r"\bif\b")
+
+
+def _body_text(func: ast.AST, lines: Sequence[str]) -> str | None:
+    """The text of a function's body (from its first statement's line), if known."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not func.body:
+        return None
+    start = getattr(func.body[0], "lineno", None)
+    end = getattr(func, "end_lineno", None)
+    if start is None or end is None:
+        return None
+    return "\n".join(lines[start - 1 : end])
+
+
+def _signature_nodes(func: ast.AST) -> list[ast.AST]:
+    """Every node of the decorators, parameters (defaults, annotations) and return
+    annotation: what `walk(func)` meets outside the body."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return []
+    parts = [func.args, *func.decorator_list, *getattr(func, "type_params", ())]
+    if func.returns is not None:
+        parts.append(func.returns)
+    return [node for part in parts for node in walk(part)]
+
+
+def _compared_with_none(node: ast.AST) -> bool:
+    """`name is None`, `name == None` (one comparison, a plain name on the left)."""
+    return (
+        isinstance(node, ast.Compare)
+        and isinstance(node.left, ast.Name)
+        and len(node.comparators) == 1
+        and isinstance(node.comparators[0], ast.Constant)
+        and node.comparators[0].value is None
+    )
 
 
 def _tested_names(test: ast.expr, names: set[str]) -> None:
