@@ -387,16 +387,17 @@ def _parse_file(
     return parsed
 
 
-VisitTable = dict[str, list[Callable[[ast.AST, Context], None]]]
+VisitTable = dict[type, list[Callable[[ast.AST, Context], None]]]
 
 
 def _visit_table(rules: Sequence[Rule]) -> VisitTable:
-    """Node type name -> the rules' `visit_<Node>` methods, in rule order."""
+    """Node class -> the rules' `visit_<Node>` methods, in rule order."""
     table: VisitTable = {}
     for rule in rules:
         for attr in dir(rule):
-            if attr.startswith("visit_"):
-                table.setdefault(attr[6:], []).append(getattr(rule, attr))
+            node_class = getattr(ast, attr[6:], None) if attr.startswith("visit_") else None
+            if isinstance(node_class, type):
+                table.setdefault(node_class, []).append(getattr(rule, attr))
     return table
 
 
@@ -419,8 +420,8 @@ def _run_rules(
     ctx = Context(index, module, typed, settings, out.findings.append)
     get, wanted = table.get, keep or {}
     for node in module.nodes if nodes is None else nodes:
-        name = type(node).__name__
-        visits = get(name)
+        node_class = node.__class__
+        visits = get(node_class)
         if visits:
             for visit in visits:
                 try:
@@ -433,7 +434,7 @@ def _run_rules(
                     get = table.get
                     where = f"{getattr(rule, 'code', '?')} ({getattr(rule, 'name', '?')})"
                     out.errors.append(FileError(module.display, _crashed(f"in rule {where}", exc)))
-        if name in wanted:
+        if node_class in wanted:
             kept.append(node)
     return kept
 
@@ -441,8 +442,8 @@ def _run_rules(
 def _without(table: VisitTable, rule: object) -> VisitTable:
     """`table` without the visit methods of `rule` (for the rest of a module)."""
     return {
-        name: [visit for visit in visits if getattr(visit, "__self__", None) is not rule]
-        for name, visits in table.items()
+        node_class: [visit for visit in visits if getattr(visit, "__self__", None) is not rule]
+        for node_class, visits in table.items()
     }
 
 

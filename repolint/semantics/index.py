@@ -82,6 +82,7 @@ class ProjectIndex:
         self._relationships: dict[str, dict[str, Relationship]] = {}
         self._backrefs: dict[str, list[Relationship]] | None = None
         self._models_by_name: dict[str, list[str]] | None = None
+        self._subclasses: dict[str, tuple[str, ...]] | None = None
         from repolint.semantics.facts import FactStore
 
         self.facts = FactStore(self)
@@ -222,10 +223,17 @@ class ProjectIndex:
                         out.setdefault(variable, out[passed])
         return out
 
-    @cache  # noqa: B019
     def subclasses(self, cls: str) -> tuple[str, ...]:
-        """The project classes that derive from `cls`, directly or not."""
-        return tuple(c for c in self.classes if c != cls and cls in self.mro(c))
+        """The project classes that derive from `cls`, directly or not, in index order;
+        the table of every class's subclasses is built on the first question."""
+        if self._subclasses is None:
+            found: dict[str, list[str]] = {}
+            for c in self.classes:
+                for ancestor in self.mro(c):
+                    if ancestor != c:
+                        found.setdefault(ancestor, []).append(c)
+            self._subclasses = {a: tuple(subs) for a, subs in found.items()}
+        return self._subclasses.get(cls, ())
 
     @cache  # noqa: B019
     def mro(self, cls: str) -> tuple[str, ...]:
