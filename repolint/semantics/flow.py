@@ -54,8 +54,14 @@ if TYPE_CHECKING:
 
 
 def module_ref(module: ModuleInfo) -> FunctionRef:
-    """A pseudo-function for the module body (sync code)."""
+    """A pseudo-function for the module body (sync code), made once per module."""
+    found = module.body_ref
+    if not isinstance(found, FunctionRef):
+        found = module.body_ref = _module_ref(module)
+    return found
 
+
+def _module_ref(module: ModuleInfo) -> FunctionRef:
     func = ast.FunctionDef(
         name="<module>",
         args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]),

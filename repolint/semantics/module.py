@@ -36,6 +36,8 @@ class ModuleInfo:
     none_compared: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     """Function -> the names it compares with None, read without walking its body
     (`semantics.not_none.none_compared`), memoized."""
+    body_ref: object | None = field(default=None, repr=False, compare=False)
+    """The pseudo-function of the module's body (`semantics.flow.module_ref`), made once."""
     if_tested: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     """Function -> the names its `if` tests read, read without walking its body
     (`semantics.not_none.if_tested`), memoized."""
