@@ -73,6 +73,9 @@ def _module_ref(module: ModuleInfo) -> FunctionRef:
     return FunctionRef(f"{module.name}.<module>", module, func, None)
 
 
+SCOPED_NODES = (ast.Call, ast.Attribute, ast.Subscript, ast.Return)
+"""Nodes whose scope the home walk records (`TypedModule.scopes`)."""
+
 PLAIN_CLOSURE = "[plain]"
 """Suffix of a closure registered by a plain analysis (`FactStore.caller_param_type`)."""
 
@@ -224,7 +227,7 @@ class FunctionFlow(ConditionsMixin, BindingMixin, ReadsMixin, CallsMixin, Method
         if self.typed is not None:
             if t is not None:
                 self.typed.types[id(node)] = t
-            if isinstance(node, (ast.Call, ast.Attribute, ast.Subscript, ast.Return)):
+            if isinstance(node, SCOPED_NODES):
                 self.typed.scopes[id(node)] = self._scope()
 
     # -- statements ---------------------------------------------------------------
@@ -334,7 +337,16 @@ class FunctionFlow(ConditionsMixin, BindingMixin, ReadsMixin, CallsMixin, Method
         if expr is None:
             return None
         t = self._eval(expr)
-        self._note(expr, t)
+        # `_note`, inlined: this runs for every expression
+        key = id(expr)
+        if t is not None:
+            self.local_types[key] = t
+        typed = self.typed
+        if typed is not None:
+            if t is not None:
+                typed.types[key] = t
+            if isinstance(expr, SCOPED_NODES):
+                typed.scopes[key] = self._scope()
         return t
 
     def _eval(self, expr: ast.AST) -> object | None:

@@ -145,9 +145,9 @@ class CallsMixin(FlowState):
         return types
 
     def _is_offload(self, call: ast.Call, qual: str | None) -> bool:
-        extra = set(self.index.settings.offload_functions)
+        extra = self.index.settings.offload_functions
         if qual is not None and (
-            qual in OFFLOAD_FUNCTIONS or qual in extra or _last(qual) in extra
+            qual in OFFLOAD_FUNCTIONS or (extra and (qual in extra or _last(qual) in extra))
         ):
             return True
         func = call.func
