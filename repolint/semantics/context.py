@@ -125,19 +125,19 @@ class Context:
     def ancestors(self, node: ast.AST) -> list[ast.AST]:
         out: list[ast.AST] = []
         parents = self.module.parents
-        current = parents.get(id(node))
+        current = parents.get(node)
         while current is not None:
             out.append(current)
-            current = parents.get(id(current))
+            current = parents.get(current)
         return out
 
     def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         parents = self.module.parents
-        current = parents.get(id(node))
+        current = parents.get(node)
         while current is not None:
             if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 return current
-            current = parents.get(id(current))
+            current = parents.get(current)
         return None
 
     def qualname_of_class(self, node: ast.ClassDef) -> str:

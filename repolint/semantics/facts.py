@@ -608,7 +608,7 @@ def _memoized_site(node: ast.AST, ref: FunctionRef) -> bool:
     return False
 
 
-_PARENTS: dict[int, tuple[ast.AST, dict[int, ast.AST]]] = {}
+_PARENTS: dict[int, tuple[ast.AST, dict[ast.AST, ast.AST]]] = {}
 
 
 def _path_to(root: ast.AST, target: ast.AST) -> list[ast.AST] | None:
@@ -622,7 +622,7 @@ def _path_to(root: ast.AST, target: ast.AST) -> list[ast.AST] | None:
     parents = memo[1]
     path = [target]
     while path[-1] is not root:
-        parent = parents.get(id(path[-1]))
+        parent = parents.get(path[-1])
         if parent is None:
             return None
         path.append(parent)

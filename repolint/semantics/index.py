@@ -83,6 +83,7 @@ class ProjectIndex:
         self._backrefs: dict[str, list[Relationship]] | None = None
         self._models_by_name: dict[str, list[str]] | None = None
         self._subclasses: dict[str, tuple[str, ...]] | None = None
+        self._class_bodies: dict[str, tuple[dict[str, ast.expr], dict[str, ast.expr]]] = {}
         from repolint.semantics.facts import FactStore
 
         self.facts = FactStore(self)
@@ -275,32 +276,37 @@ class ProjectIndex:
     def class_attr_value(self, cls: str, name: str) -> tuple[str, ast.expr] | None:
         """The class-level `name = value` nearest in the MRO: (defining class, value)."""
         for c in self.mro(cls):
-            _, node = self.classes[c]
-            for stmt in node.body:
-                if isinstance(stmt, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id == name for t in stmt.targets
-                ):
-                    return c, stmt.value
-                if (
-                    isinstance(stmt, ast.AnnAssign)
-                    and isinstance(stmt.target, ast.Name)
-                    and stmt.target.id == name
-                    and stmt.value is not None
-                ):
-                    return c, stmt.value
+            value = self._class_body(c)[0].get(name)
+            if value is not None:
+                return c, value
         return None
 
     def class_annotation(self, cls: str, name: str) -> tuple[str, ast.expr] | None:
+        """The class-level `name: annotation` nearest in the MRO: (defining class, it)."""
         for c in self.mro(cls):
-            _, node = self.classes[c]
-            for stmt in node.body:
-                if (
-                    isinstance(stmt, ast.AnnAssign)
-                    and isinstance(stmt.target, ast.Name)
-                    and stmt.target.id == name
-                ):
-                    return c, stmt.annotation
+            annotation = self._class_body(c)[1].get(name)
+            if annotation is not None:
+                return c, annotation
         return None
+
+    def _class_body(self, cls: str) -> tuple[dict[str, ast.expr], dict[str, ast.expr]]:
+        """A class's own `name = value` values and `name: annotation` annotations by name
+        (the first statement for each), read once."""
+        found = self._class_bodies.get(cls)
+        if found is None:
+            values: dict[str, ast.expr] = {}
+            annotations: dict[str, ast.expr] = {}
+            for stmt in self.classes[cls][1].body:
+                if isinstance(stmt, ast.Assign):
+                    for target in stmt.targets:
+                        if isinstance(target, ast.Name):
+                            values.setdefault(target.id, stmt.value)
+                elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                    annotations.setdefault(stmt.target.id, stmt.annotation)
+                    if stmt.value is not None:
+                        values.setdefault(stmt.target.id, stmt.value)
+            found = self._class_bodies[cls] = (values, annotations)
+        return found
 
     def method(self, cls: str, name: str) -> FunctionRef | None:
         """The method `name` as `cls` resolves it (own or inherited)."""

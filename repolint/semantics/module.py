@@ -41,7 +41,7 @@ class ModuleInfo:
     if_tested: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     """Function -> the names its `if` tests read, read without walking its body
     (`semantics.not_none.if_tested`), memoized."""
-    _walk: tuple[list[ast.AST], dict[int, ast.AST]] | None = field(default=None, repr=False)
+    _walk: tuple[list[ast.AST], dict[ast.AST, ast.AST]] | None = field(default=None, repr=False)
 
     @property
     def nodes(self) -> list[ast.AST]:
@@ -49,18 +49,18 @@ class ModuleInfo:
         return self._walked()[0]
 
     @property
-    def parents(self) -> dict[int, ast.AST]:
-        """`id(node)` -> parent node, built with `nodes`."""
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        """Node -> its parent node, built with `nodes`."""
         return self._walked()[1]
 
     def parent(self, node: ast.AST) -> ast.AST | None:
-        return self._walked()[1].get(id(node))
+        return self._walked()[1].get(node)
 
     def release_walk(self) -> None:
         """Forget `nodes` and `parents` (rebuilt on demand): they cost more than the tree."""
         self._walk = None
 
-    def _walked(self) -> tuple[list[ast.AST], dict[int, ast.AST]]:
+    def _walked(self) -> tuple[list[ast.AST], dict[ast.AST, ast.AST]]:
         if self._walk is None:
             self._walk = walk_tree(self.tree)
         return self._walk
@@ -139,13 +139,13 @@ def parse_annotation(text: str) -> ast.expr:
     return ast.parse(text, mode="eval").body
 
 
-def walk_tree(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST]]:
+def walk_tree(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST]]:
     """Every node (in the order of a stack walk pushing children in field order) and
     each child's parent, by `id`. `ast.iter_child_nodes` inlined over `child_fields`:
     three times as fast. The `ctx` markers (`Load`, `Store`, `Del`: one shared object
     each, a third of all nodes) are left out: read them on their node (`name.ctx`)."""
     nodes: list[ast.AST] = []
-    parents: dict[int, ast.AST] = {}
+    parents: dict[ast.AST, ast.AST] = {}  # by the node itself: nodes hash by identity
     stack: list[ast.AST] = [tree]
     pop, push, add = stack.pop, stack.append, nodes.append
     node_type = ast.AST
@@ -161,10 +161,10 @@ def walk_tree(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST]]:
             if value.__class__ is list:
                 for item in value:
                     if isinstance(item, node_type):
-                        parents[id(item)] = node
+                        parents[item] = node
                         push(item)
             elif isinstance(value, node_type):
-                parents[id(value)] = node
+                parents[value] = node
                 push(value)
     return nodes, parents
 
