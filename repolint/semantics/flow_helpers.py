@@ -183,8 +183,10 @@ def _entered(value: object | None) -> object | None:
 
 def _merge_env(a: Env, b: Env) -> Env:
     out: Env = {}
+    get_a, get_b = a.get, b.get
     for key in a.keys() | b.keys():
-        out[key] = merge(a.get(key), b.get(key))
+        va, vb = get_a(key), get_b(key)
+        out[key] = va if va is vb else merge(va, vb)  # the same value joins to itself
     return out
 
 
