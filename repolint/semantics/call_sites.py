@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import weakref
 from typing import TYPE_CHECKING
 
 from repolint.semantics.module import function_params
@@ -23,16 +24,16 @@ if TYPE_CHECKING:
 
 
 Constants = tuple[tuple[str, ConstT], ...]
+_CONSTANTS: weakref.WeakKeyDictionary[ast.Call, dict[str, Constants]] = weakref.WeakKeyDictionary()
 
 
 def call_constants(ref: FunctionRef, call: ast.Call) -> Constants:
     """The constants a call passes to the callee's parameters, and the constant defaults
     of those it does not pass: what decides the callee's `if flag:` branches for it.
     Read from the syntax alone, so worked out once a call and callee."""
-    by_callee: dict[str, Constants] | None = getattr(call, "_repolint_constants", None)
+    by_callee = _CONSTANTS.get(call)
     if by_callee is None:
-        by_callee = {}
-        setattr(call, "_repolint_constants", by_callee)  # noqa: B010 - not a field of the node
+        by_callee = _CONSTANTS[call] = {}
     found = by_callee.get(ref.qual)
     if found is None:
         found = by_callee[ref.qual] = _call_constants(ref, call)

@@ -4,6 +4,7 @@ where a returned value comes from, and how two branches' environments join."""
 from __future__ import annotations
 
 import ast
+import weakref
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -38,12 +39,14 @@ def _last(qual: str) -> str:
     return qual.rsplit(".", 1)[-1]
 
 
+_NAMES: weakref.WeakKeyDictionary[ast.AST, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
 def _names(expr: ast.AST) -> frozenset[str]:
-    """The names an expression reads (a test's: worked out once a node, kept on it)."""
-    found: frozenset[str] | None = getattr(expr, "_repolint_names", None)
+    """The names an expression reads (a test's: worked out once a node)."""
+    found = _NAMES.get(expr)
     if found is None:
-        found = frozenset(n.id for n in walk(expr) if isinstance(n, ast.Name))
-        setattr(expr, "_repolint_names", found)  # noqa: B010 - not a field of the node
+        found = _NAMES[expr] = frozenset(n.id for n in walk(expr) if isinstance(n, ast.Name))
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -233,19 +234,14 @@ def _top_level(body: list[ast.stmt]) -> list[ast.stmt]:
 
 
 Params = tuple[tuple[ast.arg, ast.expr | None], ...]
-_PARAMS_MEMO = "_repolint_params"
-"""Memos worked out from one syntax node alone are kept on the node, in an attribute of
-their own (`_repolint_<what>`): they live and die with it, and are read faster than
-from a weak mapping."""
+_PARAMS: weakref.WeakKeyDictionary[ast.AST, Params] = weakref.WeakKeyDictionary()
 
 
 def function_params(func: FunctionNode | ast.Lambda) -> Params:
     """Each parameter with its default (None when it has none); worked out once a node."""
-    args = func.args
-    found: Params | None = getattr(args, _PARAMS_MEMO, None)
+    found = _PARAMS.get(func)
     if found is None:
-        found = _params(args)
-        setattr(args, _PARAMS_MEMO, found)
+        found = _PARAMS[func] = _params(func.args)
     return found
 
 
