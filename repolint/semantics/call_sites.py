@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import weakref
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from repolint.semantics.module import function_params
@@ -112,32 +113,32 @@ def not_none_args(
 def _decidable(ref: FunctionRef) -> frozenset[str]:
     """Names the `if` tests of a function read (`branch_names`), read from its signature
     alone when its body's text holds no word `if` (`if_tested`)."""
-    module = ref.module
-    walked = module.branch_names.get(ref.qual)
-    if walked is not None:
-        return walked[0]
-    found = module.if_tested.get(ref.qual)
-    if found is None:
-        found = if_tested(ref.node, module.lines)
-        if found is None:
-            return _branch_names(ref)[0]
-        module.if_tested[ref.qual] = found
-    return found
+    return _tested(ref, 0, ref.module.if_tested, if_tested)
 
 
 def _none_tested(ref: FunctionRef) -> frozenset[str]:
     """Names a function compares with None (`branch_names`), read from its signature
     alone when its body's text holds no `None` (`none_compared`)."""
-    module = ref.module
-    walked = module.branch_names.get(ref.qual)
+    return _tested(ref, 1, ref.module.none_compared, none_compared)
+
+
+def _tested(
+    ref: FunctionRef,
+    which: int,
+    memo: dict[str, frozenset[str]],
+    quick: Callable[[ast.AST, Sequence[str]], frozenset[str] | None],
+) -> frozenset[str]:
+    """Part `which` of `branch_names(ref)`: from the walk if it was done, else from the
+    `quick` read (remembered in `memo`) when it can answer, else from the walk."""
+    walked = ref.module.branch_names.get(ref.qual)
     if walked is not None:
-        return walked[1]
-    found = module.none_compared.get(ref.qual)
+        return walked[which]
+    found = memo.get(ref.qual)
     if found is None:
-        found = none_compared(ref.node, module.lines)
+        found = quick(ref.node, ref.module.lines)
         if found is None:
-            return _branch_names(ref)[1]
-        module.none_compared[ref.qual] = found
+            return _branch_names(ref)[which]
+        memo[ref.qual] = found
     return found
 
 
