@@ -134,6 +134,13 @@ def test_symlinked_directory_is_followed_once(tmp_path: Path) -> None:
     assert shown(tmp_path) == ["alias/a.py"]
 
 
+def test_symlinked_file_is_listed_once(tmp_path: Path) -> None:
+    """A plain file's real path comes from its folder's; a linked file's is resolved."""
+    touch(tmp_path, "pkg/models.py")
+    (tmp_path / "pkg" / "alias.py").symlink_to(tmp_path / "pkg" / "models.py")
+    assert shown(tmp_path) == ["pkg/alias.py"]
+
+
 def test_unreadable_directory_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     touch(tmp_path, "ok/a.py", "locked/b.py")
     real_scandir = os.scandir
