@@ -893,8 +893,7 @@ def test_readme_commands_and_ci_script() -> None:
     assert not any("pytest" in line for line in ci[:first] if not line.lstrip().startswith("#"))
     assert "readme_command &" in ci
     status = (
-        '[ "$(cat .ci/status-readme 2>/dev/null)" = 0 ] '
-        '|| failed+=("$main (the README command)")'
+        '[ "$(cat .ci/status-readme 2>/dev/null)" = 0 ] || failed+=("$main (the README command)")'
     )
     assert status in ci
     assert ci[-3:] == ['  echo "ci: failed on Python ${failed[*]}" >&2', "  exit 1", "fi"]

@@ -9,10 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from repolint.config import load_settings
 from repolint.engine import build_project
+from repolint.runner import run
 from repolint.semantics.call_sites import call_constants, not_none_args
 from repolint.semantics.not_none import branch_names, if_tested, none_compared
+from repolint.semantics.summaries import FunctionFacts
 from repolint.settings import Settings
+from tests.sample_oracle import SAMPLES
 
 FUNCTIONS = {
     "plain body": """
@@ -160,3 +164,64 @@ def test_subclasses_are_every_descendant_in_index_order(tmp_path: Path) -> None:
     assert index.subclasses("app.Left") == ("app.Deep",)
     assert index.subclasses("app.Apart") == ()
     assert index.subclasses("app.Missing") == ()
+
+
+SHARED = """
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+def count(db: Session):
+    return db.scalars(select(1)).all()
+
+def _commit(session, obj):
+    session.add(obj)
+    session.commit()
+
+def with_closure(db: Session):
+    def inner():
+        return db.scalar(select(1))
+    return inner()
+
+class RunsDB:
+    def store(self, session: Session, run):
+        _commit(session, run)
+"""
+
+
+def test_plain_and_full_analyses_share_facts_only_where_they_cannot_differ(
+    tmp_path: Path,
+) -> None:
+    project, _ = _project(tmp_path, SHARED)
+    index = project.index  # type: ignore[attr-defined]
+    store, functions = index.facts, index.functions
+    # no parameter left to the callers, no closure: one analysis serves both kinds
+    full = store.facts(functions["app.count"])
+    assert full.mode_free
+    with store.plainly():
+        assert store.facts(functions["app.count"]) is full
+        # a caller whose arguments are read is analysed plainly, recording them
+        plain_caller = store.facts(functions["app.count"], with_call_args=True)
+    assert plain_caller is not full
+    # `session` is typed from what `RunsDB.store` passes: the plain analysis differs
+    full = store.facts(functions["app._commit"])
+    assert full.caller_typed == {"session"} and not full.mode_free
+    with store.plainly():
+        plain = store.facts(functions["app._commit"])
+    assert plain is not full and plain.params["session"] is None and not plain.mode_free
+    # a closure defined by a plain analysis is named apart: it cannot serve a full one
+    with store.plainly():
+        plain = store.facts(functions["app.with_closure"])
+    assert not plain.mode_free
+    assert store.facts(functions["app.with_closure"]) is not plain
+
+
+def test_shared_analyses_give_the_findings_of_separate_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings, _ = load_settings([str(SAMPLES)])
+    shared = run([str(SAMPLES)], settings)
+    assert shared.findings
+    # never shared: every plain analysis runs on its own, as before the shortcut
+    monkeypatch.setattr(FunctionFacts, "mode_free", property(lambda _: False, lambda *_: None))
+    separate = run([str(SAMPLES)], settings)
+    assert separate.findings == shared.findings

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
+from collections.abc import Iterator
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -67,10 +69,13 @@ class FactStore:
         self._startup: set[str] | None = None
         self._hooks: dict[str, dict[str, list[tuple[ModuleInfo, ast.expr]]]] = {}
         self._method_assigns: dict[str, list[tuple[str, ast.expr]]] = {}
-        self._self_attrs: dict[tuple[str, str, bool], object | None] = {}
-        """Memo of `self_attr_type` by class, attribute and plainness."""
+        self._self_attrs: dict[tuple[str, str, bool], tuple[object | None, bool]] = {}
+        """Memo of `self_attr_type` by class, attribute and plainness: the type, and
+        whether the callers' types may have decided it (see `mode_free`)."""
         self._cuts = 0
         """Provisional answers given so far to break a cycle (see `semantics.early_home`)."""
+        self._mode_marks = 0
+        """Answers a plain analysis could not share with a full one, or back (`mode_free`)."""
         self._waiting: dict[int, FunctionRef] = {}
         """Functions of the module being typed whose home walk has not run yet, by id."""
         self._early: dict[int, TypedModule] = {}
@@ -83,13 +88,24 @@ class FactStore:
         ref: FunctionRef,
         self_cls: str | None = None,
         bound: tuple[tuple[str, object], ...] = (),
+        *,
+        with_call_args: bool = False,
     ) -> FunctionFacts:
-        """Facts of `ref` analysed with `self` an instance of `self_cls` (default: its owner)."""
+        """Facts of `ref` analysed with `self` an instance of `self_cls` (default: its owner);
+        `with_call_args`: a plain analysis that records what it passes (`call_args`)."""
         self_cls = self_cls or ref.owner
         plain = self._plain_depth > 0
         key: Key = (ref.qual, self_cls, bound, plain)
         found = self._facts.get(key)
+        if found is None and not (plain and with_call_args):
+            # the other kind of analysis, when it cannot differ (full analyses record
+            # no `call_args`: the callers whose arguments are read are analysed plainly)
+            other = self._facts.get((ref.qual, self_cls, bound, not plain))
+            if other is not None and other.mode_free:
+                found = other
         if found is not None:
+            if not found.mode_free:
+                self._mode_marks += 1
             return found
         if key in self._in_progress:
             self._cuts += 1
@@ -100,12 +116,14 @@ class FactStore:
             if not bound and not plain and self_cls == ref.owner and self._waits(ref)
             else None
         )
-        cuts = self._cuts
+        cuts, marks = self._cuts, self._mode_marks
         try:
             facts = FunctionFlow(self.index, ref, self_cls, dict(bound), early).run()
             facts.bound = bound
-            if early is not None and self._cuts == cuts:
-                self._early[id(ref)] = early
+            if self._cuts == cuts:
+                facts.mode_free = self._mode_marks == marks
+                if early is not None:
+                    self._early[id(ref)] = early
         except RecursionError:
             # nested too deeply to analyse: callers see a function that does nothing
             # known; its own module reports the error when it is typed
@@ -125,6 +143,20 @@ class FactStore:
         """True while computing facts that type parameters from annotations only."""
         return self._plain_depth > 0
 
+    @contextlib.contextmanager
+    def plainly(self) -> Iterator[None]:
+        """Analyse plainly within: parameters typed from annotations only."""
+        self._plain_depth += 1
+        try:
+            yield
+        finally:
+            self._plain_depth -= 1
+
+    def note_mode_dependent(self) -> None:
+        """The analysis running now may differ between a plain and a full one: a
+        parameter typed (or, plainly, typeable) from its callers, a closure defined."""
+        self._mode_marks += 1
+
     def caller_param_type(self, ref: FunctionRef, name: str) -> object | None:
         """The type every production call site of `ref` in the project passes for its
         parameter `name`, when they all agree; None when one passes something unknown.
@@ -139,10 +171,12 @@ class FactStore:
             return self._caller_types[key]
         self._caller_types[key] = None  # cycle guard
         self._caller_types_pending.add(key)
+        marks = self._mode_marks
         try:
             result = self._callers_agree(ref, name)
         finally:
             self._caller_types_pending.discard(key)
+            self._mode_marks = marks  # the callers' analyses are remembered on their own
         self._caller_types[key] = result
         return result
 
@@ -160,16 +194,13 @@ class FactStore:
             limit = MAX_CALLERS_UNIQUE
         if len(callers) > limit or short.startswith("__"):
             return None  # a name called all over (`get`, `update`): not worth the analyses
-        self._plain_depth += 1
-        try:
+        with self.plainly():
             for caller in callers:
-                facts = self.facts(caller, caller.owner)
+                facts = self.facts(caller, caller.owner, with_call_args=True)
                 passed = [site.get(name) for site in facts.call_args.get(ref.qual, ())]
                 if None in passed:
                     return None  # one site passes something unknown: no need to read on
                 sites.extend(passed)
-        finally:
-            self._plain_depth -= 1
         return _agreed(sites, self.index)
 
     def _related(self, a: str, b: str) -> bool:
@@ -367,13 +398,20 @@ class FactStore:
     def self_attr_type(self, cls: str, attr: str) -> object | None:
         """Type of `self.<attr>` for an instance of `cls`; remembered unless a cycle was
         cut while working it out (a provisional answer must not outlive the cycle)."""
-        key = (cls, attr, self._plain_depth > 0)
-        if key in self._self_attrs:
-            return self._self_attrs[key]
-        cuts = self._cuts
+        plain = self._plain_depth > 0
+        known = self._self_attrs.get((cls, attr, plain))
+        if known is None:
+            other = self._self_attrs.get((cls, attr, not plain))
+            if other is not None and not other[1]:
+                known = other
+        if known is not None:
+            if known[1]:
+                self._mode_marks += 1
+            return known[0]
+        cuts, marks = self._cuts, self._mode_marks
         found = self._self_attr_type(cls, attr)
         if self._cuts == cuts:
-            self._self_attrs[key] = found
+            self._self_attrs[(cls, attr, plain)] = (found, self._mode_marks != marks)
         return found
 
     def _self_attr_type(self, cls: str, attr: str) -> object | None:

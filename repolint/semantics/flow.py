@@ -166,18 +166,23 @@ class FunctionFlow(ConditionsMixin, BindingMixin, ReadsMixin, CallsMixin, Method
                 subst = self.index.type_arguments(self.self_cls) if self.self_cls else None
                 t = param_type(self.index, self.module, arg.annotation, default, subst)
                 if t is None and self._typed_by_callers(arg):
-                    t = self.index.facts.caller_param_type(self.ref, arg.arg)
-                    if t is not None:
-                        self.facts.caller_typed.add(arg.arg)
+                    store = self.index.facts
+                    if store.plain:  # its callers would type it in a full analysis
+                        store.note_mode_dependent()
+                    else:
+                        t = store.caller_param_type(self.ref, arg.arg)
+                        if t is not None:
+                            self.facts.caller_typed.add(arg.arg)
+                            store.note_mode_dependent()
             self.env[arg.arg] = t
             self.facts.params[arg.arg] = t
             if self.typed is not None and t is not None:
                 self.typed.types[id(arg)] = t
 
     def _typed_by_callers(self, arg: ast.arg) -> bool:
-        """An unannotated (or `Any`) named parameter of a project function, outside plain
-        analyses and test code: its callers decide its type."""
-        if self.index.facts.plain or self.module.is_test or self.ref.closure is not None:
+        """An unannotated (or `Any`) named parameter of a project function, outside test
+        code: its callers decide its type (but in plain analyses)."""
+        if self.module.is_test or self.ref.closure is not None:
             return False
         node = self.ref.node
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -323,6 +328,7 @@ class FunctionFlow(ConditionsMixin, BindingMixin, ReadsMixin, CallsMixin, Method
             # a caller analysed plainly: its closure lacks the callers' types, so it is
             # a function of its own, never the one the home analysis registers
             qual += PLAIN_CLOSURE
+            self.index.facts.note_mode_dependent()  # named so, it cannot serve a full one
         ref = self.index.functions.get(qual)
         if ref is None:
             ref = FunctionRef(qual, self.module, stmt, None, dict(self.env))

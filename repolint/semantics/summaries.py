@@ -63,6 +63,10 @@ class FunctionFacts:
     call_args: dict[str, list[dict[str, object | None]]] = field(default_factory=dict)
     """Per project callee: the types this function passes to its parameters, per call site
     (recorded in plain analyses only, for `FactStore.caller_param_type`)."""
+    mode_free: bool = False
+    """A plain analysis and a full one give the same facts (but `call_args`): no
+    parameter typed, or plainly typeable, from its callers, here or in the facts read,
+    no closure defined, no cycle cut. `FactStore.facts` then shares them."""
 
 
 @dataclass
