@@ -12,9 +12,11 @@ unpacked, `.py` files only, into a folder outside the repository
 never committed). A `pyproject.toml` is written at each root so that the
 plugins see the same project as `repolint check`.
 
-Every tool runs on the same folder, as a fresh process, `--runs` times; the
-table shows the median wall time and its ratio to the floor (reading and
-`ast.parse`-ing every file in one process), and the peak memory of the whole
+Every tool runs on the same folder, as a fresh process, `--runs` times, in rounds:
+each round runs every tool once, in turn, so that a machine whose speed drifts over
+the minutes slows every column alike. The table shows the median wall time and the
+median of each round's ratio to that round's floor (reading and `ast.parse`-ing every
+file in one process), and the peak memory of the whole
 process tree (the sum of the processes' proportional set sizes, so pages that
 forked workers share are counted once), read in one more run than the timed
 ones: sampling memory takes CPU time from the run it measures. repolint's own
@@ -87,6 +89,8 @@ class Sample:
     seconds: float
     peak_mb: float
     returncode: int
+    ratio: float | None = None
+    """Median over the rounds of this tool's time over the floor's in the same round."""
 
 
 def tools(files_list: Path) -> list[Tool]:
@@ -184,9 +188,7 @@ def _memory_kb(pid: int) -> int:
     return 0
 
 
-def measure(
-    command: Sequence[str], cwd: Path, env: dict[str, str], memory: bool = True
-) -> Sample:
+def measure(command: Sequence[str], cwd: Path, env: dict[str, str], memory: bool = True) -> Sample:
     """Wall time and, with `memory`, peak memory (sum over the process tree) of one run.
 
     Reading the memory of a process tree every 50 ms costs CPU time (the kernel walks
@@ -219,20 +221,48 @@ def measure(
     return Sample(seconds, peak / 1024, code)
 
 
-def run_tool(tool: Tool, cwd: Path, runs: int) -> Sample:
+def run_rounds(tools: Sequence[Tool], cwd: Path, runs: int, runs_slow: int) -> dict[str, Sample]:
+    """`runs` rounds (`runs_slow` for the slow tools), each running every tool once in
+    turn, then one more run of each to read its memory. A tool with `prepare` has it run
+    just before each of its runs; the cache is removed before each."""
+    seconds: dict[str, list[float]] = {tool.name: [] for tool in tools}
+    codes: dict[str, int] = {tool.name: 0 for tool in tools}
+    ratios: dict[str, list[float]] = {tool.name: [] for tool in tools}
+    for round_ in range(runs):
+        floor: float | None = None
+        for tool in tools:
+            if tool.slow and round_ >= runs_slow:
+                continue
+            sample = _run_once(tool, cwd, memory=False)
+            seconds[tool.name].append(sample.seconds)
+            codes[tool.name] = max(codes[tool.name], sample.returncode)
+            if tool.name == "floor":
+                floor = sample.seconds
+            elif floor:
+                ratios[tool.name].append(sample.seconds / floor)
+    results: dict[str, Sample] = {}
+    for tool in tools:
+        peak = _run_once(tool, cwd, memory=True)
+        results[tool.name] = Sample(
+            statistics.median(seconds[tool.name]),
+            peak.peak_mb,
+            max(codes[tool.name], peak.returncode),
+            statistics.median(ratios[tool.name]) if ratios[tool.name] else None,
+        )
+        print(
+            f"{cwd.name:>16} {tool.name:>16}: {results[tool.name].seconds:7.2f} s "
+            f"{peak.peak_mb:7.0f} MB  exit {results[tool.name].returncode}",
+            flush=True,
+        )
+    shutil.rmtree(cwd / ".repolint_cache", ignore_errors=True)
+    return results
+
+
+def _run_once(tool: Tool, cwd: Path, memory: bool) -> Sample:
+    shutil.rmtree(cwd / ".repolint_cache", ignore_errors=True)
     if tool.prepare:
-        measure(tool.prepare, cwd, tool.env)
-    samples = []
-    for run in range(runs + 1):
-        if tool.fresh_cache:
-            shutil.rmtree(cwd / ".repolint_cache", ignore_errors=True)
-        samples.append(measure(tool.command, cwd, tool.env, memory=run == runs))
-    timed = samples[:-1]
-    return Sample(
-        statistics.median(s.seconds for s in timed),
-        samples[-1].peak_mb,
-        max(s.returncode for s in samples),
-    )
+        measure(tool.prepare, cwd, tool.env, memory=False)
+    return measure(tool.command, cwd, tool.env, memory=memory)
 
 
 # --- reporting ---------------------------------------------------------------------------
@@ -301,7 +331,8 @@ def _table(results: dict[str, dict[str, object]], columns: list[str], memory: li
             elif column == "floor" or not floor:
                 cells.append(f"{sample.seconds:.2f} s")
             else:
-                cells.append(f"{sample.seconds:.2f} s ({sample.seconds / floor:.1f}x)")
+                ratio = sample.ratio if sample.ratio is not None else sample.seconds / floor
+                cells.append(f"{sample.seconds:.2f} s ({ratio:.1f}x)")
         for column in memory:
             sample = times.get(column.removeprefix("memory "))
             cells.append(f"{sample.peak_mb:.0f} MB" if sample else "-")
@@ -365,21 +396,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         listing = args.code_dir / f"{name}.files"
         listing.write_text("\n".join(str(f) for f in files), encoding="utf-8")
         lines = sum(f.read_bytes().count(b"\n") for f in files)
-        times: dict[str, Sample] = {}
-        for tool in tools(listing):
-            if tool.name in args.skip:
-                continue
-            shutil.rmtree(root / ".repolint_cache", ignore_errors=True)
-            sample = run_tool(tool, root, args.runs_slow if tool.slow else args.runs)
-            times[tool.name] = sample
-            print(
-                f"{name:>16} {tool.name:>16}: {sample.seconds:7.2f} s "
-                f"{sample.peak_mb:7.0f} MB  exit {sample.returncode}",
-                flush=True,
-            )
-        shutil.rmtree(root / ".repolint_cache", ignore_errors=True)
+        chosen = [tool for tool in tools(listing) if tool.name not in args.skip]
+        times = run_rounds(chosen, root, args.runs, min(args.runs_slow, args.runs))
         results[name] = {"files": len(files), "lines": lines, "times": times}
-    text = f"Machine: {machine()}; medians of {args.runs} runs.\n\n{table(results)}"
+    text = (
+        f"Machine: {machine()}; medians of {args.runs} rounds (each runs every column once, "
+        f"in turn; a ratio is the median of each round's ratio to its floor).\n\n{table(results)}"
+    )
     print()
     print(text)
     if args.json:
