@@ -301,7 +301,9 @@ class FactStore:
                 if early is not None:  # typed when a caller first asked for its facts
                     merge_records(typed, early)
                     continue
+                cuts, marks = self._cuts, self._mode_marks
                 facts = FunctionFlow(self.index, ref, ref.owner, {}, typed).run()
+                facts.mode_free = self._cuts == cuts and self._mode_marks == marks
                 self._facts.setdefault((ref.qual, ref.owner, (), False), facts)
         finally:
             self._waiting, self._early = {}, {}
