@@ -154,7 +154,8 @@ class FactStore:
 
     def note_mode_dependent(self) -> None:
         """The analysis running now may differ between a plain and a full one: a
-        parameter typed (or, plainly, typeable) from its callers, a closure defined."""
+        parameter typed (or, plainly, typeable) from its callers, a closure that a plain
+        analysis names apart."""
         self._mode_marks += 1
 
     def caller_param_type(self, ref: FunctionRef, name: str) -> object | None:

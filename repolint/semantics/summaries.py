@@ -65,8 +65,9 @@ class FunctionFacts:
     (recorded in plain analyses only, for `FactStore.caller_param_type`)."""
     mode_free: bool = False
     """A plain analysis and a full one give the same facts (but `call_args`): no
-    parameter typed, or plainly typeable, from its callers, here or in the facts read,
-    no closure defined, no cycle cut. `FactStore.facts` then shares them."""
+    parameter typed, or plainly typeable, from its callers, no closure that a plain
+    analysis names apart, no cycle cut, here or in the facts read. `FactStore.facts`
+    then shares them."""
 
 
 @dataclass
